@@ -1,0 +1,168 @@
+# libploutosdrift — the one build entry point (GNU make).
+#
+#   make              build/libploutosdrift.so.1.x.y, .so.1, .so, .a and the examples
+#   make demo         build and run the demonstration on generated sample data
+#   make check        install missing build dependencies, build, run every test
+#   make install      PREFIX, DESTDIR, BINDIR, LIBDIR, INCLUDEDIR, PKGCONFIGDIR, MANDIR
+#   make uninstall    remove exactly what install put there
+#   make clean
+#
+# CFLAGS/LDFLAGS from the command line are added to the project's own flags,
+# e.g. make check CFLAGS='-O1 -g -fsanitize=address,undefined' LDFLAGS=-fsanitize=address,undefined
+
+.SUFFIXES:
+.DELETE_ON_ERROR:
+.SECONDARY:
+.DEFAULT_GOAL := all
+
+PYTHON     ?= /usr/bin/python3
+PKG_CONFIG ?= pkg-config
+CXX        ?= c++
+NM         ?= nm
+
+PREFIX       ?= /usr/local
+EXEC_PREFIX  ?= $(PREFIX)
+BINDIR       ?= $(EXEC_PREFIX)/bin
+LIBDIR       ?= $(EXEC_PREFIX)/lib
+INCLUDEDIR   ?= $(PREFIX)/include
+PKGCONFIGDIR ?= $(LIBDIR)/pkgconfig
+MANDIR       ?= $(PREFIX)/share/man
+DESTDIR      ?=
+
+# ---- version, read from the header ---------------------------------------
+HEADER := include/ploutos_drift.h
+version_of = $(shell sed -n 's/^\#define PDRIFT_VERSION_$(1)  *\([0-9][0-9]*\).*/\1/p' $(HEADER))
+MAJOR   := $(call version_of,MAJOR)
+MINOR   := $(call version_of,MINOR)
+PATCH   := $(call version_of,PATCH)
+VERSION := $(MAJOR).$(MINOR).$(PATCH)
+
+# ---- outputs ---------------------------------------------------------------
+B        := build
+LIBNAME  := libploutosdrift
+SONAME   := $(LIBNAME).so.$(MAJOR)
+SHARED   := $(B)/$(LIBNAME).so.$(VERSION)
+STATIC   := $(B)/$(LIBNAME).a
+MAPFILE  := lib/$(LIBNAME).map
+
+# ---- dependencies (Debian: libgsl-dev, libcjson-dev, check) ---------------
+DEPS_PC       := gsl libcjson
+DEPS_CFLAGS   := $(shell $(PKG_CONFIG) --cflags $(DEPS_PC) 2>/dev/null)
+DEPS_LIBS     := $(shell $(PKG_CONFIG) --libs $(DEPS_PC) 2>/dev/null || echo -lgsl -lgslcblas -lcjson -lm)
+CHECK_CFLAGS  := $(shell $(PKG_CONFIG) --cflags check 2>/dev/null)
+CHECK_LIBS    := $(shell $(PKG_CONFIG) --libs check 2>/dev/null || echo -lcheck)
+
+# ---- flags -----------------------------------------------------------------
+CFLAGS   ?= -O2 -g
+LDFLAGS  ?=
+WARN     := -Wall -Wextra -Wpedantic -Wshadow -Wconversion -Wstrict-prototypes -Werror
+# -ffp-contract=off: several results are bit-exact only if a*b+c is not fused (SPEC §1).
+BASE     := -std=c11 -ffp-contract=off -D_POSIX_C_SOURCE=200809L -Iinclude
+LIB_FLAGS  := $(BASE) -fPIC -fvisibility=hidden $(WARN) -Wmissing-prototypes $(DEPS_CFLAGS) $(CFLAGS)
+PROG_FLAGS := $(BASE) $(WARN) $(CFLAGS)
+TEST_FLAGS := $(BASE) -Wall -Wextra -Wshadow -Werror -Ilib $(DEPS_CFLAGS) $(CHECK_CFLAGS) $(CFLAGS)
+
+LIB_SRC  := $(sort $(wildcard lib/*.c))
+LIB_OBJ  := $(LIB_SRC:lib/%.c=$(B)/obj/lib/%.o)
+
+EXAMPLES := $(B)/examples/stats_demo
+
+TEST_UNITS   := $(patsubst tests/check_%.c,%,$(sort $(wildcard tests/check_*.c)))
+TEST_BINS    := $(TEST_UNITS:%=$(B)/tests/check_%)
+TEST_SUPPORT := $(B)/obj/tests/golden.o $(B)/obj/tests/sha256.o
+
+.PHONY: all lib examples deps demo check check-units check-header check-exports \
+        check-install check-scipy install uninstall clean
+
+all: lib examples
+
+lib: $(SHARED) $(B)/$(SONAME) $(B)/$(LIBNAME).so $(STATIC)
+
+examples: $(EXAMPLES)
+
+# ---- library ---------------------------------------------------------------
+$(B)/obj/lib/%.o: lib/%.c lib/internal.h $(HEADER) | $(B)/obj/lib
+	$(CC) $(LIB_FLAGS) -c $< -o $@
+
+$(SHARED): $(LIB_OBJ) $(MAPFILE)
+	$(CC) -shared -Wl,-soname,$(SONAME) -Wl,--version-script=$(MAPFILE) -Wl,--no-undefined \
+	    $(CFLAGS) $(LDFLAGS) -o $@ $(LIB_OBJ) $(DEPS_LIBS) -lm
+
+$(B)/$(SONAME): $(SHARED)
+	ln -sf $(notdir $<) $@
+
+$(B)/$(LIBNAME).so: $(B)/$(SONAME)
+	ln -sf $(notdir $<) $@
+
+$(STATIC): $(LIB_OBJ)
+	rm -f $@
+	$(AR) rcs $@ $^
+
+# ---- examples (linked against the shared library, as users do) -----------
+$(B)/examples/%: examples/%.c $(HEADER) $(B)/$(LIBNAME).so | $(B)/examples
+	$(CC) $(PROG_FLAGS) $(LDFLAGS) -o $@ $< -L$(B) -lploutosdrift -Wl,-rpath,'$$ORIGIN/..' -lm
+
+# ---- build dependencies ------------------------------------------------------
+deps:
+	@sh scripts/install-deps.sh
+
+demo: deps
+	@$(MAKE) --no-print-directory all
+	$(B)/examples/stats_demo
+
+# ---- tests -------------------------------------------------------------------
+$(B)/obj/tests/%.o: tests/%.c tests/golden.h | $(B)/obj/tests
+	$(CC) $(TEST_FLAGS) -c $< -o $@
+
+# Unit tests link the static library: they may call the hidden pdrift__ functions.
+$(B)/tests/check_%: tests/check_%.c tests/golden.h lib/internal.h $(HEADER) $(TEST_SUPPORT) $(STATIC) | $(B)/tests
+	$(CC) $(TEST_FLAGS) $(LDFLAGS) -o $@ $< $(TEST_SUPPORT) $(STATIC) $(CHECK_LIBS) $(DEPS_LIBS) -lm
+
+check: deps
+	@$(MAKE) --no-print-directory all $(TEST_BINS)
+	@$(MAKE) --no-print-directory check-units check-header check-exports check-install check-scipy
+	@echo "make check: all tests passed"
+
+check-units: $(TEST_BINS)
+	@sh tests/run-units.sh $(TEST_BINS)
+
+check-header: | $(B)/tests
+	@sh tests/header-test.sh "$(CC)" "$(CXX)" $(B)/tests
+
+check-exports: lib
+	@sh tests/check-exports.sh $(HEADER) $(MAPFILE) $(B)/$(SONAME) "$(NM)"
+
+check-install: lib
+	@sh tests/install-test.sh "$(MAKE)" "$(PKG_CONFIG)" $(B)/install-test
+
+check-scipy: lib
+	PDRIFT_LIBRARY=$(B)/$(SONAME) $(PYTHON) tests/scipy_compare.py
+
+# ---- install -----------------------------------------------------------------
+$(B)/ploutosdrift.pc: pkgconfig/ploutosdrift.pc.in $(HEADER) | $(B)
+	sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@LIBDIR@|$(LIBDIR)|g' \
+	    -e 's|@INCLUDEDIR@|$(INCLUDEDIR)|g' -e 's|@VERSION@|$(VERSION)|g' $< > $@
+
+# The .pc depends on the install paths, so it is regenerated at every install.
+install: lib
+	@rm -f $(B)/ploutosdrift.pc
+	@$(MAKE) --no-print-directory $(B)/ploutosdrift.pc
+	install -d $(DESTDIR)$(LIBDIR) $(DESTDIR)$(INCLUDEDIR) $(DESTDIR)$(PKGCONFIGDIR)
+	install -m 0755 $(SHARED) $(DESTDIR)$(LIBDIR)/
+	ln -sf $(notdir $(SHARED)) $(DESTDIR)$(LIBDIR)/$(SONAME)
+	ln -sf $(SONAME) $(DESTDIR)$(LIBDIR)/$(LIBNAME).so
+	install -m 0644 $(STATIC) $(DESTDIR)$(LIBDIR)/
+	install -m 0644 $(HEADER) $(DESTDIR)$(INCLUDEDIR)/
+	install -m 0644 $(B)/ploutosdrift.pc $(DESTDIR)$(PKGCONFIGDIR)/
+
+uninstall:
+	rm -f $(DESTDIR)$(LIBDIR)/$(notdir $(SHARED)) $(DESTDIR)$(LIBDIR)/$(SONAME) \
+	      $(DESTDIR)$(LIBDIR)/$(LIBNAME).so $(DESTDIR)$(LIBDIR)/$(LIBNAME).a \
+	      $(DESTDIR)$(INCLUDEDIR)/ploutos_drift.h $(DESTDIR)$(PKGCONFIGDIR)/ploutosdrift.pc
+
+# ---- housekeeping --------------------------------------------------------------
+$(B) $(B)/obj/lib $(B)/obj/tests $(B)/tests $(B)/examples:
+	mkdir -p $@
+
+clean:
+	rm -rf $(B)

@@ -1,0 +1,117 @@
+/*
+ * internal.h — private declarations shared by the library's units.
+ *
+ * Everything here is hidden (-fvisibility=hidden and the version script);
+ * names start with pdrift__. The unit tests link the static library and may
+ * call these functions directly.
+ */
+#ifndef PDRIFT_INTERNAL_H
+#define PDRIFT_INTERNAL_H
+
+#include <stddef.h>
+
+#include "ploutos_drift.h"
+
+/* ---- sort.c: private sorted copies ------------------------------------- */
+
+/* Sort ascending in place. The values must not contain NaN; -0.0 and +0.0
+ * may come out in either order (they compare equal everywhere we use them). */
+void pdrift__sort(double *values, size_t n);
+
+/* 1 if any value is NaN. */
+int pdrift__has_nan(const double *values, size_t n);
+
+/* Allocate a sorted copy of values[0..n). PDRIFT_EDATA if a value is NaN,
+ * PDRIFT_ENOMEM on allocation failure. *out is freed by the caller (free). */
+int pdrift__sorted_copy(const double *values, size_t n, double **out);
+
+/* ---- kolmogorov.c: distribution of the one-sample KS statistic --------- */
+
+/* scipy.stats.kstwo.sf(d, n); see SPEC §1.6. */
+double pdrift__kstwo_sf(double d, double n);
+
+/* scipy.special.smirnov(n, x) = P(D_n+ >= x); see SPEC §1.6. */
+double pdrift__smirnov(int n, double x);
+
+/* ---- ks.c: the two-sample test on sorted samples ------------------------ */
+
+/* D of SPEC §1.2 for two sorted, NaN-free, non-empty samples. */
+double pdrift__ks_statistic(const double *x_sorted, size_t nx, const double *y_sorted, size_t ny);
+
+/* p-value (and final statistic) for a raw D of two samples of sizes nx, ny
+ * >= 1, following scipy's method selection (SPEC §1.3–1.5). *method_used
+ * receives PDRIFT_KS_EXACT or PDRIFT_KS_ASYMP. PDRIFT_ENOMEM if the exact
+ * recursion's window cannot be allocated. */
+int pdrift__ks_pvalue(double d, size_t nx, size_t ny, pdrift_ks_method method, double *statistic,
+                      double *pvalue, pdrift_ks_method *method_used);
+
+/* ---- psi.c: the Population Stability Index ------------------------------ */
+
+enum pdrift__psi_binning {
+    PDRIFT__BINNING_QUANTILE = 0,   /* type-7 quantiles of the baseline (default) */
+    PDRIFT__BINNING_EQUAL_WIDTH = 1 /* equal widths on the finite baseline range */
+};
+
+enum pdrift__psi_empty {
+    PDRIFT__EMPTY_EPSILON = 0,  /* an empty bin's share becomes epsilon (default) */
+    PDRIFT__EMPTY_SMOOTHING = 1 /* additive smoothing (count + 0.5) for every bin */
+};
+
+#define PDRIFT__PSI_DEFAULT_BINS 10u
+#define PDRIFT__PSI_DEFAULT_EPSILON 1e-4
+
+typedef struct pdrift__psi_options {
+    unsigned bins;   /* B >= 2 */
+    int binning;     /* enum pdrift__psi_binning */
+    int empty_bins;  /* enum pdrift__psi_empty */
+    double epsilon;  /* share of an empty bin under PDRIFT__EMPTY_EPSILON */
+} pdrift__psi_options;
+
+typedef struct pdrift__psi_result {
+    double psi;              /* the index */
+    double pvalue;           /* chi-square approximation, upper tail */
+    size_t n_bins;           /* K + 1 */
+    size_t n_bins_effective; /* bins with baseline + current count > 0 */
+} pdrift__psi_result;
+
+/* The default options (quantile bins, B = 10, epsilon = 1e-4). */
+pdrift__psi_options pdrift__psi_default_options(void);
+
+/* Cut points of SPEC §2.2 (quantile) or §2.5 (equal width) from a sorted,
+ * NaN-free baseline of n >= 1 values. cuts must hold bins - 1 values; returns
+ * K, the number of distinct cuts kept (1 <= K <= bins - 1). */
+size_t pdrift__psi_cuts(const double *baseline_sorted, size_t n, unsigned bins, int binning,
+                        double *cuts);
+
+/* Count values into the K + 1 bins (-inf, c1], (c1, c2], ..., (cK, +inf):
+ * counts[i] = number of values v with exactly i cuts < v. counts has K + 1
+ * entries and is overwritten. values in any order, no NaN. */
+void pdrift__psi_count(const double *values, size_t n, const double *cuts, size_t n_cuts,
+                       size_t *counts);
+
+/* PSI, its chi-square p-value and bin counts from per-bin counts (SPEC §2.3).
+ * Both totals must be > 0. PDRIFT_EINVAL on bad options. */
+int pdrift__psi_from_counts(const size_t *baseline_counts, const size_t *current_counts,
+                            size_t n_bins, const pdrift__psi_options *opts,
+                            pdrift__psi_result *out);
+
+/* Critical value of PSI at level alpha: Qinv_chi2(alpha; df) * (1/M + 1/N).
+ * NaN if df = 0 or alpha is not in (0, 1). */
+double pdrift__psi_critical(double alpha, size_t df, size_t n_baseline, size_t n_current);
+
+/* ---- metrics.c: trading metrics -------------------------------------------- */
+
+/* Sharpe ratio with an annual risk-free rate rf, compounded to per period:
+ * rf_p = (1 + rf)^(1/P) - 1 (SPEC §5). Inputs already validated. */
+double pdrift__sharpe(const double *returns, size_t n, double periods_per_year, double rf);
+
+/* Maximum drawdown (SPEC §5), in [-1, 0]. Inputs already validated. */
+double pdrift__max_drawdown(const double *returns, size_t n);
+
+/* Counts for the win rate: wins = #(r > 0), decided = #(r != 0). */
+void pdrift__win_counts(const double *returns, size_t n, size_t *wins, size_t *decided);
+
+/* 1 if all n values are finite. */
+int pdrift__all_finite(const double *values, size_t n);
+
+#endif /* PDRIFT_INTERNAL_H */

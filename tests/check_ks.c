@@ -1,0 +1,320 @@
+/*
+ * check_ks.c — the two-sample KS test (ks.c) against scipy 1.10's ks_2samp:
+ * every case and method of tests/data/ks_cases.json (statistic bit for bit,
+ * p-value within SPEC §7's tolerances, method actually used), plus the
+ * properties any correct implementation has: symmetry, invariance under
+ * strictly increasing transforms, inputs left untouched, and the error codes.
+ */
+#include <check.h>
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "golden.h"
+#include "internal.h"
+
+static pdrift_ks_method method_from_name(const char *name)
+{
+    if (strcmp(name, "auto") == 0)
+        return PDRIFT_KS_AUTO;
+    if (strcmp(name, "exact") == 0)
+        return PDRIFT_KS_EXACT;
+    ck_assert_str_eq(name, "asymp");
+    return PDRIFT_KS_ASYMP;
+}
+
+/* Asymptotic p-values inherit kstwo.sf's tolerance (check_kstwo.c). */
+static int asymp_regime_one_minus_cdf(const cJSON *result)
+{
+    const cJSON *r = cJSON_GetObjectItemCaseSensitive(result, "kstwo_regime");
+    const char *regime = r ? cJSON_GetStringValue(r) : "";
+    return strncmp(regime, "RG_low", 6) == 0 || strncmp(regime, "DMTW", 4) == 0 ||
+           strcmp(regime, "Pomeranz") == 0 || strcmp(regime, "PelzGood") == 0;
+}
+
+START_TEST(test_ks_golden)
+{
+    const cJSON *cases = golden_get(golden_load("ks_cases.json"), "cases");
+    golden_stat stat_d = {.name = "ks statistic (all methods)"};
+    golden_stat stat_exact = {.name = "ks p-value, exact"};
+    golden_stat stat_asymp = {.name = "ks p-value, asymp"};
+    golden_stat stat_rational = {.name = "ks exact p vs true rational (info)"};
+    size_t failures = 0, n_results = 0, n_cases = 0;
+
+    const cJSON *c;
+    cJSON_ArrayForEach(c, cases) {
+        const char *id = cJSON_GetStringValue(golden_get(c, "id"));
+        size_t n1, n2;
+        double *x = golden_ks_sample(c, 1, &n1);
+        double *y = golden_ks_sample(c, 2, &n2);
+        ck_assert_uint_eq(n1, (size_t)golden_double(c, "n1"));
+        ck_assert_uint_eq(n2, (size_t)golden_double(c, "n2"));
+        double *xs, *ys;
+        ck_assert_int_eq(pdrift__sorted_copy(x, n1, &xs), PDRIFT_OK);
+        ck_assert_int_eq(pdrift__sorted_copy(y, n2, &ys), PDRIFT_OK);
+        double raw_d = pdrift__ks_statistic(xs, n1, ys, n2);
+
+        const cJSON *r;
+        cJSON_ArrayForEach(r, golden_get(c, "results")) {
+            const char *requested = cJSON_GetStringValue(golden_get(r, "method_requested"));
+            const char *used_name = cJSON_GetStringValue(golden_get(r, "method_used"));
+            pdrift_ks_method method = method_from_name(requested);
+            double want_d = golden_double(r, "statistic_hex");
+            double want_p = golden_double(r, "pvalue_hex");
+
+            double d = -1, p = -1;
+            ck_assert_int_eq(pdrift_ks_2samp(x, n1, y, n2, method, &d, &p), PDRIFT_OK);
+
+            /* The internal path on sorted copies gives the same and names the method. */
+            double d2, p2;
+            pdrift_ks_method used;
+            ck_assert_int_eq(pdrift__ks_pvalue(raw_d, n1, n2, method, &d2, &p2, &used), PDRIFT_OK);
+            ck_assert(golden_same_bits(d, d2) && golden_same_bits(p, p2));
+            ck_assert_msg(used == method_from_name(used_name), "%s/%s: method used %d, scipy %s",
+                          id, requested, used, used_name);
+            int fell_back = cJSON_IsTrue(golden_get(r, "fell_back_to_asymp"));
+            ck_assert_int_eq(fell_back, method == PDRIFT_KS_EXACT && used == PDRIFT_KS_ASYMP);
+
+            golden_stat_add(&stat_d, d, want_d);
+            int ok_d = golden_same_bits(d, want_d);
+            int ok_p;
+            if (used == PDRIFT_KS_EXACT) {
+                golden_stat_add(&stat_exact, p, want_p);
+                ok_p = golden_close(p, want_p, 1e-12, 0.0);
+                const cJSON *rational = cJSON_GetObjectItemCaseSensitive(c, "pvalue_exact_rational");
+                if (rational && !cJSON_IsNull(rational) && method == PDRIFT_KS_EXACT)
+                    golden_stat_add(&stat_rational, p, golden_number(rational));
+            } else {
+                golden_stat_add(&stat_asymp, p, want_p);
+                ok_p = golden_close(p, want_p, 2e-12, asymp_regime_one_minus_cdf(r) ? 2e-15 : 0.0);
+            }
+            if (!ok_d || !ok_p) {
+                printf("%s/%s: D %a (scipy %a), p %a (scipy %a)\n", id, requested, d, want_d, p,
+                       want_p);
+                failures++;
+            }
+            n_results++;
+        }
+        free(x);
+        free(y);
+        free(xs);
+        free(ys);
+        n_cases++;
+    }
+    golden_stat_print(&stat_d);
+    golden_stat_print(&stat_exact);
+    golden_stat_print(&stat_asymp);
+    golden_stat_print(&stat_rational);
+    ck_assert_uint_eq(n_cases, 75);
+    ck_assert_uint_eq(n_results, 225);
+    ck_assert_uint_eq(stat_d.bit_exact, 225);
+    ck_assert_msg(failures == 0, "%zu of %zu KS results outside tolerance", failures, n_results);
+}
+END_TEST
+
+/* ---- properties ----------------------------------------------------------- */
+
+/* A small deterministic generator (splitmix64), so the tests need no seed file. */
+static uint64_t rng_state = 0x9e3779b97f4a7c15u;
+
+static double uniform01(void)
+{
+    uint64_t z = (rng_state += 0x9e3779b97f4a7c15u);
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9u;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebu;
+    z ^= z >> 31;
+    return (double)(z >> 11) * 0x1p-53;
+}
+
+static double normal01(void)
+{
+    double u = uniform01(), v = uniform01();
+    return sqrt(-2.0 * log(u + 0x1p-60)) * cos(6.283185307179586 * v);
+}
+
+/* n values: a normal sample with a shift, or a coarse grid (ties) if grid > 0. */
+static double *sample(size_t n, double shift, double grid)
+{
+    double *v = malloc(n * sizeof *v);
+    ck_assert(v != NULL);
+    for (size_t i = 0; i < n; i++) {
+        double z = normal01() + shift;
+        v[i] = grid > 0 ? round(z / grid) * grid : z;
+    }
+    return v;
+}
+
+static const struct { size_t n1, n2; double shift, grid; } shapes[] = {
+    {1, 1, 0, 0},     {1, 7, 0.5, 0},      {5, 5, 0, 0},       {8, 13, 1, 0},
+    {20, 20, 0.3, 1}, {30, 45, 0.2, 0},    {137, 201, 0.1, 0}, {100, 100, 0, 0.5},
+    {600, 400, 0.05, 0}, {999, 1000, 0.1, 0.25}, {3000, 2000, 0, 0}, {10001, 500, 0.05, 0},
+};
+
+START_TEST(test_ks_symmetric)
+{
+    for (size_t s = 0; s < sizeof shapes / sizeof shapes[0]; s++) {
+        double *x = sample(shapes[s].n1, 0, shapes[s].grid);
+        double *y = sample(shapes[s].n2, shapes[s].shift, shapes[s].grid);
+        for (int m = 0; m <= 2; m++) {
+            double d1, p1, d2, p2;
+            ck_assert_int_eq(pdrift_ks_2samp(x, shapes[s].n1, y, shapes[s].n2, (pdrift_ks_method)m, &d1, &p1), 0);
+            ck_assert_int_eq(pdrift_ks_2samp(y, shapes[s].n2, x, shapes[s].n1, (pdrift_ks_method)m, &d2, &p2), 0);
+            ck_assert_msg(golden_same_bits(d1, d2), "shape %zu method %d: D %a vs %a", s, m, d1, d2);
+            ck_assert_msg(golden_close(p1, p2, 1e-14, 0.0), "shape %zu method %d: p %a vs %a", s, m, p1, p2);
+            ck_assert(d1 >= 0.0 && d1 <= 1.0);
+            ck_assert(isnan(p1) || (p1 >= 0.0 && p1 <= 1.0));
+        }
+        free(x);
+        free(y);
+    }
+}
+END_TEST
+
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+/* 1 if f kept the order pattern of the pooled values (no new ties, no swaps). */
+static int order_preserved(const double *a, const double *fa, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        for (size_t j = i + 1; j < n && j < i + 64; j++)
+            if ((a[i] < a[j]) != (fa[i] < fa[j]) || (a[i] == a[j]) != (fa[i] == fa[j]))
+                return 0;
+    return 1;
+}
+
+START_TEST(test_ks_monotone_invariant)
+{
+    for (size_t s = 2; s < sizeof shapes / sizeof shapes[0]; s++) {
+        size_t n1 = shapes[s].n1, n2 = shapes[s].n2;
+        double *pool = sample(n1 + n2, 0, shapes[s].grid);
+        for (size_t i = n1; i < n1 + n2; i++)
+            pool[i] += shapes[s].shift;
+        double *sorted = malloc((n1 + n2) * sizeof *sorted);
+        memcpy(sorted, pool, (n1 + n2) * sizeof *sorted);
+        qsort(sorted, n1 + n2, sizeof *sorted, cmp_double);
+
+        for (int f = 0; f < 3; f++) {
+            double *t = malloc((n1 + n2) * sizeof *t), *ts = malloc((n1 + n2) * sizeof *t);
+            for (size_t i = 0; i < n1 + n2; i++) {
+                double v = pool[i];
+                t[i] = f == 0 ? exp(v) : f == 1 ? 1e6 * v - 3.0 : atan(v / 8);
+                v = sorted[i];
+                ts[i] = f == 0 ? exp(v) : f == 1 ? 1e6 * v - 3.0 : atan(v / 8);
+            }
+            if (!order_preserved(sorted, ts, n1 + n2)) { /* the transform merged values: not a test */
+                free(t);
+                free(ts);
+                continue;
+            }
+            for (int m = 0; m <= 2; m++) {
+                double d1, p1, d2, p2;
+                ck_assert_int_eq(pdrift_ks_2samp(pool, n1, pool + n1, n2, (pdrift_ks_method)m, &d1, &p1), 0);
+                ck_assert_int_eq(pdrift_ks_2samp(t, n1, t + n1, n2, (pdrift_ks_method)m, &d2, &p2), 0);
+                ck_assert_msg(golden_same_bits(d1, d2) && golden_same_bits(p1, p2),
+                              "shape %zu transform %d method %d", s, f, m);
+            }
+            free(t);
+            free(ts);
+        }
+        free(pool);
+        free(sorted);
+    }
+}
+END_TEST
+
+START_TEST(test_ks_inputs_unchanged)
+{
+    size_t n1 = 257, n2 = 300;
+    double *x = sample(n1, 0, 0.1), *y = sample(n2, 0.2, 0);
+    double *x0 = malloc(n1 * sizeof *x0), *y0 = malloc(n2 * sizeof *y0);
+    memcpy(x0, x, n1 * sizeof *x);
+    memcpy(y0, y, n2 * sizeof *y);
+    double d, p;
+    for (int m = 0; m <= 2; m++)
+        ck_assert_int_eq(pdrift_ks_2samp(x, n1, y, n2, (pdrift_ks_method)m, &d, &p), 0);
+    ck_assert(memcmp(x, x0, n1 * sizeof *x) == 0);
+    ck_assert(memcmp(y, y0, n2 * sizeof *y) == 0);
+    free(x);
+    free(y);
+    free(x0);
+    free(y0);
+}
+END_TEST
+
+START_TEST(test_ks_errors)
+{
+    double x[3] = {1, 2, 3}, y[3] = {1, 2, 4}, d = 42, p = 42;
+    ck_assert_int_eq(pdrift_ks_2samp(NULL, 3, y, 3, PDRIFT_KS_AUTO, &d, &p), PDRIFT_EINVAL);
+    ck_assert_int_eq(pdrift_ks_2samp(x, 3, NULL, 3, PDRIFT_KS_AUTO, &d, &p), PDRIFT_EINVAL);
+    ck_assert_int_eq(pdrift_ks_2samp(x, 3, y, 3, PDRIFT_KS_AUTO, NULL, &p), PDRIFT_EINVAL);
+    ck_assert_int_eq(pdrift_ks_2samp(x, 3, y, 3, PDRIFT_KS_AUTO, &d, NULL), PDRIFT_EINVAL);
+    ck_assert_int_eq(pdrift_ks_2samp(x, 0, y, 3, PDRIFT_KS_AUTO, &d, &p), PDRIFT_EINVAL);
+    ck_assert_int_eq(pdrift_ks_2samp(x, 3, y, 0, PDRIFT_KS_AUTO, &d, &p), PDRIFT_EINVAL);
+    ck_assert_int_eq(pdrift_ks_2samp(x, 3, y, 3, (pdrift_ks_method)3, &d, &p), PDRIFT_EINVAL);
+    ck_assert_int_eq(pdrift_ks_2samp(x, 3, y, 3, (pdrift_ks_method)-1, &d, &p), PDRIFT_EINVAL);
+    x[1] = NAN;
+    ck_assert_int_eq(pdrift_ks_2samp(x, 3, y, 3, PDRIFT_KS_AUTO, &d, &p), PDRIFT_EDATA);
+    ck_assert_int_eq(pdrift_ks_2samp(y, 3, x, 3, PDRIFT_KS_ASYMP, &d, &p), PDRIFT_EDATA);
+    ck_assert(d == 42 && p == 42); /* outputs untouched on failure */
+}
+END_TEST
+
+START_TEST(test_ks_special_values)
+{
+    double d, p;
+    /* n1 = n2 = 1 under ASYMP: effective size 0.5 rounds to 0, p is NaN as scipy's. */
+    double a = 0.5, b = 0.7;
+    ck_assert_int_eq(pdrift_ks_2samp(&a, 1, &a, 1, PDRIFT_KS_ASYMP, &d, &p), 0);
+    ck_assert(d == 0.0 && isnan(p));
+    ck_assert_int_eq(pdrift_ks_2samp(&a, 1, &b, 1, PDRIFT_KS_ASYMP, &d, &p), 0);
+    ck_assert(d == 1.0 && isnan(p));
+    ck_assert_int_eq(pdrift_ks_2samp(&a, 1, &b, 1, PDRIFT_KS_EXACT, &d, &p), 0);
+    ck_assert(d == 1.0 && p == 1.0); /* 2 paths of 2 leave the band */
+    /* -0.0 and +0.0 are one value. */
+    double nz = -0.0, pz = 0.0;
+    ck_assert_int_eq(pdrift_ks_2samp(&nz, 1, &pz, 1, PDRIFT_KS_AUTO, &d, &p), 0);
+    ck_assert(d == 0.0 && p == 1.0);
+    /* +-inf are ordinary values: {-inf, 0, inf} vs {-inf, 0, inf} identical. */
+    double inf3[3] = {INFINITY, -INFINITY, 0.0};
+    ck_assert_int_eq(pdrift_ks_2samp(inf3, 3, inf3, 3, PDRIFT_KS_AUTO, &d, &p), 0);
+    ck_assert(d == 0.0 && p == 1.0);
+    /* Fully separated equal samples of size n: exact p = 2 / C(2n, n). */
+    double lo[4] = {1, 2, 3, 4}, hi[4] = {5, 6, 7, 8};
+    ck_assert_int_eq(pdrift_ks_2samp(lo, 4, hi, 4, PDRIFT_KS_EXACT, &d, &p), 0);
+    ck_assert(d == 1.0);
+    ck_assert(fabs(p - 2.0 / 70.0) < 1e-16);
+}
+END_TEST
+
+static Suite *ks_suite(void)
+{
+    Suite *s = suite_create("ks");
+    TCase *golden = tcase_create("golden");
+    tcase_set_timeout(golden, 600);
+    tcase_add_test(golden, test_ks_golden);
+    suite_add_tcase(s, golden);
+    TCase *props = tcase_create("properties");
+    tcase_set_timeout(props, 300);
+    tcase_add_test(props, test_ks_symmetric);
+    tcase_add_test(props, test_ks_monotone_invariant);
+    tcase_add_test(props, test_ks_inputs_unchanged);
+    tcase_add_test(props, test_ks_errors);
+    tcase_add_test(props, test_ks_special_values);
+    suite_add_tcase(s, props);
+    return s;
+}
+
+int main(void)
+{
+    SRunner *sr = srunner_create(ks_suite());
+    srunner_run_all(sr, CK_NORMAL);
+    int failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return failed == 0 ? 0 : 1;
+}
