@@ -38,7 +38,7 @@ PATCH   := $(call version_of,PATCH)
 VERSION := $(MAJOR).$(MINOR).$(PATCH)
 
 # ---- outputs ---------------------------------------------------------------
-B        := build
+B        ?= build
 LIBNAME  := libploutosdrift
 SONAME   := $(LIBNAME).so.$(MAJOR)
 SHARED   := $(B)/$(LIBNAME).so.$(VERSION)

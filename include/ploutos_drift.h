@@ -163,11 +163,11 @@ PDRIFT_API double pdrift_kstwo_sf(double d, double n);
  *
  * @param baseline, nb  reference sample (not modified), nb >= bins
  * @param current, nc   sample to compare (not modified), nc >= bins
- * @param bins          number of quantile bins, >= 2 (10 is the usual choice)
+ * @param bins          number of quantile bins, 2 to 10000 (10 is the usual choice)
  * @param psi           out: the index, >= 0
  * @param pvalue        out, may be NULL: chi-square approximation of P(PSI >= psi | H0)
  * @return ::PDRIFT_OK; ::PDRIFT_EINVAL for NULL @p baseline, @p current or
- *         @p psi, an empty sample or bins < 2; ::PDRIFT_EDATA for a NaN or
+ *         @p psi, an empty sample or bins outside [2, 10000]; ::PDRIFT_EDATA for a NaN or
  *         fewer values than bins in either sample; ::PDRIFT_ENOMEM.
  *
  * Thread-safe; allocates O(nb + bins) scratch memory, freed before return.

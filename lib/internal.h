@@ -59,6 +59,9 @@ enum pdrift__psi_empty {
 
 #define PDRIFT__PSI_DEFAULT_BINS 10u
 #define PDRIFT__PSI_DEFAULT_EPSILON 1e-4
+/* More bins than this is not a distribution comparison any more; the bound
+ * also keeps the chi-square degrees of freedom where GSL is exact. */
+#define PDRIFT__PSI_MAX_BINS 10000u
 
 typedef struct pdrift__psi_options {
     unsigned bins;   /* B >= 2 */
@@ -79,7 +82,8 @@ pdrift__psi_options pdrift__psi_default_options(void);
 
 /* Cut points of SPEC §2.2 (quantile) or §2.5 (equal width) from a sorted,
  * NaN-free baseline of n >= 1 values. cuts must hold bins - 1 values; returns
- * K, the number of distinct cuts kept (1 <= K <= bins - 1). */
+ * K, the number of distinct cuts kept (1 <= K <= bins - 1), or 0 if the
+ * preconditions are not met. */
 size_t pdrift__psi_cuts(const double *baseline_sorted, size_t n, unsigned bins, int binning,
                         double *cuts);
 
@@ -90,13 +94,15 @@ void pdrift__psi_count(const double *values, size_t n, const double *cuts, size_
                        size_t *counts);
 
 /* PSI, its chi-square p-value and bin counts from per-bin counts (SPEC §2.3).
- * Both totals must be > 0. PDRIFT_EINVAL on bad options. */
+ * PDRIFT_EINVAL for NULL pointers, n_bins = 0 or > PDRIFT__PSI_MAX_BINS, a
+ * zero total, an unknown mode or epsilon outside [DBL_MIN, 1]. */
 int pdrift__psi_from_counts(const size_t *baseline_counts, const size_t *current_counts,
                             size_t n_bins, const pdrift__psi_options *opts,
                             pdrift__psi_result *out);
 
 /* Critical value of PSI at level alpha: Qinv_chi2(alpha; df) * (1/M + 1/N).
- * NaN if df = 0 or alpha is not in (0, 1). */
+ * NaN if df is 0 or >= PDRIFT__PSI_MAX_BINS, alpha is not in (0, 1), or a
+ * sample size is 0. */
 double pdrift__psi_critical(double alpha, size_t df, size_t n_baseline, size_t n_current);
 
 /* ---- metrics.c: trading metrics -------------------------------------------- */
