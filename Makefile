@@ -66,22 +66,25 @@ LIB_SRC  := $(sort $(wildcard lib/*.c))
 LIB_OBJ  := $(LIB_SRC:lib/%.c=$(B)/obj/lib/%.o)
 
 EXAMPLES := $(B)/examples/stats_demo
+PDRIFT   := $(B)/pdrift
+CLI_SRC  := $(sort $(wildcard examples/pdrift/*.c))
+CLI_OBJ  := $(CLI_SRC:examples/pdrift/%.c=$(B)/obj/pdrift/%.o)
 
 TEST_UNITS   := $(patsubst tests/check_%.c,%,$(sort $(wildcard tests/check_*.c)))
 TEST_BINS    := $(TEST_UNITS:%=$(B)/tests/check_%)
 TEST_SUPPORT := $(B)/obj/tests/golden.o $(B)/obj/tests/sha256.o
 
 .PHONY: all lib examples deps demo check check-units check-header check-exports \
-        check-install check-scipy install uninstall clean
+        check-install check-cli check-scipy install uninstall clean
 
-all: lib examples
+all: lib examples $(PDRIFT)
 
 lib: $(SHARED) $(B)/$(SONAME) $(B)/$(LIBNAME).so $(STATIC)
 
 examples: $(EXAMPLES)
 
 # ---- library ---------------------------------------------------------------
-$(B)/obj/lib/%.o: lib/%.c lib/internal.h $(HEADER) | $(B)/obj/lib
+$(B)/obj/lib/%.o: lib/%.c $(wildcard lib/*.h) $(HEADER) | $(B)/obj/lib
 	$(CC) $(LIB_FLAGS) -c $< -o $@
 
 $(SHARED): $(LIB_OBJ) $(MAPFILE)
@@ -102,13 +105,34 @@ $(STATIC): $(LIB_OBJ)
 $(B)/examples/%: examples/%.c $(HEADER) $(B)/$(LIBNAME).so | $(B)/examples
 	$(CC) $(PROG_FLAGS) $(LDFLAGS) -o $@ $< -L$(B) -lploutosdrift -Wl,-rpath,'$$ORIGIN/..' -lm
 
+# ---- the pdrift CLI (examples/pdrift/): public header only, shared library --
+$(B)/obj/pdrift/%.o: examples/pdrift/%.c $(wildcard examples/pdrift/*.h) $(HEADER) | $(B)/obj/pdrift
+	$(CC) $(PROG_FLAGS) $(DEPS_CFLAGS) -c $< -o $@
+
+$(PDRIFT): $(CLI_OBJ) $(B)/$(LIBNAME).so
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(CLI_OBJ) -L$(B) -lploutosdrift -Wl,-rpath,'$$ORIGIN:$$ORIGIN/../lib' \
+	    $(shell $(PKG_CONFIG) --libs libcjson 2>/dev/null || echo -lcjson) -lm
+
 # ---- build dependencies ------------------------------------------------------
 deps:
 	@sh scripts/install-deps.sh
 
+# A real monitoring check on generated market data: a calm baseline, then a
+# calm and a volatile current window (exit 2 = high drift is the expected end).
+DEMO := $(B)/demo
 demo: deps
 	@$(MAKE) --no-print-directory all
-	$(B)/examples/stats_demo
+	@rm -rf $(DEMO)
+	$(PDRIFT) sample-data $(DEMO)/data
+	@echo
+	@echo '$$ pdrift monitor --baseline $(DEMO)/data/baseline.csv --current $(DEMO)/data/current_calm.csv'
+	@cd $(DEMO) && ../pdrift monitor --baseline data/baseline.csv --current data/current_calm.csv --model demo
+	@echo
+	@echo '$$ pdrift monitor --baseline $(DEMO)/data/baseline.csv --current $(DEMO)/data/current_volatile.csv'
+	@cd $(DEMO) && ../pdrift monitor --baseline data/baseline.csv --current data/current_volatile.csv --model demo; \
+	    status=$$?; echo; echo "exit status $$status (0 no drift, 1 low/medium, 2 high, 3 could not run)"; \
+	    test $$status -le 2
+	@echo "Reports and the event log are under $(DEMO)/reports and $(DEMO)/logs."
 
 # ---- tests -------------------------------------------------------------------
 $(B)/obj/tests/%.o: tests/%.c tests/golden.h | $(B)/obj/tests
@@ -120,7 +144,7 @@ $(B)/tests/check_%: tests/check_%.c tests/golden.h lib/internal.h $(HEADER) $(TE
 
 check: deps
 	@$(MAKE) --no-print-directory all $(TEST_BINS)
-	@$(MAKE) --no-print-directory check-units check-header check-exports check-install check-scipy
+	@$(MAKE) --no-print-directory check-units check-header check-exports check-install check-cli check-scipy
 	@echo "make check: all tests passed"
 
 check-units: $(TEST_BINS)
@@ -132,8 +156,11 @@ check-header: | $(B)/tests
 check-exports: lib
 	@sh tests/check-exports.sh $(HEADER) $(MAPFILE) $(B)/$(SONAME) "$(NM)"
 
-check-install: lib
+check-install: all
 	@sh tests/install-test.sh "$(MAKE)" "$(PKG_CONFIG)" $(B)/install-test
+
+check-cli: all
+	PDRIFT=$(PDRIFT) $(PYTHON) -m pytest -q -p no:cacheprovider tests/test_cli.py
 
 check-scipy: lib
 	PDRIFT_LIBRARY=$(B)/$(SONAME) $(PYTHON) tests/scipy_compare.py
@@ -144,24 +171,26 @@ $(B)/ploutosdrift.pc: pkgconfig/ploutosdrift.pc.in $(HEADER) | $(B)
 	    -e 's|@INCLUDEDIR@|$(INCLUDEDIR)|g' -e 's|@VERSION@|$(VERSION)|g' $< > $@
 
 # The .pc depends on the install paths, so it is regenerated at every install.
-install: lib
+install: all
 	@rm -f $(B)/ploutosdrift.pc
 	@$(MAKE) --no-print-directory $(B)/ploutosdrift.pc
-	install -d $(DESTDIR)$(LIBDIR) $(DESTDIR)$(INCLUDEDIR) $(DESTDIR)$(PKGCONFIGDIR)
+	install -d $(DESTDIR)$(LIBDIR) $(DESTDIR)$(INCLUDEDIR) $(DESTDIR)$(PKGCONFIGDIR) $(DESTDIR)$(BINDIR)
 	install -m 0755 $(SHARED) $(DESTDIR)$(LIBDIR)/
 	ln -sf $(notdir $(SHARED)) $(DESTDIR)$(LIBDIR)/$(SONAME)
 	ln -sf $(SONAME) $(DESTDIR)$(LIBDIR)/$(LIBNAME).so
 	install -m 0644 $(STATIC) $(DESTDIR)$(LIBDIR)/
 	install -m 0644 $(HEADER) $(DESTDIR)$(INCLUDEDIR)/
 	install -m 0644 $(B)/ploutosdrift.pc $(DESTDIR)$(PKGCONFIGDIR)/
+	install -m 0755 $(PDRIFT) $(DESTDIR)$(BINDIR)/pdrift
 
 uninstall:
 	rm -f $(DESTDIR)$(LIBDIR)/$(notdir $(SHARED)) $(DESTDIR)$(LIBDIR)/$(SONAME) \
 	      $(DESTDIR)$(LIBDIR)/$(LIBNAME).so $(DESTDIR)$(LIBDIR)/$(LIBNAME).a \
-	      $(DESTDIR)$(INCLUDEDIR)/ploutos_drift.h $(DESTDIR)$(PKGCONFIGDIR)/ploutosdrift.pc
+	      $(DESTDIR)$(INCLUDEDIR)/ploutos_drift.h $(DESTDIR)$(PKGCONFIGDIR)/ploutosdrift.pc \
+	      $(DESTDIR)$(BINDIR)/pdrift
 
 # ---- housekeeping --------------------------------------------------------------
-$(B) $(B)/obj/lib $(B)/obj/tests $(B)/tests $(B)/examples:
+$(B) $(B)/obj/lib $(B)/obj/tests $(B)/obj/pdrift $(B)/tests $(B)/examples:
 	mkdir -p $@
 
 clean:

@@ -214,6 +214,402 @@ PDRIFT_API int pdrift_max_drawdown(const double *returns, size_t n, double *out)
 PDRIFT_API int pdrift_win_rate(const double *returns, size_t n, double *out);
 /** @} */
 
+/* ------------------------------------------------------------------------ */
+/** @name Configuration
+ *
+ *  An opaque set of parameters, read by ::pdrift_monitor_new. Parameters are
+ *  keyed by ::pdrift_param and typed: integer parameters are set with
+ *  ::pdrift_config_set_int, real ones with ::pdrift_config_set_double (the
+ *  other setter answers ::PDRIFT_EPARAM). Choosing a sensitivity sets every
+ *  preset-dependent parameter (thresholds and alpha) that was not set
+ *  explicitly; an explicit setting always wins, whatever the order of the
+ *  calls.
+ *
+ *  A config is not shared between threads while it is being modified;
+ *  reading it from several threads (e.g. creating monitors) is safe.
+ *  @{ */
+
+/** Sensitivity presets (SPEC §3.2): how readily drift is reported. */
+typedef enum pdrift_sensitivity {
+    PDRIFT_SENSITIVITY_LOW = 0,    /**< PSI 0.25, KS 0.20, alpha 0.01, Sharpe -30% */
+    PDRIFT_SENSITIVITY_MEDIUM = 1, /**< PSI 0.15, KS 0.15, alpha 0.05, Sharpe -20% (default) */
+    PDRIFT_SENSITIVITY_HIGH = 2    /**< PSI 0.10, KS 0.10, alpha 0.10, Sharpe -15% */
+} pdrift_sensitivity;
+
+/** What a NaN in observed or baseline rows means. */
+typedef enum pdrift_nan_policy {
+    PDRIFT_NAN_MISSING = 0, /**< a missing value, counted in the missing rate (default) */
+    PDRIFT_NAN_REJECT = 1   /**< an error: the call fails with ::PDRIFT_EDATA */
+} pdrift_nan_policy;
+
+/** Correction of the KS p-values for testing many features at once. */
+typedef enum pdrift_correction {
+    PDRIFT_CORRECTION_BH = 0,         /**< Benjamini–Hochberg false discovery rate (default) */
+    PDRIFT_CORRECTION_NONE = 1,       /**< raw p-values */
+    PDRIFT_CORRECTION_BONFERRONI = 2, /**< family-wise, min(1, m p) */
+    PDRIFT_CORRECTION_HOLM = 3        /**< family-wise, Holm's step-down */
+} pdrift_correction;
+
+/** How the PSI bins are placed. */
+typedef enum pdrift_binning {
+    PDRIFT_BINNING_QUANTILE = 0,   /**< quantiles of the baseline (default) */
+    PDRIFT_BINNING_EQUAL_WIDTH = 1 /**< equal widths over the finite baseline range */
+} pdrift_binning;
+
+/** What a PSI bin with no value contributes. */
+typedef enum pdrift_empty_bins {
+    PDRIFT_EMPTY_EPSILON = 0,  /**< its share becomes ::PDRIFT_PARAM_PSI_EPSILON (default) */
+    PDRIFT_EMPTY_SMOOTHING = 1 /**< every share is (count + 0.5) / (total + 0.5 bins) */
+} pdrift_empty_bins;
+
+/** The parameters. Values are stable and append-only; families by hundred. */
+typedef enum pdrift_param {
+    /* general: 1-99 */
+    PDRIFT_PARAM_SENSITIVITY = 1,    /**< int ::pdrift_sensitivity; default MEDIUM */
+    PDRIFT_PARAM_WINDOW_SIZE = 2,    /**< int: observed rows kept (the latest), 0 = all; default 0 */
+    PDRIFT_PARAM_MIN_SAMPLES = 3,    /**< int: values needed on each side for PSI/KS and rows for
+                                          the missing-rate test; default 30 */
+    PDRIFT_PARAM_NAN_POLICY = 4,     /**< int ::pdrift_nan_policy; default MISSING */
+    PDRIFT_PARAM_CORRECTION = 5,     /**< int ::pdrift_correction; default BH */
+    PDRIFT_PARAM_ALPHA = 6,          /**< double: significance level of the PSI, KS and
+                                          missing-rate tests; preset 0.01 / 0.05 / 0.10 */
+    PDRIFT_PARAM_MISSING_RISE = 7,   /**< double: rise of the missing share that counts as drift
+                                          (with significance); default 0.10 */
+    PDRIFT_PARAM_OHLCV_FEATURES = 8, /**< int 1/0: a CSV with Open/High/Low/Close[/Volume] columns
+                                          is compared through derived stationary features
+                                          (returns, volatility, ...), not raw price levels;
+                                          default 1 */
+    PDRIFT_PARAM_SERIAL_CORRECTION = 9, /**< int 1/0: the PSI and KS tests count a sample of n
+                                          serially dependent values as n / tau independent ones,
+                                          tau = the feature's autocorrelation time in the
+                                          baseline (rolling features such as a 20-bar
+                                          volatility are strongly dependent); 0 = treat values
+                                          as independent, as the textbook tests do; default 1 */
+    /* PSI: 100-199 */
+    PDRIFT_PARAM_PSI_BINS = 100,       /**< int: number of bins, 2..10000; default 10 */
+    PDRIFT_PARAM_PSI_BINNING = 101,    /**< int ::pdrift_binning; default QUANTILE */
+    PDRIFT_PARAM_PSI_EMPTY_BINS = 102, /**< int ::pdrift_empty_bins; default EPSILON */
+    PDRIFT_PARAM_PSI_EPSILON = 103,    /**< double: share of an empty bin; default 1e-4 */
+    PDRIFT_PARAM_PSI_THRESHOLD = 104,  /**< double: PSI above which a significant change counts
+                                            as drift; preset 0.25 / 0.15 / 0.10 */
+    /* KS: 200-299 */
+    PDRIFT_PARAM_KS_THRESHOLD = 200, /**< double: D above which a significant change counts as
+                                          drift; preset 0.20 / 0.15 / 0.10 */
+    PDRIFT_PARAM_KS_METHOD = 201,    /**< int ::pdrift_ks_method; default AUTO */
+    /* trading performance: 400-499 */
+    PDRIFT_PARAM_SHARPE_DEGRADATION = 400, /**< double: Sharpe drop that counts as model drift
+                                                (relative when the baseline Sharpe is positive);
+                                                preset 0.30 / 0.20 / 0.15 */
+    PDRIFT_PARAM_DRAWDOWN_INCREASE = 401   /**< double: rise of |max drawdown| (a fraction) that
+                                                counts as model drift; default 0.10 */
+} pdrift_param;
+
+/** The type of a parameter's value. */
+typedef enum pdrift_param_type {
+    PDRIFT_PARAM_TYPE_INT = 1,   /**< set and read with the _int functions */
+    PDRIFT_PARAM_TYPE_DOUBLE = 2 /**< set and read with the _double functions */
+} pdrift_param_type;
+
+typedef struct pdrift_config pdrift_config;
+
+/**
+ * Create a configuration holding every default (medium sensitivity).
+ * @param out out: the new config, freed with ::pdrift_config_free
+ * @return ::PDRIFT_OK, ::PDRIFT_EINVAL (out NULL), ::PDRIFT_ENOMEM
+ */
+PDRIFT_API int pdrift_config_new(pdrift_config **out);
+
+/** Free a configuration. NULL is a no-op. */
+PDRIFT_API void pdrift_config_free(pdrift_config *c);
+
+/**
+ * Set an integer parameter (and mark it explicit: presets no longer change it).
+ * @return ::PDRIFT_OK; ::PDRIFT_EINVAL (c NULL); ::PDRIFT_EPARAM (unknown
+ *         parameter, or a double parameter); ::PDRIFT_ERANGE (outside
+ *         ::pdrift_param_bounds, or not a value of the parameter's enum)
+ */
+PDRIFT_API int pdrift_config_set_int(pdrift_config *c, pdrift_param p, long long v);
+
+/**
+ * Set a real parameter (and mark it explicit).
+ * @return as ::pdrift_config_set_int; NaN is ::PDRIFT_ERANGE
+ */
+PDRIFT_API int pdrift_config_set_double(pdrift_config *c, pdrift_param p, double v);
+
+/**
+ * Read the effective value of an integer parameter (preset applied).
+ * @return ::PDRIFT_OK; ::PDRIFT_EINVAL (c or out NULL); ::PDRIFT_EPARAM
+ *         (unknown parameter, or a double parameter)
+ */
+PDRIFT_API int pdrift_config_get_int(const pdrift_config *c, pdrift_param p, long long *out);
+
+/**
+ * Read the effective value of a real parameter (preset applied).
+ * @return as ::pdrift_config_get_int
+ */
+PDRIFT_API int pdrift_config_get_double(const pdrift_config *c, pdrift_param p, double *out);
+
+/**
+ * Name of a parameter, as used by the CLI and the Python binding (e.g.
+ * "psi_threshold"). @return a static string, or NULL for an unknown parameter
+ */
+PDRIFT_API const char *pdrift_param_name(pdrift_param p);
+
+/**
+ * The parameter of a given name (exact, case-sensitive match).
+ * @return ::PDRIFT_OK, ::PDRIFT_EINVAL (NULL argument), ::PDRIFT_EPARAM (no
+ *         such name; *out untouched)
+ */
+PDRIFT_API int pdrift_param_from_name(const char *name, pdrift_param *out);
+
+/**
+ * Type and closed bounds of a parameter's value.
+ * @param type, lo, hi out, each may be NULL
+ * @return ::PDRIFT_OK or ::PDRIFT_EPARAM (unknown parameter)
+ */
+PDRIFT_API int pdrift_param_bounds(pdrift_param p, pdrift_param_type *type, double *lo, double *hi);
+/** @} */
+
+/* ------------------------------------------------------------------------ */
+/** @name The monitor
+ *
+ *  A monitor holds a baseline (the training or validation data), a window of
+ *  observed production data and the result of the last detection. Its life:
+ *  ::pdrift_monitor_new, a baseline (::pdrift_baseline_load or
+ *  ::pdrift_baseline_set), observations (::pdrift_observe_batch,
+ *  ::pdrift_observe_load), ::pdrift_detect, then the result getters or
+ *  ::pdrift_report_json; ::pdrift_monitor_free.
+ *
+ *  A failed call changes nothing (the previous baseline, window and result
+ *  are intact) and leaves a detailed message in ::pdrift_errmsg.
+ *  A monitor may be used by one thread at a time; distinct monitors are
+ *  independent. Every input is copied; every string returned is owned by the
+ *  monitor.
+ *  @{ */
+
+typedef struct pdrift_monitor pdrift_monitor;
+
+/**
+ * Create a monitor.
+ * @param out out: the monitor, freed with ::pdrift_monitor_free
+ * @param cfg parameters, copied (NULL: the defaults)
+ * @return ::PDRIFT_OK, ::PDRIFT_EINVAL, ::PDRIFT_ENOMEM
+ */
+PDRIFT_API int pdrift_monitor_new(pdrift_monitor **out, const pdrift_config *cfg);
+
+/** Free a monitor and everything it owns. NULL is a no-op. */
+PDRIFT_API void pdrift_monitor_free(pdrift_monitor *m);
+
+/**
+ * The detailed message of the last failed call on @p m, e.g.
+ * "baseline.csv:17:24: column "rsi": "abc" is not a number"; "" if the last
+ * call succeeded. Owned by the monitor, valid until the next call on it.
+ * Never NULL (a static text for m NULL).
+ */
+PDRIFT_API const char *pdrift_errmsg(const pdrift_monitor *m);
+
+/**
+ * Name of the model being monitored, written in the report (NULL clears it).
+ * @return ::PDRIFT_OK, ::PDRIFT_EINVAL, ::PDRIFT_ENOMEM
+ */
+PDRIFT_API int pdrift_monitor_set_model(pdrift_monitor *m, const char *name);
+
+/**
+ * Load the baseline from a CSV file with a header row: comma-separated,
+ * optional UTF-8 BOM, LF or CRLF line ends, RFC 4180 quoting. Empty cells and
+ * NaN, nan, NA, N/A, NULL, null, None (pandas' missing markers) are missing
+ * values. Columns whose first value is not a number (a date, a symbol) are
+ * skipped and reported. Every other column is a feature. With
+ * ::PDRIFT_PARAM_OHLCV_FEATURES on, a raw price file (Open, High, Low, Close
+ * or Adj Close, optional Volume) is turned into derived stationary features;
+ * see docs/features.md.
+ *
+ * Replaces any previous baseline and clears the window and the last result.
+ * @return ::PDRIFT_OK; ::PDRIFT_EINVAL; ::PDRIFT_EIO (cannot open or read);
+ *         ::PDRIFT_EFORMAT (malformed file: the message names file, line and
+ *         column); ::PDRIFT_EDATA (no data row, no numeric column, or a NaN
+ *         under ::PDRIFT_NAN_REJECT); ::PDRIFT_ENOMEM
+ */
+PDRIFT_API int pdrift_baseline_load(pdrift_monitor *m, const char *path);
+
+/**
+ * Set the baseline from memory (for FFI callers): n_rows rows of n_features
+ * values, row-major; NaN is a missing value (or an error under
+ * ::PDRIFT_NAN_REJECT). Names must be distinct and non-empty. Everything is
+ * copied. Replaces any previous baseline and clears the window and result.
+ * @return ::PDRIFT_OK, ::PDRIFT_EINVAL, ::PDRIFT_EDATA, ::PDRIFT_ENOMEM
+ */
+PDRIFT_API int pdrift_baseline_set(pdrift_monitor *m, const char *const *names, size_t n_features,
+                                   const double *rows, size_t n_rows);
+
+/**
+ * Append observed rows to the window: n_rows rows of the baseline's features
+ * in the baseline's order (see ::pdrift_feature_name), row-major. May be
+ * called many times; with ::PDRIFT_PARAM_WINDOW_SIZE = N only the latest N
+ * rows are kept. NaN is a missing value (or, under ::PDRIFT_NAN_REJECT, the
+ * whole batch is refused with ::PDRIFT_EDATA). ±inf are values.
+ * @return ::PDRIFT_OK, ::PDRIFT_EINVAL, ::PDRIFT_ESTATE (no baseline),
+ *         ::PDRIFT_EDATA, ::PDRIFT_ENOMEM
+ */
+PDRIFT_API int pdrift_observe_batch(pdrift_monitor *m, const double *rows, size_t n_rows);
+
+/**
+ * Append the rows of a CSV file (same format as ::pdrift_baseline_load) to
+ * the window; columns are matched to the baseline's features by name. Columns
+ * the baseline does not have are ignored and listed in the report. The file
+ * is read whole before anything is appended.
+ * @return as ::pdrift_baseline_load, and ::PDRIFT_ESTATE (no baseline),
+ *         ::PDRIFT_ESCHEMA (a baseline feature is missing: the message names it)
+ */
+PDRIFT_API int pdrift_observe_load(pdrift_monitor *m, const char *path);
+
+/** Empty the window (the baseline and the last result are kept). */
+PDRIFT_API int pdrift_window_reset(pdrift_monitor *m);
+
+/**
+ * Number of features of the baseline. @return ::PDRIFT_OK, ::PDRIFT_EINVAL,
+ * ::PDRIFT_ESTATE (no baseline)
+ */
+PDRIFT_API int pdrift_feature_count(const pdrift_monitor *m, size_t *out);
+
+/** Name of feature @p index of the baseline, or NULL (no baseline, index out of range). */
+PDRIFT_API const char *pdrift_feature_name(const pdrift_monitor *m, size_t index);
+
+/**
+ * Run every check that has data (SPEC §3, §6) on the baseline and the
+ * current window, and keep the result until the next detection. A feature
+ * without enough data never fails the detection: it is reported
+ * insufficient_data and the others complete.
+ * @return ::PDRIFT_OK, ::PDRIFT_EINVAL, ::PDRIFT_ESTATE (no baseline),
+ *         ::PDRIFT_ENOMEM
+ */
+PDRIFT_API int pdrift_detect(pdrift_monitor *m);
+
+/**
+ * The last detection as a JSON document (the keys of docs/report.md),
+ * NUL-terminated, with the two-call protocol: *len receives the size needed
+ * including the NUL; if cap < *len nothing is written and ::PDRIFT_ENOBUFS is
+ * returned. buf NULL with cap 0 asks for the size only.
+ * @return ::PDRIFT_OK, ::PDRIFT_EINVAL (m or len NULL, or buf NULL with cap >
+ *         0), ::PDRIFT_ESTATE (no detection yet), ::PDRIFT_ENOBUFS
+ */
+PDRIFT_API int pdrift_report_json(const pdrift_monitor *m, char *buf, size_t cap, size_t *len);
+/** @} */
+
+/* ------------------------------------------------------------------------ */
+/** @name Results of the last detection
+ *
+ *  Every getter answers ::PDRIFT_ESTATE before the first ::pdrift_detect and
+ *  ::PDRIFT_EINVAL for a NULL pointer. A value that does not exist (a PSI
+ *  that could not be computed) reads as NaN.
+ *  @{ */
+
+/** Ordered severities: none < low < medium < high. */
+typedef enum pdrift_severity {
+    PDRIFT_SEVERITY_NONE = 0,
+    PDRIFT_SEVERITY_LOW = 1,
+    PDRIFT_SEVERITY_MEDIUM = 2,
+    PDRIFT_SEVERITY_HIGH = 3
+} pdrift_severity;
+
+/** Recommended reaction. */
+typedef enum pdrift_action {
+    PDRIFT_ACTION_CONTINUE = 0, /**< no drift: keep the current model */
+    PDRIFT_ACTION_WATCH = 1,    /**< keep trading, watch closely, retrain if it persists */
+    PDRIFT_ACTION_RETRAIN = 2,  /**< retrain the model on recent data */
+    PDRIFT_ACTION_FALLBACK = 3  /**< stop the live model, switch to the fallback, retrain */
+} pdrift_action;
+
+/** Drift types, as bits of a mask. */
+typedef enum pdrift_drift_type {
+    PDRIFT_DRIFT_DATA = 1,    /**< the features' distribution moved */
+    PDRIFT_DRIFT_CONCEPT = 2, /**< the error stream changed regime */
+    PDRIFT_DRIFT_MODEL = 4    /**< trading performance degraded */
+} pdrift_drift_type;
+
+/** Per-feature verdict. */
+typedef enum pdrift_feature_status {
+    PDRIFT_FEATURE_OK = 0,          /**< tested, no drift */
+    PDRIFT_FEATURE_DRIFT = 1,       /**< at least one gate fired */
+    PDRIFT_FEATURE_INSUFFICIENT = 2 /**< too few values to test the distribution */
+} pdrift_feature_status;
+
+/** Overall numbers of a detection, read with ::pdrift_result_get. */
+typedef enum pdrift_result_key {
+    PDRIFT_RESULT_PSI_MAX = 1,           /**< largest PSI over features where it was computed */
+    PDRIFT_RESULT_N_FEATURES = 2,        /**< features tested */
+    PDRIFT_RESULT_N_DRIFTED = 3,         /**< features with status drift */
+    PDRIFT_RESULT_N_INSUFFICIENT = 4,    /**< features with status insufficient_data */
+    PDRIFT_RESULT_DATA_SEVERITY = 5,     /**< ::pdrift_severity of data drift */
+    PDRIFT_RESULT_N_RECOMMENDATIONS = 6, /**< see ::pdrift_result_recommendation */
+    PDRIFT_RESULT_N_BASELINE_ROWS = 7,   /**< rows of the baseline */
+    PDRIFT_RESULT_N_CURRENT_ROWS = 8     /**< rows of the window that was tested */
+} pdrift_result_key;
+
+/** Per-feature numbers, read with ::pdrift_result_feature. */
+typedef enum pdrift_feature_key {
+    PDRIFT_FEATURE_STATUS = 1,             /**< ::pdrift_feature_status */
+    PDRIFT_FEATURE_SEVERITY = 2,           /**< ::pdrift_severity */
+    PDRIFT_FEATURE_PSI = 3,                /**< PSI (NaN if not computed) */
+    PDRIFT_FEATURE_PSI_PVALUE = 4,         /**< chi-square p-value of the PSI (serial dependence
+                                                accounted for, see ::PDRIFT_PARAM_SERIAL_CORRECTION) */
+    PDRIFT_FEATURE_PSI_CRITICAL = 5,       /**< PSI critical value at level alpha (same) */
+    PDRIFT_FEATURE_KS_STATISTIC = 6,       /**< KS D */
+    PDRIFT_FEATURE_KS_PVALUE = 7,          /**< KS p-value (serial dependence accounted for) */
+    PDRIFT_FEATURE_KS_PVALUE_ADJUSTED = 8, /**< KS p-value after ::PDRIFT_PARAM_CORRECTION */
+    PDRIFT_FEATURE_MISSING_BASELINE = 9,   /**< share of missing baseline rows */
+    PDRIFT_FEATURE_MISSING_CURRENT = 10,   /**< share of missing current rows */
+    PDRIFT_FEATURE_MISSING_PVALUE = 11,    /**< one-sided p-value of a rise of the share */
+    PDRIFT_FEATURE_N_BASELINE = 12,        /**< non-missing baseline values */
+    PDRIFT_FEATURE_N_CURRENT = 13,         /**< non-missing current values */
+    PDRIFT_FEATURE_GATES = 14,             /**< bits: 1 PSI gate, 2 KS gate, 4 missing gate */
+    PDRIFT_FEATURE_AUTOCORRELATION_TIME = 15, /**< tau of the baseline series (1: independent) */
+    PDRIFT_FEATURE_PSI_PVALUE_IID = 16,    /**< PSI p-value as if values were independent */
+    PDRIFT_FEATURE_KS_PVALUE_IID = 17      /**< KS p-value as if independent: scipy's ks_2samp */
+} pdrift_feature_key;
+
+/** Drift types found, as a mask of ::pdrift_drift_type (0: none). */
+PDRIFT_API int pdrift_result_drift_types(const pdrift_monitor *m, unsigned *out);
+
+/** The most severe drift type found (ties: model > concept > data), 0 if none. */
+PDRIFT_API int pdrift_result_drift_type(const pdrift_monitor *m, unsigned *out);
+
+/** Overall severity: the maximum over the drift types. */
+PDRIFT_API int pdrift_result_severity(const pdrift_monitor *m, pdrift_severity *out);
+
+/** Recommended action (SPEC §6). */
+PDRIFT_API int pdrift_result_action(const pdrift_monitor *m, pdrift_action *out);
+
+/**
+ * An overall number of the last detection.
+ * @return ::PDRIFT_OK; ::PDRIFT_EPARAM for an unknown key; as above
+ */
+PDRIFT_API int pdrift_result_get(const pdrift_monitor *m, pdrift_result_key key, double *out);
+
+/**
+ * A number of feature @p index (baseline order).
+ * @return ::PDRIFT_OK; ::PDRIFT_EINVAL (index out of range);
+ *         ::PDRIFT_EPARAM (unknown key); as above
+ */
+PDRIFT_API int pdrift_result_feature(const pdrift_monitor *m, size_t index,
+                                     pdrift_feature_key key, double *out);
+
+/**
+ * The feature at @p rank (0 = most drifted) among the drifted features,
+ * ordered by severity, then PSI, then KS D, then baseline order.
+ * @return ::PDRIFT_OK; ::PDRIFT_EINVAL if rank >= the number of drifted features
+ */
+PDRIFT_API int pdrift_result_drifted(const pdrift_monitor *m, size_t rank, size_t *feature_index);
+
+/**
+ * Recommendation @p i (most severe first), e.g. "Data drift (PSI=0.18) on
+ * close_norm, volume_norm, rsi: watch the next 7 days; retrain if it
+ * persists". Owned by the monitor, valid until the next detection.
+ * @return ::PDRIFT_OK; ::PDRIFT_EINVAL if i >= the number of recommendations
+ */
+PDRIFT_API int pdrift_result_recommendation(const pdrift_monitor *m, size_t i, const char **out);
+/** @} */
+
 #ifdef __cplusplus
 }
 #endif

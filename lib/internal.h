@@ -100,6 +100,12 @@ int pdrift__psi_from_counts(const size_t *baseline_counts, const size_t *current
                             size_t n_bins, const pdrift__psi_options *opts,
                             pdrift__psi_result *out);
 
+/* Upper-tail p-value of a PSI value with df = B_eff - 1 degrees of freedom
+ * when each sample counts as n / tau independent values (tau = 1: the
+ * p-value of pdrift__psi_from_counts). NaN if df is 0 or too large, a size
+ * is 0 or tau < 1. */
+double pdrift__psi_pvalue(double psi, size_t df, size_t n_baseline, size_t n_current, double tau);
+
 /* Critical value of PSI at level alpha: Qinv_chi2(alpha; df) * (1/M + 1/N).
  * NaN if df is 0 or >= PDRIFT__PSI_MAX_BINS, alpha is not in (0, 1), or a
  * sample size is 0. */
@@ -119,5 +125,98 @@ void pdrift__win_counts(const double *returns, size_t n, size_t *wins, size_t *d
 
 /* 1 if all n values are finite. */
 int pdrift__all_finite(const double *values, size_t n);
+
+
+/* ---- config.c: parameters ------------------------------------------------- */
+
+/* The effective value of every parameter, presets applied: what a monitor
+ * works with. Filled by pdrift__config_resolve. */
+typedef struct pdrift__settings {
+    pdrift_sensitivity sensitivity;
+    size_t window_size;          /* 0 = keep every observed row */
+    size_t min_samples;
+    pdrift_nan_policy nan_policy;
+    pdrift_correction correction;
+    double alpha;
+    double missing_rise;
+    int ohlcv_features;          /* 1 = derive features from raw OHLCV files */
+    int serial_correction;       /* 1 = tests count n / tau independent values */
+    pdrift__psi_options psi;     /* bins, binning, empty_bins, epsilon */
+    double psi_threshold;
+    double ks_threshold;
+    pdrift_ks_method ks_method;
+    double sharpe_degradation;
+    double drawdown_increase;
+} pdrift__settings;
+
+/* Resolve a config (NULL = the defaults) into settings. */
+void pdrift__config_resolve(const pdrift_config *c, pdrift__settings *out);
+
+/* ---- table.c / csv.c: CSV files as numeric tables ------------------------- */
+
+/* A CSV file read as numeric columns. Text columns (a date, a symbol) and
+ * unnamed columns are not kept: they are listed in `skipped` with a reason. */
+typedef struct pdrift__table {
+    size_t n_rows;
+    size_t n_columns;       /* numeric columns kept, in file order */
+    char **names;           /* n_columns UTF-8 names */
+    double *values;         /* n_rows x n_columns, row-major; NaN = missing */
+    size_t n_skipped;
+    char **skipped;         /* names of the columns not kept ("" if unnamed) */
+    char **skipped_reasons; /* why, e.g. "not numeric (first value \"2020-01-02\", line 2)" */
+} pdrift__table;
+
+/* Read a whole CSV file. On failure returns PDRIFT_EIO, PDRIFT_EFORMAT,
+ * PDRIFT_EDATA or PDRIFT_ENOMEM with a message in err that names the file
+ * and, for a malformed file, the line and column (1-based, in bytes) and the
+ * column's name; *out is then empty and needs no free. */
+int pdrift__table_read(const char *path, pdrift__table *out, char *err, size_t errcap);
+
+/* Free what a table owns and zero it. NULL and empty tables are fine. */
+void pdrift__table_free(pdrift__table *t);
+
+/* Index of the column named `name`, or -1. */
+long pdrift__table_column(const pdrift__table *t, const char *name);
+
+/* ---- features.c: stationary features derived from raw OHLCV files -------- */
+
+/* Columns of a raw price file: indices into a table, -1 when absent. close
+ * is "Adj Close" when the file has one, else "Close". */
+typedef struct pdrift__ohlcv {
+    long open, high, low, close, volume;
+    int adjusted; /* close is an adjusted close */
+} pdrift__ohlcv;
+
+/* 1 if the table holds raw OHLCV columns (close, high and low at least; names
+ * matched without regard to case, "Adj Close" / "adj_close" / "AdjClose"
+ * accepted), filling *out; 0 otherwise. */
+int pdrift__ohlcv_find(const pdrift__table *t, pdrift__ohlcv *out);
+
+/* Replace the raw price and volume columns by the derived features of
+ * docs/features.md (returns, volatility, range, close_norm, volume_norm, rsi,
+ * macd), computed row by row in file order; the other numeric columns follow
+ * unchanged, and a derived feature is not added when the table already has a
+ * column of that name. The first PDRIFT__OHLCV_WARMUP rows, where the rolling
+ * features are not defined yet, are dropped. PDRIFT_EDATA (message in err)
+ * if no row is left; PDRIFT_ENOMEM. `out` must be freed with
+ * pdrift__table_free. */
+int pdrift__ohlcv_derive(const pdrift__table *raw, const pdrift__ohlcv *cols, pdrift__table *out,
+                         char *err, size_t errcap);
+
+#define PDRIFT__OHLCV_WARMUP 25
+
+/* ---- serial.c: serial dependence ------------------------------------------- */
+
+/* Integrated autocorrelation time (>= 1) of the series x[0..n) in time order,
+ * NaN values skipped, estimated on ranks with Sokal's automatic window. 1 for
+ * fewer than 20 values. A sample of n values counts as n / tau independent. */
+double pdrift__autocorrelation_time(const double *x, size_t n);
+
+/* ---- multitest.c: multiple-testing corrections ---------------------------- */
+
+/* Adjust m p-values (SPEC §3.5); adjusted may alias p. NaN entries are not
+ * tests: they are skipped and stay NaN. PDRIFT_EINVAL for an unknown method,
+ * PDRIFT_ENOMEM. */
+int pdrift__adjust_pvalues(const double *p, size_t m, pdrift_correction method, double *adjusted);
 
 #endif /* PDRIFT_INTERNAL_H */

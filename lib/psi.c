@@ -178,6 +178,13 @@ static double psi_scale(size_t n_baseline, size_t n_current)
     return 1.0 / (double)n_baseline + 1.0 / (double)n_current;
 }
 
+double pdrift__psi_pvalue(double psi, size_t df, size_t n_baseline, size_t n_current, double tau)
+{
+    if (df == 0 || df >= PDRIFT__PSI_MAX_BINS || n_baseline == 0 || n_current == 0 || !(tau >= 1.0))
+        return NAN;
+    return chisq_upper_tail(psi / (tau * psi_scale(n_baseline, n_current)), df);
+}
+
 double pdrift__psi_critical(double alpha, size_t df, size_t n_baseline, size_t n_current)
 {
     if (df == 0 || df >= PDRIFT__PSI_MAX_BINS || !(alpha > 0.0 && alpha < 1.0) ||

@@ -6,8 +6,8 @@ set -eu
 
 # build: compiler, pkg-config, GSL, cJSON; tests: Check, a C++ compiler for
 # the header test, binutils (nm, readelf), Debian's Python with numpy/scipy
-# for the comparison against scipy itself.
-packages="gcc g++ make pkg-config binutils libgsl-dev libcjson-dev check python3 python3-numpy python3-scipy"
+# for the comparison against scipy itself and pytest for the CLI tests.
+packages="gcc g++ make pkg-config binutils libgsl-dev libcjson-dev check python3 python3-numpy python3-scipy python3-pytest"
 
 if ! command -v dpkg-query >/dev/null 2>&1; then
     # Not Debian: check what matters through pkg-config and say what is missing.

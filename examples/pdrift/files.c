@@ -1,0 +1,129 @@
+/*
+ * files.c — the few file operations a cron job needs to be trusted: reports
+ * are replaced atomically (a reader never sees half a file, a failure never
+ * destroys the previous one) and log lines are appended with one write(2),
+ * so concurrent writers never interleave.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cli.h"
+
+int make_dirs(const char *dir)
+{
+    if (dir == NULL || *dir == '\0')
+        return 0;
+    size_t n = strlen(dir);
+    char *path = malloc(n + 1);
+    if (path == NULL)
+        return -1;
+    memcpy(path, dir, n + 1);
+    for (size_t i = 1; i <= n; i++) {
+        if (path[i] != '/' && path[i] != '\0')
+            continue;
+        char saved = path[i];
+        path[i] = '\0';
+        if (mkdir(path, 0755) != 0 && errno != EEXIST) {
+            free(path);
+            return -1;
+        }
+        path[i] = saved;
+    }
+    struct stat st;
+    int ok = stat(dir, &st) == 0 && S_ISDIR(st.st_mode);
+    free(path);
+    if (!ok) {
+        errno = ENOTDIR;
+        return -1;
+    }
+    return 0;
+}
+
+int make_parent_dirs(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    if (slash == NULL || slash == path)
+        return 0;
+    size_t n = (size_t)(slash - path);
+    char *dir = malloc(n + 1);
+    if (dir == NULL)
+        return -1;
+    memcpy(dir, path, n);
+    dir[n] = '\0';
+    int rc = make_dirs(dir);
+    free(dir);
+    return rc;
+}
+
+static int write_all(int fd, const char *data, size_t len)
+{
+    while (len > 0) {
+        ssize_t w = write(fd, data, len);
+        if (w < 0) {
+            if (errno == EINTR)
+                continue;
+            return -1;
+        }
+        data += w;
+        len -= (size_t)w;
+    }
+    return 0;
+}
+
+int write_file_atomic(const char *path, const char *data, size_t len)
+{
+    size_t n = strlen(path) + 32;
+    char *tmp = malloc(n);
+    if (tmp == NULL)
+        return -1;
+    snprintf(tmp, n, "%s.tmp.%ld", path, (long)getpid());
+    int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    if (fd < 0) {
+        free(tmp);
+        return -1;
+    }
+    int rc = write_all(fd, data, len);
+    if (rc == 0)
+        rc = fsync(fd);
+    if (close(fd) != 0)
+        rc = -1;
+    if (rc == 0)
+        rc = rename(tmp, path);
+    if (rc != 0) {
+        int saved = errno;
+        unlink(tmp);
+        errno = saved;
+    }
+    free(tmp);
+    return rc;
+}
+
+int append_line(const char *path, const char *line)
+{
+    size_t n = strlen(line);
+    char *buf = malloc(n + 2);
+    if (buf == NULL)
+        return -1;
+    memcpy(buf, line, n);
+    buf[n] = '\n';
+    int fd = open(path, O_WRONLY | O_APPEND | O_CREAT, 0644);
+    if (fd < 0) {
+        free(buf);
+        return -1;
+    }
+    /* One write: with O_APPEND the line lands whole at the end of the file. */
+    ssize_t w = write(fd, buf, n + 1);
+    int saved = errno;
+    close(fd);
+    free(buf);
+    if (w != (ssize_t)(n + 1)) {
+        errno = w < 0 ? saved : EIO;
+        return -1;
+    }
+    return 0;
+}

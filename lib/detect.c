@@ -1,0 +1,479 @@
+/*
+ * detect.c — pdrift_detect: the per-feature tests of data drift (SPEC §3),
+ * the verdict that combines the drift types (SPEC §6) and the
+ * recommendations a person reads.
+ *
+ * The statistics themselves live in psi.c, ks.c and multitest.c; this file
+ * decides what to run on which data and what the numbers mean.
+ */
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "monitor.h"
+
+/* Bands of SPEC §3.6, the same at every sensitivity. */
+#define PSI_HIGH 0.25
+#define PSI_MEDIUM 0.15
+#define KS_HIGH 0.30
+#define KS_MEDIUM 0.20
+
+/* ---- one feature ----------------------------------------------------------- */
+
+static pdrift_severity band(double value, double high, double medium)
+{
+    if (value >= high)
+        return PDRIFT_SEVERITY_HIGH;
+    if (value >= medium)
+        return PDRIFT_SEVERITY_MEDIUM;
+    return PDRIFT_SEVERITY_LOW;
+}
+
+static pdrift_severity max_severity(pdrift_severity a, pdrift_severity b)
+{
+    return a > b ? a : b;
+}
+
+/* One-sided two-proportion z-test for a rise of the missing share (§3.4). */
+static double missing_rise_pvalue(size_t missing_b, size_t rows_b, size_t missing_c, size_t rows_c)
+{
+    double rb = (double)missing_b / (double)rows_b, rc = (double)missing_c / (double)rows_c;
+    double pooled = (double)(missing_b + missing_c) / ((double)rows_b + (double)rows_c);
+    double se = sqrt(pooled * (1.0 - pooled) * (1.0 / (double)rows_b + 1.0 / (double)rows_c));
+    if (!(se > 0.0))
+        return 1.0;
+    return 0.5 * erfc(((rc - rb) / se) / sqrt(2.0));
+}
+
+/* KS p-value when each sample counts as n / tau independent values: the
+ * asymptotic distribution at the effective size en / tau. Below one
+ * effective value there is no evidence at all. */
+static double ks_pvalue_dependent(double d, size_t nb, size_t nc, double tau)
+{
+    double m = (double)(nb > nc ? nb : nc), n = (double)(nb > nc ? nc : nb);
+    double n_eff = nearbyint(m * n / (m + n) / tau);
+    if (n_eff < 1.0)
+        return 1.0;
+    double p = pdrift_kstwo_sf(d, n_eff);
+    return p < 0.0 ? 0.0 : (p > 1.0 ? 1.0 : p);
+}
+
+/* The current values of feature f: non-missing ones into `values` (sorted),
+ * the count of missing ones returned through *missing. */
+static size_t gather_current(const pdrift_monitor *m, size_t f, double *values, size_t *missing)
+{
+    const pdrift__window *w = &m->window;
+    const size_t nf = m->baseline.n_features;
+    size_t n = 0, miss = 0;
+    for (size_t i = 0; i < w->n_rows; i++) {
+        double v = w->rows[((w->start + i) % w->capacity) * nf + f];
+        if (isnan(v))
+            miss++;
+        else
+            values[n++] = v;
+    }
+    pdrift__sort(values, n);
+    *missing = miss;
+    return n;
+}
+
+/* PSI, KS and the missing-rate test of one feature. The KS p-value is
+ * adjusted later, across features. current/counts are scratch space. */
+static int test_feature(const pdrift_monitor *m, size_t f, double *current, size_t *counts,
+                        pdrift__feature_result *fr)
+{
+    const pdrift__settings *s = &m->settings;
+    const pdrift__baseline_feature *bf = &m->baseline.features[f];
+    size_t missing_c;
+    size_t n_c = gather_current(m, f, current, &missing_c);
+    size_t rows_b = m->baseline.n_rows, rows_c = m->window.n_rows;
+
+    fr->n_baseline = bf->n_values;
+    fr->n_current = n_c;
+    fr->rows_baseline = rows_b;
+    fr->rows_current = rows_c;
+    fr->tau = bf->tau;
+    fr->psi = fr->psi_pvalue = fr->psi_pvalue_iid = fr->psi_critical = NAN;
+    fr->ks_statistic = fr->ks_pvalue = fr->ks_pvalue_adjusted = fr->ks_pvalue_iid = NAN;
+    fr->ks_method = -1;
+    fr->missing_baseline = rows_b ? (double)bf->n_missing / (double)rows_b : NAN;
+    fr->missing_current = rows_c ? (double)missing_c / (double)rows_c : NAN;
+    fr->missing_pvalue = NAN;
+
+    if (rows_b >= s->min_samples && rows_c >= s->min_samples)
+        fr->missing_pvalue = missing_rise_pvalue(bf->n_missing, rows_b, missing_c, rows_c);
+
+    size_t n_min = s->min_samples > s->psi.bins ? s->min_samples : s->psi.bins;
+    if (bf->n_values < n_min || n_c < n_min)
+        return PDRIFT_OK; /* the distribution tests cannot run: insufficient_data */
+
+    pdrift__psi_count(current, n_c, bf->cuts, bf->n_cuts, counts);
+    pdrift__psi_result psi;
+    int rc = pdrift__psi_from_counts(bf->counts, counts, bf->n_cuts + 1, &s->psi, &psi);
+    if (rc != PDRIFT_OK)
+        return rc;
+    fr->psi = psi.psi;
+    fr->psi_pvalue_iid = psi.pvalue;
+    fr->psi_pvalue = psi.pvalue;
+    fr->psi_bins = psi.n_bins;
+    fr->psi_bins_effective = psi.n_bins_effective;
+    if (psi.n_bins_effective >= 2) {
+        size_t df = psi.n_bins_effective - 1;
+        fr->psi_critical = pdrift__psi_critical(s->alpha, df, bf->n_values, n_c) * fr->tau;
+        if (fr->tau > 1.0)
+            fr->psi_pvalue = pdrift__psi_pvalue(psi.psi, df, bf->n_values, n_c, fr->tau);
+    }
+
+    double d = pdrift__ks_statistic(bf->sorted, bf->n_values, current, n_c);
+    pdrift_ks_method used;
+    rc = pdrift__ks_pvalue(d, bf->n_values, n_c, s->ks_method, &fr->ks_statistic, &fr->ks_pvalue_iid, &used);
+    if (rc != PDRIFT_OK)
+        return rc;
+    fr->ks_method = (int)used;
+    fr->ks_pvalue = fr->ks_pvalue_iid;
+    if (fr->tau > 1.0)
+        fr->ks_pvalue = ks_pvalue_dependent(d, bf->n_values, n_c, fr->tau);
+    return PDRIFT_OK;
+}
+
+/* Gates and severity of one feature (SPEC §3.3, §3.6), once the KS p-value
+ * has been adjusted. */
+static void decide_feature(const pdrift__settings *s, pdrift__feature_result *fr)
+{
+    fr->gates = 0;
+    if (fr->psi > s->psi_threshold && fr->psi_pvalue < s->alpha)
+        fr->gates |= 1u;
+    if (fr->ks_statistic > s->ks_threshold && fr->ks_pvalue_adjusted < s->alpha)
+        fr->gates |= 2u;
+    double rise = fr->missing_current - fr->missing_baseline;
+    if (rise > s->missing_rise && fr->missing_pvalue < s->alpha)
+        fr->gates |= 4u;
+
+    pdrift_severity sev = PDRIFT_SEVERITY_NONE;
+    if (fr->gates & 1u)
+        sev = band(fr->psi, PSI_HIGH, PSI_MEDIUM); /* the PSI row takes precedence */
+    else if (fr->gates & 2u)
+        sev = band(fr->ks_statistic, KS_HIGH, KS_MEDIUM);
+    if (fr->gates & 4u) /* a missing-share rise is a KS distance between indicators */
+        sev = max_severity(sev, band(rise, KS_HIGH, KS_MEDIUM));
+    fr->severity = sev;
+
+    if (fr->gates)
+        fr->status = PDRIFT_FEATURE_DRIFT;
+    else if (isnan(fr->ks_statistic))
+        fr->status = PDRIFT_FEATURE_INSUFFICIENT;
+    else
+        fr->status = PDRIFT_FEATURE_OK;
+}
+
+/* ---- ordering ---------------------------------------------------------------- */
+
+/* Descending order of a value, NaN (not computed) last. */
+static int desc_nan_last(double a, double b)
+{
+    if (isnan(a) || isnan(b))
+        return isnan(a) - isnan(b);
+    return (a < b) - (a > b);
+}
+
+static int status_rank(pdrift_feature_status s)
+{
+    return s == PDRIFT_FEATURE_DRIFT ? 0 : s == PDRIFT_FEATURE_OK ? 1 : 2;
+}
+
+/* Most drifted first: drifted features by severity, PSI, D, then the others
+ * (tested before insufficient), each in the same order; baseline order last. */
+static int feature_order(const pdrift__feature_result *a, size_t ia, const pdrift__feature_result *b,
+                         size_t ib)
+{
+    int c = status_rank(a->status) - status_rank(b->status);
+    if (c == 0)
+        c = (int)b->severity - (int)a->severity;
+    if (c == 0)
+        c = desc_nan_last(a->psi, b->psi);
+    if (c == 0)
+        c = desc_nan_last(a->ks_statistic, b->ks_statistic);
+    if (c == 0)
+        c = (ia > ib) - (ia < ib);
+    return c;
+}
+
+/* Insertion sort of indices: stable, allocation-free, and feature counts are
+ * small (the comparison reads the results, which qsort could not reach
+ * without global state). */
+static void order_features(const pdrift__feature_result *fr, size_t *order, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        order[i] = i;
+    for (size_t i = 1; i < n; i++) {
+        size_t v = order[i], j = i;
+        while (j > 0 && feature_order(&fr[v], v, &fr[order[j - 1]], order[j - 1]) < 0) {
+            order[j] = order[j - 1];
+            j--;
+        }
+        order[j] = v;
+    }
+}
+
+/* ---- the verdict (SPEC §6) ------------------------------------------------------ */
+
+typedef struct verdict_input {
+    pdrift_severity data, concept, model;
+    int model_holding; /* model drift monitored with enough returns, and ok */
+} verdict_input;
+
+static void combine(const verdict_input *in, pdrift__result *r)
+{
+    const pdrift_severity sev[3] = {in->data, in->concept, in->model};
+    const unsigned type[3] = {PDRIFT_DRIFT_DATA, PDRIFT_DRIFT_CONCEPT, PDRIFT_DRIFT_MODEL};
+    r->severity = PDRIFT_SEVERITY_NONE;
+    r->drift_types = 0;
+    r->drift_type = 0;
+    for (int i = 0; i < 3; i++) {
+        if (sev[i] == PDRIFT_SEVERITY_NONE)
+            continue;
+        r->drift_types |= type[i];
+        if (sev[i] >= r->severity) { /* later types win ties: model > concept > data */
+            r->severity = sev[i];
+            r->drift_type = type[i];
+        }
+    }
+    switch (r->severity) {
+    case PDRIFT_SEVERITY_NONE:
+        r->action = PDRIFT_ACTION_CONTINUE;
+        break;
+    case PDRIFT_SEVERITY_LOW:
+        r->action = PDRIFT_ACTION_WATCH;
+        break;
+    case PDRIFT_SEVERITY_MEDIUM:
+        r->action = r->drift_type == PDRIFT_DRIFT_DATA ? PDRIFT_ACTION_WATCH : PDRIFT_ACTION_RETRAIN;
+        break;
+    case PDRIFT_SEVERITY_HIGH:
+        r->action = r->drift_type == PDRIFT_DRIFT_MODEL ? PDRIFT_ACTION_FALLBACK : PDRIFT_ACTION_RETRAIN;
+        break;
+    }
+    /* Performance first: with trading performance measured and holding and no
+     * concept drift, data drift alone asks only for watching. */
+    if (r->drift_types == PDRIFT_DRIFT_DATA && in->model_holding && r->action > PDRIFT_ACTION_WATCH)
+        r->action = PDRIFT_ACTION_WATCH;
+}
+
+/* ---- recommendations ---------------------------------------------------------------- */
+
+typedef struct text {
+    char buf[1024];
+    size_t len;
+} text;
+
+static void text_add(text *t, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 2, 3)))
+#endif
+    ;
+
+static void text_add(text *t, const char *fmt, ...)
+{
+    if (t->len >= sizeof t->buf - 1)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(t->buf + t->len, sizeof t->buf - t->len, fmt, ap);
+    va_end(ap);
+    if (n > 0)
+        t->len += (size_t)n < sizeof t->buf - t->len ? (size_t)n : sizeof t->buf - 1 - t->len;
+}
+
+/* "a, b, c and 4 more" over the features order[0..n). */
+static void text_add_names(text *t, const pdrift_monitor *m, const size_t *order, size_t n)
+{
+    for (size_t i = 0; i < n && i < 3; i++)
+        text_add(t, "%s%s", i == 0 ? "" : (i + 1 == n ? " and " : ", "),
+                 m->baseline.features[order[i]].name);
+    if (n > 3)
+        text_add(t, " and %zu more", n - 3);
+}
+
+static int push_recommendation(pdrift__result *r, const text *t)
+{
+    char **grown = realloc(r->recommendations, (r->n_recommendations + 1) * sizeof *grown);
+    if (grown == NULL)
+        return PDRIFT_ENOMEM;
+    r->recommendations = grown;
+    if ((grown[r->n_recommendations] = pdrift__strdup(t->buf)) == NULL)
+        return PDRIFT_ENOMEM;
+    r->n_recommendations++;
+    return PDRIFT_OK;
+}
+
+/* "Data drift (PSI=0.18) on close_norm, volume_norm, rsi: watch the next 7
+ * days; retrain if it persists". The evidence is the most drifted feature's. */
+static int recommend_data(const pdrift_monitor *m, pdrift__result *r)
+{
+    const pdrift__feature_result *top = &r->features[r->order[0]];
+    text t = {.len = 0};
+    text_add(&t, "Data drift (");
+    if (top->gates & 1u)
+        text_add(&t, "PSI=%.2f", top->psi);
+    else if (top->gates & 2u)
+        text_add(&t, "KS D=%.2f", top->ks_statistic);
+    else
+        text_add(&t, "missing values %.1f%% -> %.1f%%", 100 * top->missing_baseline,
+                 100 * top->missing_current);
+    text_add(&t, ") on ");
+    text_add_names(&t, m, r->order, r->n_drifted);
+    if (r->action == PDRIFT_ACTION_WATCH && r->data_severity == PDRIFT_SEVERITY_HIGH)
+        text_add(&t, ": trading performance is holding, watch it closely; retrain if it degrades");
+    else if (r->data_severity == PDRIFT_SEVERITY_HIGH)
+        text_add(&t, ": retrain the model on recent data");
+    else
+        text_add(&t, ": watch the next 7 days; retrain if it persists");
+    return push_recommendation(r, &t);
+}
+
+/* "Not enough data for data drift on rsi (12 current values, need 30)". */
+static int recommend_insufficient(const pdrift_monitor *m, pdrift__result *r)
+{
+    size_t *list = calloc(r->n_insufficient, sizeof *list);
+    if (list == NULL)
+        return PDRIFT_ENOMEM;
+    size_t n = 0, fewest = SIZE_MAX;
+    int current_side = 1;
+    for (size_t i = 0; i < r->n_features; i++) {
+        const pdrift__feature_result *fr = &r->features[r->order[i]];
+        if (fr->status != PDRIFT_FEATURE_INSUFFICIENT)
+            continue;
+        list[n++] = r->order[i];
+        size_t have = fr->n_current < fr->n_baseline ? fr->n_current : fr->n_baseline;
+        if (have < fewest) {
+            fewest = have;
+            current_side = fr->n_current <= fr->n_baseline;
+        }
+    }
+    const pdrift__settings *s = &m->settings;
+    size_t need = s->min_samples > s->psi.bins ? s->min_samples : s->psi.bins;
+    text t = {.len = 0};
+    text_add(&t, "Not enough data for data drift on ");
+    text_add_names(&t, m, list, n);
+    text_add(&t, " (%s%zu %s values, need %zu)", n > 1 ? "fewest: " : "", fewest,
+             current_side ? "current" : "baseline", need);
+    free(list);
+    return push_recommendation(r, &t);
+}
+
+static int recommend(const pdrift_monitor *m, pdrift__result *r)
+{
+    int rc = PDRIFT_OK;
+    if (r->drift_types & PDRIFT_DRIFT_DATA)
+        rc = recommend_data(m, r);
+    else if (r->n_insufficient < r->n_features) {
+        text t = {.len = 0};
+        text_add(&t, "No drift detected: continue with the current model");
+        rc = push_recommendation(r, &t);
+    }
+    if (rc == PDRIFT_OK && r->n_insufficient > 0)
+        rc = recommend_insufficient(m, r);
+    return rc;
+}
+
+/* ---- pdrift_detect ---------------------------------------------------------------- */
+
+void pdrift__result_clear(pdrift__result *r)
+{
+    free(r->features);
+    free(r->order);
+    for (size_t i = 0; i < r->n_recommendations; i++)
+        free(r->recommendations[i]);
+    free(r->recommendations);
+    free(r->json);
+    memset(r, 0, sizeof *r);
+}
+
+/* Test every feature, adjust the KS p-values across them, decide. */
+static int detect_data(pdrift_monitor *m, pdrift__result *r)
+{
+    const size_t nf = m->baseline.n_features;
+    const size_t rows = m->window.n_rows;
+    int rc = PDRIFT_ENOMEM;
+    double *current = malloc((rows ? rows : 1) * sizeof *current);
+    size_t *counts = malloc((size_t)m->settings.psi.bins * sizeof *counts);
+    double *pvalues = malloc(nf * sizeof *pvalues);
+    if (current == NULL || counts == NULL || pvalues == NULL)
+        goto out;
+
+    for (size_t f = 0; f < nf; f++) {
+        if ((rc = test_feature(m, f, current, counts, &r->features[f])) != PDRIFT_OK)
+            goto out;
+        pvalues[f] = r->features[f].ks_pvalue;
+    }
+    if ((rc = pdrift__adjust_pvalues(pvalues, nf, m->settings.correction, pvalues)) != PDRIFT_OK)
+        goto out;
+
+    r->psi_max = NAN;
+    r->data_severity = PDRIFT_SEVERITY_NONE;
+    for (size_t f = 0; f < nf; f++) {
+        pdrift__feature_result *fr = &r->features[f];
+        fr->ks_pvalue_adjusted = pvalues[f];
+        decide_feature(&m->settings, fr);
+        if (fr->status == PDRIFT_FEATURE_DRIFT) {
+            r->n_drifted++;
+            r->data_severity = max_severity(r->data_severity, fr->severity);
+        } else if (fr->status == PDRIFT_FEATURE_INSUFFICIENT) {
+            r->n_insufficient++;
+        }
+        if (!isnan(fr->psi) && (isnan(r->psi_max) || fr->psi > r->psi_max))
+            r->psi_max = fr->psi;
+    }
+    order_features(r->features, r->order, nf);
+    rc = PDRIFT_OK;
+out:
+    free(current);
+    free(counts);
+    free(pvalues);
+    return rc;
+}
+
+int pdrift_detect(pdrift_monitor *m)
+{
+    if (m == NULL)
+        return PDRIFT_EINVAL;
+    const size_t nf = m->baseline.n_features;
+    if (nf == 0)
+        return pdrift__fail(m, PDRIFT_ESTATE, "pdrift_detect: no baseline yet (pdrift_baseline_load "
+                            "or pdrift_baseline_set comes first)");
+
+    pdrift__result r = {0};
+    r.features = calloc(nf, sizeof *r.features);
+    r.order = malloc(nf * sizeof *r.order);
+    int rc = (r.features && r.order) ? PDRIFT_OK : PDRIFT_ENOMEM;
+    r.n_features = nf;
+    r.n_baseline_rows = m->baseline.n_rows;
+    r.n_current_rows = m->window.n_rows;
+    r.generated_at = time(NULL);
+    if (rc == PDRIFT_OK)
+        rc = detect_data(m, &r);
+    if (rc == PDRIFT_OK) {
+        verdict_input in = {r.data_severity, PDRIFT_SEVERITY_NONE, PDRIFT_SEVERITY_NONE, 0};
+        combine(&in, &r);
+        rc = recommend(m, &r);
+    }
+    if (rc != PDRIFT_OK) {
+        pdrift__result_clear(&r);
+        return pdrift__fail(m, rc, "pdrift_detect: out of memory");
+    }
+    r.valid = 1;
+
+    /* Swap the new result in, render its report; on failure keep the old one. */
+    pdrift__result old = m->result;
+    m->result = r;
+    rc = pdrift__report_render(m);
+    if (rc != PDRIFT_OK) {
+        pdrift__result_clear(&m->result);
+        m->result = old;
+        return pdrift__fail(m, rc, "pdrift_detect: out of memory rendering the report");
+    }
+    pdrift__result_clear(&old);
+    m->errmsg[0] = '\0';
+    return PDRIFT_OK;
+}

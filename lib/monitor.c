@@ -1,0 +1,600 @@
+/*
+ * monitor.c — the monitor's life: creation, the baseline, the window of
+ * observed rows, the error message.
+ *
+ * Every function that can fail builds its new state aside and swaps it in
+ * only on success, so a failed call leaves the previous baseline, window and
+ * result exactly as they were.
+ */
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "monitor.h"
+
+/* ---- small helpers ------------------------------------------------------- */
+
+int pdrift__fail(pdrift_monitor *m, int rc, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(m->errmsg, sizeof m->errmsg, fmt, ap);
+    va_end(ap);
+    return rc;
+}
+
+/* The call succeeded: pdrift_errmsg says so. */
+static int succeed(pdrift_monitor *m)
+{
+    m->errmsg[0] = '\0';
+    return PDRIFT_OK;
+}
+
+char *pdrift__strdup(const char *s)
+{
+    if (s == NULL)
+        return NULL;
+    size_t n = strlen(s) + 1;
+    char *copy = malloc(n);
+    if (copy != NULL)
+        memcpy(copy, s, n);
+    return copy;
+}
+
+static void free_strings(char **v, size_t n)
+{
+    if (v == NULL)
+        return;
+    for (size_t i = 0; i < n; i++)
+        free(v[i]);
+    free(v);
+}
+
+/* Append a copy of s to a string list; PDRIFT_ENOMEM. */
+static int push_string(char ***list, size_t *n, const char *s)
+{
+    if (*n >= SIZE_MAX / sizeof **list - 1)
+        return PDRIFT_ENOMEM;
+    char **grown = realloc(*list, (*n + 1) * sizeof **list);
+    if (grown == NULL)
+        return PDRIFT_ENOMEM;
+    *list = grown;
+    if ((grown[*n] = pdrift__strdup(s)) == NULL)
+        return PDRIFT_ENOMEM;
+    (*n)++;
+    return PDRIFT_OK;
+}
+
+static int contains(char *const *list, size_t n, const char *s)
+{
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(list[i], s) == 0)
+            return 1;
+    return 0;
+}
+
+/* ---- lifecycle ------------------------------------------------------------- */
+
+static void baseline_free(pdrift__baseline *b)
+{
+    for (size_t f = 0; f < b->n_features; f++) {
+        pdrift__baseline_feature *bf = &b->features[f];
+        free(bf->name);
+        free(bf->sorted);
+        free(bf->cuts);
+        free(bf->counts);
+    }
+    free(b->features);
+    free(b->source);
+    free_strings(b->notes, b->n_notes);
+    memset(b, 0, sizeof *b);
+}
+
+static void window_clear_lists(pdrift__window *w)
+{
+    free_strings(w->ignored, w->n_ignored);
+    free_strings(w->notes, w->n_notes);
+    w->ignored = w->notes = NULL;
+    w->n_ignored = w->n_notes = 0;
+}
+
+static void window_free(pdrift__window *w)
+{
+    window_clear_lists(w);
+    free(w->rows);
+    memset(w, 0, sizeof *w);
+}
+
+int pdrift_monitor_new(pdrift_monitor **out, const pdrift_config *cfg)
+{
+    if (out == NULL)
+        return PDRIFT_EINVAL;
+    pdrift_monitor *m = calloc(1, sizeof *m);
+    if (m == NULL)
+        return PDRIFT_ENOMEM;
+    pdrift__config_resolve(cfg, &m->settings);
+    *out = m;
+    return PDRIFT_OK;
+}
+
+void pdrift_monitor_free(pdrift_monitor *m)
+{
+    if (m == NULL)
+        return;
+    baseline_free(&m->baseline);
+    window_free(&m->window);
+    pdrift__result_clear(&m->result);
+    free(m->model);
+    free(m);
+}
+
+const char *pdrift_errmsg(const pdrift_monitor *m)
+{
+    return m == NULL ? "no monitor (NULL)" : m->errmsg;
+}
+
+int pdrift_monitor_set_model(pdrift_monitor *m, const char *name)
+{
+    if (m == NULL)
+        return PDRIFT_EINVAL;
+    char *copy = NULL;
+    if (name != NULL && (copy = pdrift__strdup(name)) == NULL)
+        return pdrift__fail(m, PDRIFT_ENOMEM, "out of memory copying the model name");
+    char *old = m->model;
+    m->model = copy;
+    if (m->result.valid) { /* the report names the model: render it again */
+        int rc = pdrift__report_render(m);
+        if (rc != PDRIFT_OK) {
+            m->model = old;
+            free(copy);
+            return pdrift__fail(m, rc, "out of memory rendering the report");
+        }
+    }
+    free(old);
+    return succeed(m);
+}
+
+/* ---- the baseline ----------------------------------------------------------- */
+
+/* Sort the values of one feature and place its PSI bins. */
+static int prepare_feature(const pdrift__settings *s, pdrift__baseline_feature *bf,
+                           const double *column, size_t stride, size_t n_rows)
+{
+    bf->sorted = malloc((n_rows ? n_rows : 1) * sizeof *bf->sorted);
+    if (bf->sorted == NULL)
+        return PDRIFT_ENOMEM;
+    for (size_t r = 0; r < n_rows; r++) {
+        double v = column[r * stride];
+        if (isnan(v))
+            bf->n_missing++;
+        else
+            bf->sorted[bf->n_values++] = v;
+    }
+    /* The serial dependence is read in time order, before sorting. */
+    bf->tau = s->serial_correction ? pdrift__autocorrelation_time(bf->sorted, bf->n_values) : 1.0;
+    pdrift__sort(bf->sorted, bf->n_values);
+    if (bf->n_values == 0)
+        return PDRIFT_OK; /* never testable: reported insufficient_data */
+
+    bf->cuts = malloc((size_t)(s->psi.bins - 1) * sizeof *bf->cuts);
+    bf->counts = malloc((size_t)s->psi.bins * sizeof *bf->counts);
+    if (bf->cuts == NULL || bf->counts == NULL)
+        return PDRIFT_ENOMEM;
+    bf->n_cuts = pdrift__psi_cuts(bf->sorted, bf->n_values, s->psi.bins, s->psi.binning, bf->cuts);
+    pdrift__psi_count(bf->sorted, bf->n_values, bf->cuts, bf->n_cuts, bf->counts);
+    return PDRIFT_OK;
+}
+
+/* The first NaN of a row-major matrix, as row and column, or 0 if none. */
+static int find_nan(const double *rows, size_t n_rows, size_t n_cols, size_t *row, size_t *col)
+{
+    for (size_t r = 0; r < n_rows; r++)
+        for (size_t c = 0; c < n_cols; c++)
+            if (isnan(rows[r * n_cols + c])) {
+                *row = r;
+                *col = c;
+                return 1;
+            }
+    return 0;
+}
+
+/* Build a baseline from a row-major matrix into *b (which the caller frees
+ * on failure). The names have been validated. */
+static int build_baseline(pdrift_monitor *m, pdrift__baseline *b, const char *const *names,
+                          size_t n_features, const double *rows, size_t n_rows)
+{
+    if (n_features > SIZE_MAX / sizeof *b->features || n_rows > SIZE_MAX / sizeof(double))
+        return pdrift__fail(m, PDRIFT_ENOMEM, "baseline too large");
+    b->features = calloc(n_features, sizeof *b->features);
+    if (b->features == NULL)
+        return pdrift__fail(m, PDRIFT_ENOMEM, "out of memory for %zu baseline features", n_features);
+    b->n_features = n_features;
+    b->n_rows = n_rows;
+    for (size_t f = 0; f < n_features; f++) {
+        pdrift__baseline_feature *bf = &b->features[f];
+        if ((bf->name = pdrift__strdup(names[f])) == NULL ||
+            prepare_feature(&m->settings, bf, rows + f, n_features, n_rows) != PDRIFT_OK)
+            return pdrift__fail(m, PDRIFT_ENOMEM, "out of memory preparing baseline feature \"%s\"",
+                                names[f]);
+    }
+    return PDRIFT_OK;
+}
+
+/* Swap a freshly built baseline in: the old one, the window and the result
+ * belong to another baseline and go. */
+static void install_baseline(pdrift_monitor *m, pdrift__baseline *b)
+{
+    baseline_free(&m->baseline);
+    m->baseline = *b;
+    memset(b, 0, sizeof *b);
+    window_free(&m->window);
+    pdrift__result_clear(&m->result);
+}
+
+static int check_names(pdrift_monitor *m, const char *const *names, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (names[i] == NULL || names[i][0] == '\0')
+            return pdrift__fail(m, PDRIFT_EINVAL, "feature %zu has no name", i);
+        for (size_t j = 0; j < i; j++)
+            if (strcmp(names[i], names[j]) == 0)
+                return pdrift__fail(m, PDRIFT_EINVAL, "features %zu and %zu are both named \"%s\"",
+                                    j, i, names[i]);
+    }
+    return PDRIFT_OK;
+}
+
+int pdrift_baseline_set(pdrift_monitor *m, const char *const *names, size_t n_features,
+                        const double *rows, size_t n_rows)
+{
+    if (m == NULL)
+        return PDRIFT_EINVAL;
+    if (names == NULL || rows == NULL || n_features == 0)
+        return pdrift__fail(m, PDRIFT_EINVAL, "pdrift_baseline_set: %s",
+                            n_features == 0 ? "no feature" : "NULL names or rows");
+    if (n_rows == 0)
+        return pdrift__fail(m, PDRIFT_EDATA, "pdrift_baseline_set: no row");
+    if (n_rows > SIZE_MAX / n_features)
+        return pdrift__fail(m, PDRIFT_EINVAL, "pdrift_baseline_set: %zu x %zu values overflow",
+                            n_rows, n_features);
+    int rc = check_names(m, names, n_features);
+    if (rc != PDRIFT_OK)
+        return rc;
+    size_t r, c;
+    if (m->settings.nan_policy == PDRIFT_NAN_REJECT && find_nan(rows, n_rows, n_features, &r, &c))
+        return pdrift__fail(m, PDRIFT_EDATA, "baseline row %zu, feature \"%s\": NaN (nan_policy is reject)",
+                            r, names[c]);
+
+    pdrift__baseline b = {0};
+    rc = build_baseline(m, &b, names, n_features, rows, n_rows);
+    if (rc != PDRIFT_OK) {
+        baseline_free(&b);
+        return rc;
+    }
+    install_baseline(m, &b);
+    return succeed(m);
+}
+
+/* "Open, High, Low, Adj Close, Volume" — the raw columns a derivation used. */
+static void describe_ohlcv(const pdrift__table *t, const pdrift__ohlcv *o, char *buf, size_t cap)
+{
+    const long cols[5] = {o->open, o->high, o->low, o->close, o->volume};
+    size_t used = 0;
+    buf[0] = '\0';
+    for (int i = 0; i < 5; i++) {
+        if (cols[i] < 0)
+            continue;
+        int n = snprintf(buf + used, cap - used, "%s%s", used ? ", " : "", t->names[cols[i]]);
+        if (n < 0 || (size_t)n >= cap - used)
+            return;
+        used += (size_t)n;
+    }
+}
+
+/* Read a CSV file as a table and, when the settings and the file say so,
+ * turn raw OHLCV columns into derived features. *derived tells which. */
+static int read_table(pdrift_monitor *m, const char *path, int derive_ohlcv, pdrift__table *t,
+                      int *derived, char *note, size_t note_cap)
+{
+    pdrift__table raw;
+    int rc = pdrift__table_read(path, &raw, m->errmsg, sizeof m->errmsg);
+    if (rc != PDRIFT_OK)
+        return rc;
+    pdrift__ohlcv cols;
+    *derived = 0;
+    note[0] = '\0';
+    if (!derive_ohlcv || !pdrift__ohlcv_find(&raw, &cols)) {
+        *t = raw;
+        return PDRIFT_OK;
+    }
+    char used[256];
+    describe_ohlcv(&raw, &cols, used, sizeof used);
+    rc = pdrift__ohlcv_derive(&raw, &cols, t, m->errmsg, sizeof m->errmsg);
+    pdrift__table_free(&raw);
+    if (rc != PDRIFT_OK)
+        return rc;
+    *derived = 1;
+    snprintf(note, note_cap,
+             "%s: raw price columns (%s) compared through derived features; price and volume "
+             "levels are not compared (parameter ohlcv_features = 0 compares them)",
+             path, used);
+    return PDRIFT_OK;
+}
+
+/* Notes on the columns a file's reading skipped. */
+static int note_skipped(const pdrift__table *t, const char *path, char ***notes, size_t *n_notes)
+{
+    char line[512];
+    for (size_t i = 0; i < t->n_skipped; i++) {
+        /* Raw price columns replaced by derived features have their own note. */
+        if (strncmp(t->skipped_reasons[i], "raw OHLCV column", 16) == 0)
+            continue;
+        snprintf(line, sizeof line, "%s: column \"%s\" skipped: %s", path, t->skipped[i],
+                 t->skipped_reasons[i]);
+        if (push_string(notes, n_notes, line) != PDRIFT_OK)
+            return PDRIFT_ENOMEM;
+    }
+    return PDRIFT_OK;
+}
+
+int pdrift_baseline_load(pdrift_monitor *m, const char *path)
+{
+    if (m == NULL)
+        return PDRIFT_EINVAL;
+    if (path == NULL)
+        return pdrift__fail(m, PDRIFT_EINVAL, "pdrift_baseline_load: NULL path");
+
+    pdrift__table t;
+    int derived;
+    char derive_note[768];
+    int rc = read_table(m, path, m->settings.ohlcv_features, &t, &derived, derive_note,
+                        sizeof derive_note);
+    if (rc != PDRIFT_OK)
+        return rc;
+
+    pdrift__baseline b = {0};
+    if (t.n_columns == 0)
+        rc = pdrift__fail(m, PDRIFT_EDATA, "%s: no numeric column to use as a feature", path);
+    else if (t.n_rows == 0)
+        rc = pdrift__fail(m, PDRIFT_EDATA, "%s: no data row after the header%s", path,
+                          derived ? " (and the OHLCV warm-up)" : "");
+    else {
+        size_t r, c;
+        if (m->settings.nan_policy == PDRIFT_NAN_REJECT &&
+            find_nan(t.values, t.n_rows, t.n_columns, &r, &c))
+            rc = pdrift__fail(m, PDRIFT_EDATA, "%s: data row %zu, column \"%s\": missing value "
+                              "(nan_policy is reject)", path, r + 1, t.names[c]);
+        else
+            rc = build_baseline(m, &b, (const char *const *)t.names, t.n_columns, t.values, t.n_rows);
+    }
+    if (rc == PDRIFT_OK) {
+        b.ohlcv_derived = derived;
+        if ((b.source = pdrift__strdup(path)) == NULL ||
+            (derived && push_string(&b.notes, &b.n_notes, derive_note) != PDRIFT_OK) ||
+            note_skipped(&t, path, &b.notes, &b.n_notes) != PDRIFT_OK)
+            rc = pdrift__fail(m, PDRIFT_ENOMEM, "out of memory loading %s", path);
+    }
+    pdrift__table_free(&t);
+    if (rc != PDRIFT_OK) {
+        baseline_free(&b);
+        return rc;
+    }
+    install_baseline(m, &b);
+    return succeed(m);
+}
+
+/* ---- the window -------------------------------------------------------------- */
+
+/* Make room for `more` rows (geometric growth, up to the window size). */
+static int window_reserve(pdrift__window *w, size_t n_features, size_t limit, size_t more)
+{
+    size_t wanted = w->n_rows + more;
+    if (wanted < more)
+        return PDRIFT_ENOMEM;
+    if (limit > 0 && wanted > limit)
+        wanted = limit;
+    if (wanted <= w->capacity)
+        return PDRIFT_OK;
+    size_t cap = w->capacity ? w->capacity : 64;
+    while (cap < wanted)
+        cap = cap > SIZE_MAX / 2 ? wanted : cap * 2;
+    if (limit > 0 && cap > limit)
+        cap = limit;
+    if (cap > SIZE_MAX / n_features / sizeof(double))
+        return PDRIFT_ENOMEM;
+    /* Until the ring is full, rows are stored from position 0 in order, so
+     * growing is a plain realloc. */
+    double *rows = realloc(w->rows, cap * n_features * sizeof *rows);
+    if (rows == NULL)
+        return PDRIFT_ENOMEM;
+    w->rows = rows;
+    w->capacity = cap;
+    return PDRIFT_OK;
+}
+
+/* Append rows (already validated). limit = window size, 0 = unbounded. */
+static int window_append(pdrift__window *w, size_t n_features, size_t limit, const double *rows,
+                         size_t n_rows)
+{
+    /* Reserve first: once the room is there, nothing below can fail. */
+    int rc = window_reserve(w, n_features, limit, n_rows);
+    if (rc != PDRIFT_OK)
+        return rc;
+    if (limit > 0 && n_rows >= limit) { /* only the batch's last `limit` rows survive */
+        rows += (n_rows - limit) * n_features;
+        n_rows = limit;
+        w->n_rows = 0;
+        w->start = 0;
+    }
+    const size_t row_bytes = n_features * sizeof(double);
+    for (size_t r = 0; r < n_rows; r++) {
+        size_t slot;
+        if (limit == 0 || w->n_rows < limit) {
+            slot = (w->start + w->n_rows) % w->capacity;
+            w->n_rows++;
+        } else { /* full ring: the oldest row makes way */
+            slot = w->start;
+            w->start = (w->start + 1) % w->capacity;
+        }
+        memcpy(w->rows + slot * n_features, rows + r * n_features, row_bytes);
+    }
+    return PDRIFT_OK;
+}
+
+static int require_baseline(pdrift_monitor *m, const char *fn)
+{
+    if (m->baseline.n_features == 0)
+        return pdrift__fail(m, PDRIFT_ESTATE, "%s: no baseline yet (pdrift_baseline_load or "
+                            "pdrift_baseline_set comes first)", fn);
+    return PDRIFT_OK;
+}
+
+int pdrift_observe_batch(pdrift_monitor *m, const double *rows, size_t n_rows)
+{
+    if (m == NULL)
+        return PDRIFT_EINVAL;
+    int rc = require_baseline(m, "pdrift_observe_batch");
+    if (rc != PDRIFT_OK)
+        return rc;
+    if (n_rows == 0)
+        return succeed(m);
+    if (rows == NULL)
+        return pdrift__fail(m, PDRIFT_EINVAL, "pdrift_observe_batch: NULL rows");
+    const size_t nf = m->baseline.n_features;
+    if (n_rows > SIZE_MAX / nf)
+        return pdrift__fail(m, PDRIFT_EINVAL, "pdrift_observe_batch: too many rows");
+    size_t r, c;
+    if (m->settings.nan_policy == PDRIFT_NAN_REJECT && find_nan(rows, n_rows, nf, &r, &c))
+        return pdrift__fail(m, PDRIFT_EDATA, "pdrift_observe_batch: row %zu, feature \"%s\": NaN "
+                            "(nan_policy is reject)", r, m->baseline.features[c].name);
+    if (window_append(&m->window, nf, m->settings.window_size, rows, n_rows) != PDRIFT_OK)
+        return pdrift__fail(m, PDRIFT_ENOMEM, "out of memory for %zu observed rows", n_rows);
+    return succeed(m);
+}
+
+/* Reorder a table's columns into the baseline's feature order. */
+static int match_columns(pdrift_monitor *m, const pdrift__table *t, const char *path, double **out)
+{
+    const pdrift__baseline *b = &m->baseline;
+    long *index = malloc(b->n_features * sizeof *index);
+    if (index == NULL)
+        return pdrift__fail(m, PDRIFT_ENOMEM, "out of memory matching the columns of %s", path);
+    for (size_t f = 0; f < b->n_features; f++) {
+        index[f] = pdrift__table_column(t, b->features[f].name);
+        if (index[f] < 0) {
+            int skipped_text = 0;
+            for (size_t i = 0; i < t->n_skipped; i++)
+                skipped_text |= strcmp(t->skipped[i], b->features[f].name) == 0;
+            free(index);
+            return pdrift__fail(m, PDRIFT_ESCHEMA, "%s: baseline column \"%s\" %s", path,
+                                b->features[f].name,
+                                skipped_text ? "is not numeric in this file" : "is missing");
+        }
+    }
+    if (t->n_rows > SIZE_MAX / b->n_features / sizeof(double)) {
+        free(index);
+        return pdrift__fail(m, PDRIFT_ENOMEM, "%s: too many rows", path);
+    }
+    double *rows = malloc((t->n_rows ? t->n_rows : 1) * b->n_features * sizeof *rows);
+    if (rows == NULL) {
+        free(index);
+        return pdrift__fail(m, PDRIFT_ENOMEM, "out of memory for the rows of %s", path);
+    }
+    for (size_t r = 0; r < t->n_rows; r++)
+        for (size_t f = 0; f < b->n_features; f++)
+            rows[r * b->n_features + f] = t->values[r * t->n_columns + (size_t)index[f]];
+    free(index);
+    *out = rows;
+    return PDRIFT_OK;
+}
+
+/* Remember the columns of an observed file that the baseline lacks, and what
+ * its reading noted; both go to the report. */
+static int note_observed_file(pdrift_monitor *m, const pdrift__table *t, const char *path,
+                              const char *derive_note)
+{
+    pdrift__window *w = &m->window;
+    for (size_t c = 0; c < t->n_columns; c++) {
+        int known = 0;
+        for (size_t f = 0; f < m->baseline.n_features && !known; f++)
+            known = strcmp(t->names[c], m->baseline.features[f].name) == 0;
+        if (!known && !contains(w->ignored, w->n_ignored, t->names[c]) &&
+            push_string(&w->ignored, &w->n_ignored, t->names[c]) != PDRIFT_OK)
+            return PDRIFT_ENOMEM;
+    }
+    if (derive_note[0] != '\0' && !contains(w->notes, w->n_notes, derive_note) &&
+        push_string(&w->notes, &w->n_notes, derive_note) != PDRIFT_OK)
+        return PDRIFT_ENOMEM;
+    char **skipped = NULL;
+    size_t n_skipped = 0;
+    int rc = note_skipped(t, path, &skipped, &n_skipped);
+    for (size_t i = 0; rc == PDRIFT_OK && i < n_skipped; i++)
+        if (!contains(w->notes, w->n_notes, skipped[i]))
+            rc = push_string(&w->notes, &w->n_notes, skipped[i]);
+    free_strings(skipped, n_skipped);
+    return rc;
+}
+
+int pdrift_observe_load(pdrift_monitor *m, const char *path)
+{
+    if (m == NULL)
+        return PDRIFT_EINVAL;
+    if (path == NULL)
+        return pdrift__fail(m, PDRIFT_EINVAL, "pdrift_observe_load: NULL path");
+    int rc = require_baseline(m, "pdrift_observe_load");
+    if (rc != PDRIFT_OK)
+        return rc;
+
+    pdrift__table t;
+    int derived;
+    char derive_note[768];
+    rc = read_table(m, path, m->baseline.ohlcv_derived, &t, &derived, derive_note, sizeof derive_note);
+    if (rc != PDRIFT_OK)
+        return rc;
+    double *rows = NULL;
+    rc = match_columns(m, &t, path, &rows);
+    size_t r, c;
+    if (rc == PDRIFT_OK && m->settings.nan_policy == PDRIFT_NAN_REJECT &&
+        find_nan(rows, t.n_rows, m->baseline.n_features, &r, &c))
+        rc = pdrift__fail(m, PDRIFT_EDATA, "%s: data row %zu, column \"%s\": missing value "
+                          "(nan_policy is reject)", path, r + 1, m->baseline.features[c].name);
+    /* window_append fails only before it changes anything; a note list that
+     * grew before a failure names real columns of the file and may stay. */
+    if (rc == PDRIFT_OK &&
+        (note_observed_file(m, &t, path, derive_note) != PDRIFT_OK ||
+         window_append(&m->window, m->baseline.n_features, m->settings.window_size, rows,
+                       t.n_rows) != PDRIFT_OK))
+        rc = pdrift__fail(m, PDRIFT_ENOMEM, "out of memory for the rows of %s", path);
+    free(rows);
+    pdrift__table_free(&t);
+    return rc == PDRIFT_OK ? succeed(m) : rc;
+}
+
+int pdrift_window_reset(pdrift_monitor *m)
+{
+    if (m == NULL)
+        return PDRIFT_EINVAL;
+    m->window.n_rows = 0;
+    m->window.start = 0;
+    window_clear_lists(&m->window);
+    return succeed(m);
+}
+
+int pdrift_feature_count(const pdrift_monitor *m, size_t *out)
+{
+    if (m == NULL || out == NULL)
+        return PDRIFT_EINVAL;
+    if (m->baseline.n_features == 0)
+        return PDRIFT_ESTATE;
+    *out = m->baseline.n_features;
+    return PDRIFT_OK;
+}
+
+const char *pdrift_feature_name(const pdrift_monitor *m, size_t index)
+{
+    if (m == NULL || index >= m->baseline.n_features)
+        return NULL;
+    return m->baseline.features[index].name;
+}

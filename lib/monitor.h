@@ -1,0 +1,121 @@
+/*
+ * monitor.h — the monitor's private state, shared by monitor.c (lifecycle,
+ * baseline, window), detect.c (the checks and the verdict), result.c (the
+ * getters) and report.c (the JSON report).
+ */
+#ifndef PDRIFT_MONITOR_H
+#define PDRIFT_MONITOR_H
+
+#include <stdarg.h>
+#include <time.h>
+
+#include "internal.h"
+
+enum { PDRIFT__ERRMSG_MAX = 1024 };
+
+/* One baseline feature, prepared once when the baseline is set so that a
+ * detection costs what the window costs: sorted values, PSI cuts and the
+ * baseline's counts per bin. */
+typedef struct pdrift__baseline_feature {
+    char *name;
+    double *sorted;   /* the non-missing values, ascending */
+    size_t n_values;
+    size_t n_missing;
+    double *cuts;     /* PSI cut points */
+    size_t n_cuts;    /* 0 when the feature has no value */
+    size_t *counts;   /* baseline values per bin, n_cuts + 1 */
+    double tau;       /* autocorrelation time of the baseline series (1: independent) */
+} pdrift__baseline_feature;
+
+typedef struct pdrift__baseline {
+    size_t n_features;       /* 0: no baseline */
+    size_t n_rows;
+    pdrift__baseline_feature *features;
+    char *source;            /* the file it came from, or NULL (memory) */
+    int ohlcv_derived;       /* features derived from raw OHLCV columns */
+    char **notes;            /* columns skipped and why, for the report */
+    size_t n_notes;
+} pdrift__baseline;
+
+/* The observed rows, row-major in baseline feature order. With a window
+ * size N > 0 it is a ring of N rows holding the latest ones. */
+typedef struct pdrift__window {
+    double *rows;
+    size_t capacity;  /* rows allocated */
+    size_t start;     /* ring position of the oldest row */
+    size_t n_rows;    /* rows held */
+    char **ignored;   /* columns of observed files that the baseline does not have */
+    size_t n_ignored;
+    char **notes;     /* what the observed files' reading noted */
+    size_t n_notes;
+} pdrift__window;
+
+typedef struct pdrift__feature_result {
+    pdrift_feature_status status;
+    pdrift_severity severity;
+    unsigned gates;              /* 1 PSI, 2 KS, 4 missing rate */
+    double tau;                  /* autocorrelation time used by both tests */
+    double psi, psi_pvalue, psi_critical;   /* p and critical value with tau */
+    double psi_pvalue_iid;                  /* as if the values were independent */
+    size_t psi_bins, psi_bins_effective;
+    double ks_statistic, ks_pvalue, ks_pvalue_adjusted; /* p with tau, then corrected */
+    double ks_pvalue_iid;                   /* scipy's ks_2samp p-value */
+    int ks_method;               /* pdrift_ks_method used, -1 if not run */
+    double missing_baseline, missing_current, missing_pvalue;
+    size_t n_baseline, n_current;  /* non-missing values */
+    size_t rows_baseline, rows_current;
+} pdrift__feature_result;
+
+typedef struct pdrift__result {
+    int valid;                      /* a detection has run */
+    time_t generated_at;
+    size_t n_features;
+    pdrift__feature_result *features;
+    size_t *order;                  /* all features, most drifted first */
+    size_t n_drifted;               /* the first n_drifted of order */
+    size_t n_insufficient;
+    double psi_max;
+    size_t n_baseline_rows, n_current_rows;
+    pdrift_severity data_severity;
+    pdrift_severity severity;
+    unsigned drift_types;           /* pdrift_drift_type bits */
+    unsigned drift_type;            /* the most severe, 0 if none */
+    pdrift_action action;
+    char **recommendations;
+    size_t n_recommendations;
+    char *json;                     /* the rendered report */
+    size_t json_len;                /* strlen(json) */
+} pdrift__result;
+
+struct pdrift_monitor {
+    pdrift__settings settings;
+    char *model;
+    pdrift__baseline baseline;
+    pdrift__window window;
+    pdrift__result result;
+    char errmsg[PDRIFT__ERRMSG_MAX];
+};
+
+/* Record a detailed message for pdrift_errmsg and return rc. */
+int pdrift__fail(pdrift_monitor *m, int rc, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 3, 4)))
+#endif
+    ;
+
+/* Free a result's memory and mark it invalid. */
+void pdrift__result_clear(pdrift__result *r);
+
+/* Render the report of the result in m->result into m->result.json. */
+int pdrift__report_render(pdrift_monitor *m);
+
+/* Names used in the report and the CLI. */
+const char *pdrift__severity_name(pdrift_severity s);
+const char *pdrift__action_name(pdrift_action a);
+const char *pdrift__sensitivity_name(pdrift_sensitivity s);
+const char *pdrift__drift_type_name(unsigned type);
+
+/* strdup that returns NULL on allocation failure (and for NULL). */
+char *pdrift__strdup(const char *s);
+
+#endif

@@ -1,0 +1,328 @@
+/*
+ * report.c — the JSON report of a detection (docs/report.md) and
+ * pdrift_report_json, which hands it out with the two-call protocol.
+ *
+ * The report is rendered once, when the detection is made, so that both calls
+ * of the protocol see the same bytes (the same generated_at).
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <cJSON.h>
+
+#include "monitor.h"
+
+#define REPORT_SCHEMA_VERSION 1
+
+const char *pdrift__severity_name(pdrift_severity s)
+{
+    switch (s) {
+    case PDRIFT_SEVERITY_NONE: return "none";
+    case PDRIFT_SEVERITY_LOW: return "low";
+    case PDRIFT_SEVERITY_MEDIUM: return "medium";
+    case PDRIFT_SEVERITY_HIGH: return "high";
+    }
+    return "none";
+}
+
+const char *pdrift__action_name(pdrift_action a)
+{
+    switch (a) {
+    case PDRIFT_ACTION_CONTINUE: return "continue";
+    case PDRIFT_ACTION_WATCH: return "watch";
+    case PDRIFT_ACTION_RETRAIN: return "retrain";
+    case PDRIFT_ACTION_FALLBACK: return "fallback";
+    }
+    return "continue";
+}
+
+const char *pdrift__sensitivity_name(pdrift_sensitivity s)
+{
+    switch (s) {
+    case PDRIFT_SENSITIVITY_LOW: return "low";
+    case PDRIFT_SENSITIVITY_MEDIUM: return "medium";
+    case PDRIFT_SENSITIVITY_HIGH: return "high";
+    }
+    return "medium";
+}
+
+const char *pdrift__drift_type_name(unsigned type)
+{
+    switch (type) {
+    case PDRIFT_DRIFT_DATA: return "data";
+    case PDRIFT_DRIFT_CONCEPT: return "concept";
+    case PDRIFT_DRIFT_MODEL: return "model";
+    }
+    return NULL;
+}
+
+static const char *status_name(pdrift_feature_status s)
+{
+    switch (s) {
+    case PDRIFT_FEATURE_OK: return "ok";
+    case PDRIFT_FEATURE_DRIFT: return "drift";
+    case PDRIFT_FEATURE_INSUFFICIENT: return "insufficient_data";
+    }
+    return "ok";
+}
+
+static const char *correction_name(pdrift_correction c)
+{
+    switch (c) {
+    case PDRIFT_CORRECTION_BH: return "bh";
+    case PDRIFT_CORRECTION_NONE: return "none";
+    case PDRIFT_CORRECTION_BONFERRONI: return "bonferroni";
+    case PDRIFT_CORRECTION_HOLM: return "holm";
+    }
+    return "bh";
+}
+
+/* ---- building blocks; a NULL from cJSON is caught once, at the end -------- */
+
+/* A number, or null for a value that does not exist: never NaN text. */
+static void add_number(cJSON *obj, const char *key, double v)
+{
+    if (isfinite(v))
+        cJSON_AddNumberToObject(obj, key, v);
+    else
+        cJSON_AddNullToObject(obj, key);
+}
+
+static void add_string_or_null(cJSON *obj, const char *key, const char *s)
+{
+    if (s != NULL)
+        cJSON_AddStringToObject(obj, key, s);
+    else
+        cJSON_AddNullToObject(obj, key);
+}
+
+static cJSON *string_array(char *const *v, size_t n)
+{
+    cJSON *a = cJSON_CreateArray();
+    for (size_t i = 0; a != NULL && i < n; i++)
+        cJSON_AddItemToArray(a, cJSON_CreateString(v[i]));
+    return a;
+}
+
+static void add_timestamp(cJSON *obj, time_t t)
+{
+    struct tm tm;
+    char buf[32];
+    if (gmtime_r(&t, &tm) != NULL && strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm) > 0)
+        cJSON_AddStringToObject(obj, "generated_at", buf);
+    else
+        cJSON_AddNullToObject(obj, "generated_at");
+}
+
+static cJSON *feature_json(const pdrift_monitor *m, size_t f)
+{
+    const pdrift__feature_result *fr = &m->result.features[f];
+    cJSON *o = cJSON_CreateObject();
+    if (o == NULL)
+        return NULL;
+    cJSON_AddStringToObject(o, "name", m->baseline.features[f].name);
+    cJSON_AddStringToObject(o, "status", status_name(fr->status));
+    cJSON_AddStringToObject(o, "severity", pdrift__severity_name(fr->severity));
+    add_number(o, "psi", fr->psi);
+    add_number(o, "psi_pvalue", fr->psi_pvalue);
+    add_number(o, "psi_pvalue_iid", fr->psi_pvalue_iid);
+    add_number(o, "psi_critical", fr->psi_critical);
+    if (isnan(fr->psi))
+        cJSON_AddNullToObject(o, "psi_bins");
+    else
+        cJSON_AddNumberToObject(o, "psi_bins", (double)fr->psi_bins_effective);
+    add_number(o, "ks_statistic", fr->ks_statistic);
+    add_number(o, "ks_pvalue", fr->ks_pvalue);
+    add_number(o, "ks_pvalue_adjusted", fr->ks_pvalue_adjusted);
+    add_number(o, "ks_pvalue_iid", fr->ks_pvalue_iid);
+    add_number(o, "autocorrelation_time", fr->tau);
+    add_string_or_null(o, "ks_method", fr->ks_method == PDRIFT_KS_EXACT   ? "exact"
+                                       : fr->ks_method == PDRIFT_KS_ASYMP ? "asymp"
+                                                                          : NULL);
+    cJSON_AddNumberToObject(o, "n_baseline", (double)fr->n_baseline);
+    cJSON_AddNumberToObject(o, "n_current", (double)fr->n_current);
+    add_number(o, "missing_baseline", fr->missing_baseline);
+    add_number(o, "missing_current", fr->missing_current);
+    add_number(o, "missing_pvalue", fr->missing_pvalue);
+    cJSON *gates = cJSON_AddObjectToObject(o, "gates");
+    if (gates != NULL) {
+        cJSON_AddBoolToObject(gates, "psi", (fr->gates & 1u) != 0);
+        cJSON_AddBoolToObject(gates, "ks", (fr->gates & 2u) != 0);
+        cJSON_AddBoolToObject(gates, "missing", (fr->gates & 4u) != 0);
+    }
+    return o;
+}
+
+static cJSON *data_drift_json(const pdrift_monitor *m)
+{
+    const pdrift__result *r = &m->result;
+    cJSON *d = cJSON_CreateObject();
+    if (d == NULL)
+        return NULL;
+    const char *status = r->n_drifted > 0                  ? "drift"
+                         : r->n_insufficient == r->n_features ? "insufficient_data"
+                                                              : "ok";
+    cJSON_AddStringToObject(d, "status", status);
+    cJSON_AddStringToObject(d, "severity", pdrift__severity_name(r->data_severity));
+    add_number(d, "psi_max", r->psi_max);
+    cJSON_AddNumberToObject(d, "n_features", (double)r->n_features);
+    cJSON_AddNumberToObject(d, "n_drifted", (double)r->n_drifted);
+    cJSON_AddNumberToObject(d, "n_insufficient", (double)r->n_insufficient);
+    cJSON_AddNumberToObject(d, "n_baseline_rows", (double)r->n_baseline_rows);
+    cJSON_AddNumberToObject(d, "n_current_rows", (double)r->n_current_rows);
+    cJSON_AddStringToObject(d, "correction", correction_name(m->settings.correction));
+
+    cJSON *drifted = cJSON_AddArrayToObject(d, "drifted_features");
+    for (size_t i = 0; drifted != NULL && i < r->n_drifted; i++)
+        cJSON_AddItemToArray(drifted, cJSON_CreateString(m->baseline.features[r->order[i]].name));
+    cJSON *features = cJSON_AddArrayToObject(d, "features");
+    for (size_t i = 0; features != NULL && i < r->n_features; i++)
+        cJSON_AddItemToArray(features, feature_json(m, r->order[i]));
+
+    cJSON *baseline = cJSON_AddObjectToObject(d, "baseline");
+    if (baseline != NULL) {
+        add_string_or_null(baseline, "source", m->baseline.source);
+        cJSON_AddNumberToObject(baseline, "rows", (double)m->baseline.n_rows);
+        cJSON_AddBoolToObject(baseline, "ohlcv_derived", m->baseline.ohlcv_derived);
+    }
+    cJSON_AddItemToObject(d, "ignored_columns", string_array(m->window.ignored, m->window.n_ignored));
+    cJSON *notes = string_array(m->baseline.notes, m->baseline.n_notes);
+    for (size_t i = 0; notes != NULL && i < m->window.n_notes; i++)
+        cJSON_AddItemToArray(notes, cJSON_CreateString(m->window.notes[i]));
+    cJSON_AddItemToObject(d, "notes", notes);
+    return d;
+}
+
+static cJSON *not_monitored_concept(void)
+{
+    cJSON *c = cJSON_CreateObject();
+    if (c == NULL)
+        return NULL;
+    cJSON_AddStringToObject(c, "status", "not_monitored");
+    cJSON_AddStringToObject(c, "severity", "none");
+    cJSON_AddNullToObject(c, "severity_weight");
+    return c;
+}
+
+static cJSON *metrics_null(void)
+{
+    cJSON *o = cJSON_CreateObject();
+    if (o == NULL)
+        return NULL;
+    cJSON_AddNullToObject(o, "sharpe");
+    cJSON_AddNullToObject(o, "max_drawdown");
+    cJSON_AddNullToObject(o, "win_rate");
+    cJSON_AddNumberToObject(o, "n", 0);
+    return o;
+}
+
+static cJSON *not_monitored_model(void)
+{
+    cJSON *o = cJSON_CreateObject();
+    if (o == NULL)
+        return NULL;
+    cJSON_AddStringToObject(o, "status", "not_monitored");
+    cJSON_AddStringToObject(o, "severity", "none");
+    cJSON_AddItemToObject(o, "baseline", metrics_null());
+    cJSON_AddItemToObject(o, "current", metrics_null());
+    cJSON_AddNullToObject(o, "sharpe_degradation");
+    cJSON_AddNullToObject(o, "drawdown_increase");
+    return o;
+}
+
+static cJSON *report_json(const pdrift_monitor *m)
+{
+    const pdrift__result *r = &m->result;
+    const pdrift__settings *s = &m->settings;
+    cJSON *root = cJSON_CreateObject();
+    if (root == NULL)
+        return NULL;
+    cJSON_AddNumberToObject(root, "schema_version", REPORT_SCHEMA_VERSION);
+    cJSON_AddStringToObject(root, "library_version", PDRIFT_VERSION_STRING);
+    add_timestamp(root, r->generated_at);
+    add_string_or_null(root, "model", m->model);
+    cJSON_AddStringToObject(root, "sensitivity", pdrift__sensitivity_name(s->sensitivity));
+
+    cJSON *th = cJSON_AddObjectToObject(root, "thresholds");
+    if (th != NULL) {
+        cJSON_AddNumberToObject(th, "psi", s->psi_threshold);
+        cJSON_AddNumberToObject(th, "ks", s->ks_threshold);
+        cJSON_AddNumberToObject(th, "ks_alpha", s->alpha);
+        cJSON_AddNumberToObject(th, "alpha", s->alpha);
+        cJSON_AddNumberToObject(th, "missing_rise", s->missing_rise);
+        cJSON_AddNumberToObject(th, "sharpe_degradation", s->sharpe_degradation);
+        cJSON_AddNumberToObject(th, "drawdown_increase", s->drawdown_increase);
+        cJSON_AddNumberToObject(th, "min_samples", (double)s->min_samples);
+    }
+
+    cJSON_AddBoolToObject(root, "drift_detected", r->severity > PDRIFT_SEVERITY_NONE);
+    cJSON *types = cJSON_AddArrayToObject(root, "drift_types");
+    const unsigned order[3] = {PDRIFT_DRIFT_DATA, PDRIFT_DRIFT_CONCEPT, PDRIFT_DRIFT_MODEL};
+    for (int i = 0; types != NULL && i < 3; i++)
+        if (r->drift_types & order[i])
+            cJSON_AddItemToArray(types, cJSON_CreateString(pdrift__drift_type_name(order[i])));
+    add_string_or_null(root, "drift_type", pdrift__drift_type_name(r->drift_type));
+    cJSON_AddStringToObject(root, "severity", pdrift__severity_name(r->severity));
+    cJSON_AddStringToObject(root, "action", pdrift__action_name(r->action));
+
+    cJSON_AddItemToObject(root, "data_drift", data_drift_json(m));
+    cJSON_AddItemToObject(root, "concept_drift", not_monitored_concept());
+    cJSON_AddItemToObject(root, "model_drift", not_monitored_model());
+    cJSON_AddItemToObject(root, "recommendations", string_array(r->recommendations, r->n_recommendations));
+    return root;
+}
+
+/* 1 if every node of the tree was created: cJSON's Add functions silently
+ * skip a NULL item, so a failed allocation shows up as a missing key. */
+static int complete(const cJSON *root, const pdrift__result *r)
+{
+    static const char *const keys[] = {"schema_version", "library_version", "generated_at",
+                                       "model", "sensitivity", "thresholds", "drift_detected",
+                                       "drift_types", "drift_type", "severity", "action",
+                                       "data_drift", "concept_drift", "model_drift",
+                                       "recommendations"};
+    for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
+        if (!cJSON_HasObjectItem(root, keys[i]))
+            return 0;
+    const cJSON *d = cJSON_GetObjectItemCaseSensitive(root, "data_drift");
+    const cJSON *f = cJSON_GetObjectItemCaseSensitive(d, "features");
+    const cJSON *rec = cJSON_GetObjectItemCaseSensitive(root, "recommendations");
+    return f != NULL && (size_t)cJSON_GetArraySize(f) == r->n_features && rec != NULL &&
+           (size_t)cJSON_GetArraySize(rec) == r->n_recommendations;
+}
+
+int pdrift__report_render(pdrift_monitor *m)
+{
+    cJSON *root = report_json(m);
+    char *text = NULL;
+    if (root != NULL && complete(root, &m->result))
+        text = cJSON_Print(root);
+    cJSON_Delete(root);
+    if (text == NULL)
+        return PDRIFT_ENOMEM;
+    char *copy = pdrift__strdup(text); /* our allocator, whatever cJSON's is */
+    cJSON_free(text);
+    if (copy == NULL)
+        return PDRIFT_ENOMEM;
+    free(m->result.json);
+    m->result.json = copy;
+    m->result.json_len = strlen(copy);
+    return PDRIFT_OK;
+}
+
+int pdrift_report_json(const pdrift_monitor *m, char *buf, size_t cap, size_t *len)
+{
+    if (m == NULL || len == NULL || (buf == NULL && cap > 0))
+        return PDRIFT_EINVAL;
+    if (!m->result.valid || m->result.json == NULL)
+        return PDRIFT_ESTATE;
+    size_t need = m->result.json_len + 1;
+    *len = need;
+    if (cap < need)
+        return PDRIFT_ENOBUFS;
+    memcpy(buf, m->result.json, need);
+    return PDRIFT_OK;
+}

@@ -1,0 +1,658 @@
+/*
+ * table.c — a CSV file read as a table of numeric columns
+ * (pdrift__table_read), on top of the field reader of csv.c.
+ *
+ * The first non-blank line is the header. Every column's kind is decided by
+ * its first non-missing cell: a number makes it a numeric column, kept; any
+ * other text (a date, a symbol) a text column, skipped and listed with the
+ * reason. A column with no value at all is numeric (all NaN). A column
+ * without a name, or with pandas' "Unnamed: 0" name, is a row index: skipped.
+ * Values are stored as they are read, one row after the other, for every
+ * column, and the text columns' slots are squeezed out at the end: one pass
+ * over the data, no allocation per cell.
+ */
+#include <limits.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "csv.h"
+#include "internal.h"
+
+#if defined(__GNUC__)
+#define PRINTF_LIKE(f, a) __attribute__((format(printf, f, a)))
+#else
+#define PRINTF_LIKE(f, a)
+#endif
+
+enum column_kind {
+    KIND_UNDECIDED = 0, /* no value seen yet: numeric if it stays so */
+    KIND_NUMERIC = 1,
+    KIND_TEXT = 2,
+    KIND_UNNAMED = 3
+};
+
+/* Returned by the parsing steps (besides PDRIFT_OK and the negative
+ * statuses) when the read buffer ends before the record does. */
+enum { NEED_MORE = 1 };
+
+enum {
+    FIRST_ROWS = 64,       /* rows reserved at first; the capacity then doubles */
+    NAME_IN_MESSAGE = 64,  /* bytes of a column name quoted in a message */
+    VALUE_IN_MESSAGE = 40, /* bytes of a cell quoted in a message */
+    PRINTABLE_CAP = 4 * NAME_IN_MESSAGE + 8
+};
+
+typedef struct column {
+    char *name;
+    size_t line, col; /* of its header field */
+    int kind;         /* enum column_kind */
+    char *reason;     /* why it is skipped (text and unnamed columns) */
+} column;
+
+typedef struct reader {
+    const char *path;
+    char *err;
+    size_t errcap;
+    pdrift__csv csv;
+    column *columns;
+    size_t n_columns, cap_columns;
+    double *values; /* n_rows x n_columns while reading */
+    size_t n_rows, cap_rows;
+} reader;
+
+static const char unnamed_reason[] = "unnamed column (a row index?)";
+
+/* ---- messages -------------------------------------------------------------- */
+
+static int fail_at(reader *r, int status, size_t line, size_t col, const char *fmt, ...)
+    PRINTF_LIKE(5, 6);
+static int fail_file(reader *r, int status, const char *fmt, ...) PRINTF_LIKE(3, 4);
+
+/* "path:line:col: " (line > 0) or "path: ", then the text. */
+static void vmessage(reader *r, size_t line, size_t col, const char *fmt, va_list ap)
+{
+    if (!r->err || r->errcap == 0)
+        return;
+    int n = line ? snprintf(r->err, r->errcap, "%s:%zu:%zu: ", r->path, line, col)
+                 : snprintf(r->err, r->errcap, "%s: ", r->path);
+    if (n < 0 || (size_t)n >= r->errcap)
+        return;
+    vsnprintf(r->err + n, r->errcap - (size_t)n, fmt, ap);
+}
+
+static int fail_at(reader *r, int status, size_t line, size_t col, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vmessage(r, line, col, fmt, ap);
+    va_end(ap);
+    return status;
+}
+
+static int fail_file(reader *r, int status, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vmessage(r, 0, 0, fmt, ap);
+    va_end(ap);
+    return status;
+}
+
+static int out_of_memory(reader *r)
+{
+    return fail_file(r, PDRIFT_ENOMEM, "out of memory");
+}
+
+/* `column "rsi"`, `column 1 (unnamed)`, `field 9 (beyond the header's 7)` or
+ * `header`, for column index i (SIZE_MAX: the header). */
+static void describe_column(const reader *r, size_t i, char *dst, size_t cap)
+{
+    if (i == SIZE_MAX) {
+        snprintf(dst, cap, "header");
+    } else if (i >= r->n_columns) {
+        snprintf(dst, cap, "field %zu (beyond the header's %zu)", i + 1, r->n_columns);
+    } else if (r->columns[i].name[0] == '\0') {
+        snprintf(dst, cap, "column %zu (unnamed)", i + 1);
+    } else {
+        char name[PRINTABLE_CAP];
+        const char *raw = r->columns[i].name;
+        pdrift__csv_printable(name, sizeof name, raw, strlen(raw), 0, NAME_IN_MESSAGE);
+        snprintf(dst, cap, "column \"%s\"", name);
+    }
+}
+
+static void describe_byte(unsigned char b, char *dst, size_t cap)
+{
+    if (b > 0x20 && b < 0x7F)
+        snprintf(dst, cap, "'%c'", (char)b);
+    else
+        snprintf(dst, cap, "byte 0x%02X", (unsigned)b);
+}
+
+/* A failure of pdrift__csv_next_field in column i (SIZE_MAX: the header). */
+static int field_failure(reader *r, int rc, const pdrift__csv_field *f, size_t i)
+{
+    char where[PRINTABLE_CAP + 32], byte[16];
+    describe_column(r, i, where, sizeof where);
+    switch (rc) {
+    case PDRIFT__CSV_UNTERMINATED:
+        return fail_at(r, PDRIFT_EFORMAT, f->bad_line, f->bad_col,
+                       "%s: unterminated quote: the quoted field opened here never closes",
+                       where);
+    case PDRIFT__CSV_JUNK:
+        describe_byte(f->bad_byte, byte, sizeof byte);
+        return fail_at(r, PDRIFT_EFORMAT, f->bad_line, f->bad_col,
+                       "%s: unexpected %s after the closing quote (the field starts at %zu:%zu)",
+                       where, byte, f->line, f->col);
+    default:
+        return fail_at(r, PDRIFT_EFORMAT, f->bad_line, f->bad_col,
+                       "NUL byte: not a text file (binary data, or UTF-16 text?)");
+    }
+}
+
+/* ---- header ------------------------------------------------------------------ */
+
+/* The field's text with "" pairs undoubled, NUL-terminated. */
+static char *field_text(const pdrift__csv_field *f)
+{
+    char *s = malloc(f->len + 1);
+    if (!s)
+        return NULL;
+    size_t n = 0;
+    for (size_t i = 0; i < f->len; i++) {
+        s[n++] = f->text[i];
+        if (f->escaped && f->text[i] == '"' && i + 1 < f->len && f->text[i + 1] == '"')
+            i++;
+    }
+    s[n] = '\0';
+    return s;
+}
+
+/* pandas names an unnamed column "Unnamed: 0" ("Unnamed: 0_level_0") when it
+ * reads one, and writes that name back. */
+static int is_pandas_unnamed(const char *name)
+{
+    static const char prefix[] = "Unnamed: ";
+    return strncmp(name, prefix, sizeof prefix - 1) == 0 && name[sizeof prefix - 1] >= '0' &&
+           name[sizeof prefix - 1] <= '9';
+}
+
+static int add_column(reader *r, const pdrift__csv_field *f)
+{
+    if (r->n_columns == r->cap_columns) {
+        size_t cap = r->cap_columns ? r->cap_columns : 16;
+        if (r->cap_columns) {
+            if (cap > SIZE_MAX / 2 / sizeof *r->columns)
+                return out_of_memory(r);
+            cap *= 2;
+        }
+        column *grown = realloc(r->columns, cap * sizeof *grown);
+        if (!grown)
+            return out_of_memory(r);
+        r->columns = grown;
+        r->cap_columns = cap;
+    }
+    column *c = &r->columns[r->n_columns];
+    memset(c, 0, sizeof *c);
+    c->line = f->line;
+    c->col = f->col;
+    c->name = field_text(f);
+    if (!c->name)
+        return out_of_memory(r);
+    r->n_columns++;
+    if (c->name[0] == '\0' || is_pandas_unnamed(c->name)) {
+        c->kind = KIND_UNNAMED;
+        c->reason = malloc(sizeof unnamed_reason);
+        if (!c->reason)
+            return out_of_memory(r);
+        memcpy(c->reason, unnamed_reason, sizeof unnamed_reason);
+    }
+    return PDRIFT_OK;
+}
+
+static void drop_columns(reader *r)
+{
+    for (size_t i = 0; i < r->n_columns; i++) {
+        free(r->columns[i].name);
+        free(r->columns[i].reason);
+    }
+    r->n_columns = 0;
+}
+
+/* "Date;Open;High" is one field: say what went wrong rather than reading a
+ * table of one text column. f is the header's only field. */
+static int check_separator(reader *r, const pdrift__csv_field *f)
+{
+    size_t semicolons = 0, tabs = 0;
+    for (size_t i = 0; i < f->len; i++) {
+        semicolons += f->text[i] == ';';
+        tabs += f->text[i] == '\t';
+    }
+    if (semicolons == 0 && tabs == 0)
+        return PDRIFT_OK;
+    char shown[PRINTABLE_CAP];
+    pdrift__csv_printable(shown, sizeof shown, f->text, f->len, f->escaped, NAME_IN_MESSAGE);
+    return fail_at(r, PDRIFT_EFORMAT, f->line, f->col,
+                   "the header is a single field \"%s\": the separator must be a comma "
+                   "(this file seems to use %s)",
+                   shown, semicolons >= tabs ? "';'" : "tabs");
+}
+
+typedef struct bad_byte {
+    int found;
+    size_t line, col;
+    unsigned char byte;
+} bad_byte;
+
+/* Remember the first byte of the field that is not valid UTF-8. */
+static void find_bad_utf8(const pdrift__csv_field *f, bad_byte *bad)
+{
+    const unsigned char *s = (const unsigned char *)f->text;
+    for (size_t k = 0; k < f->len && !bad->found;) {
+        size_t n = pdrift__csv_utf8_len(s + k, f->len - k);
+        if (n == 0) {
+            bad->found = 1;
+            bad->byte = s[k];
+            pdrift__csv_locate(f, f->text + k, &bad->line, &bad->col);
+        }
+        k += n;
+    }
+}
+
+static int compare_names(const void *a, const void *b)
+{
+    const column *x = *(const column *const *)a, *y = *(const column *const *)b;
+    int c = strcmp(x->name, y->name);
+    if (c != 0)
+        return c;
+    return (x > y) - (x < y); /* file order among equal names */
+}
+
+/* Sorting keeps this O(n log n) for a header of a million columns. */
+static int check_duplicates(reader *r)
+{
+    const column **sorted = malloc(r->n_columns * sizeof *sorted);
+    if (!sorted)
+        return out_of_memory(r);
+    size_t n = 0;
+    for (size_t i = 0; i < r->n_columns; i++)
+        if (r->columns[i].name[0] != '\0')
+            sorted[n++] = &r->columns[i];
+    qsort(sorted, n, sizeof *sorted, compare_names);
+    const column *first = NULL, *second = NULL;
+    for (size_t i = 1; i < n; i++) {
+        if (strcmp(sorted[i - 1]->name, sorted[i]->name) != 0)
+            continue;
+        if (i >= 2 && strcmp(sorted[i - 2]->name, sorted[i]->name) == 0)
+            continue; /* third of a name: the pair of its first two is enough */
+        if (!second || sorted[i] < second) {
+            first = sorted[i - 1];
+            second = sorted[i];
+        }
+    }
+    free(sorted);
+    if (!second)
+        return PDRIFT_OK;
+    char name[PRINTABLE_CAP];
+    pdrift__csv_printable(name, sizeof name, first->name, strlen(first->name), 0,
+                          NAME_IN_MESSAGE);
+    return fail_at(r, PDRIFT_EFORMAT, second->line, second->col,
+                   "duplicate column name \"%s\" (fields %zu and %zu, at %zu:%zu and %zu:%zu)",
+                   name, (size_t)(first - r->columns) + 1, (size_t)(second - r->columns) + 1,
+                   first->line, first->col, second->line, second->col);
+}
+
+/* One attempt at the header; NEED_MORE if the buffer ends before it does.
+ * The checks on its raw bytes run here, while the buffer holds them. */
+static int parse_header(reader *r)
+{
+    int rc = pdrift__csv_next_record(&r->csv);
+    if (rc == PDRIFT__CSV_MORE)
+        return NEED_MORE;
+    if (rc == PDRIFT__CSV_END)
+        return fail_file(r, PDRIFT_EFORMAT, "empty file (no header row)");
+    bad_byte bad = {0, 0, 0, 0};
+    pdrift__csv_field f;
+    do {
+        rc = pdrift__csv_next_field(&r->csv, &f);
+        if (rc == PDRIFT__CSV_MORE)
+            return NEED_MORE;
+        if (rc != PDRIFT__CSV_OK)
+            return field_failure(r, rc, &f, SIZE_MAX);
+        find_bad_utf8(&f, &bad);
+        rc = add_column(r, &f);
+        if (rc != PDRIFT_OK)
+            return rc;
+    } while (!f.last);
+    if (r->n_columns == 1 && (rc = check_separator(r, &f)) != PDRIFT_OK)
+        return rc;
+    if (bad.found)
+        return fail_at(r, PDRIFT_EFORMAT, bad.line, bad.col,
+                       "header: invalid UTF-8 (byte 0x%02X): save the file as UTF-8",
+                       (unsigned)bad.byte);
+    if (r->n_columns > SIZE_MAX / sizeof(double))
+        return out_of_memory(r);
+    return check_duplicates(r);
+}
+
+static int read_header(reader *r)
+{
+    const unsigned char *d = (const unsigned char *)r->csv.buf;
+    if (r->csv.len >= 2 && ((d[0] == 0xFF && d[1] == 0xFE) || (d[0] == 0xFE && d[1] == 0xFF)))
+        return fail_file(r, PDRIFT_EFORMAT,
+                         "UTF-16 text (byte order mark %02X %02X): save the file as UTF-8",
+                         (unsigned)d[0], (unsigned)d[1]);
+    for (;;) {
+        int rc = parse_header(r);
+        if (rc != NEED_MORE)
+            return rc;
+        drop_columns(r);
+        rc = pdrift__csv_refill(&r->csv, r->path, r->err, r->errcap);
+        if (rc != PDRIFT_OK)
+            return rc;
+    }
+}
+
+/* ---- rows ---------------------------------------------------------------------- */
+
+static int grow_rows(reader *r)
+{
+    const size_t row_size = r->n_columns * sizeof(double); /* bounded in parse_header */
+    const size_t most = SIZE_MAX / row_size;
+    size_t cap = r->cap_rows == 0              ? FIRST_ROWS
+                 : r->cap_rows <= SIZE_MAX / 2 ? r->cap_rows * 2
+                                               : SIZE_MAX;
+    if (cap > most)
+        cap = most;
+    if (cap <= r->cap_rows)
+        return out_of_memory(r);
+    double *grown = realloc(r->values, cap * row_size);
+    if (!grown)
+        return fail_file(r, PDRIFT_ENOMEM, "out of memory after %zu rows of %zu columns",
+                         r->n_rows, r->n_columns);
+    r->values = grown;
+    r->cap_rows = cap;
+    return PDRIFT_OK;
+}
+
+static int text_column(reader *r, column *c, const pdrift__csv_field *f)
+{
+    char shown[PRINTABLE_CAP];
+    pdrift__csv_printable(shown, sizeof shown, f->text, f->len, f->escaped, VALUE_IN_MESSAGE);
+    int n = snprintf(NULL, 0, "not numeric (first value \"%s\" at line %zu)", shown, f->line);
+    if (n < 0)
+        return out_of_memory(r);
+    c->reason = malloc((size_t)n + 1);
+    if (!c->reason)
+        return out_of_memory(r);
+    snprintf(c->reason, (size_t)n + 1, "not numeric (first value \"%s\" at line %zu)", shown,
+             f->line);
+    c->kind = KIND_TEXT;
+    return PDRIFT_OK;
+}
+
+static int not_a_number(reader *r, size_t i, const pdrift__csv_field *f)
+{
+    char where[PRINTABLE_CAP + 32], shown[PRINTABLE_CAP];
+    describe_column(r, i, where, sizeof where);
+    pdrift__csv_printable(shown, sizeof shown, f->text, f->len, f->escaped, VALUE_IN_MESSAGE);
+    return fail_at(r, PDRIFT_EFORMAT, f->line, f->col, "%s: \"%s\" is not a number", where, shown);
+}
+
+/* The hot path: one cell of column i into *slot. A record parsed again after
+ * a refill meets the same complete fields, so deciding a column's kind here
+ * is final even if the rest of the record is not in the buffer yet. */
+static int store_cell(reader *r, size_t i, const pdrift__csv_field *f, double *slot)
+{
+    column *c = &r->columns[i];
+    if (c->kind == KIND_NUMERIC) {
+        if (pdrift__csv_cell(f->text, f->len, f->escaped, slot) == PDRIFT__CELL_TEXT)
+            return not_a_number(r, i, f);
+        return PDRIFT_OK;
+    }
+    if (c->kind != KIND_UNDECIDED)
+        return PDRIFT_OK;
+    switch (pdrift__csv_cell(f->text, f->len, f->escaped, slot)) {
+    case PDRIFT__CELL_NUMBER:
+        c->kind = KIND_NUMERIC;
+        return PDRIFT_OK;
+    case PDRIFT__CELL_TEXT:
+        return text_column(r, c, f);
+    default:
+        return PDRIFT_OK;
+    }
+}
+
+/* The record has a field beyond the header's: count them all for the message. */
+static int too_many_fields(reader *r, const pdrift__csv_field *extra)
+{
+    size_t line = extra->line, col = extra->col, n = r->n_columns + 1;
+    pdrift__csv_field f = *extra;
+    while (!f.last) {
+        int rc = pdrift__csv_next_field(&r->csv, &f);
+        if (rc == PDRIFT__CSV_MORE)
+            return NEED_MORE;
+        if (rc != PDRIFT__CSV_OK)
+            return field_failure(r, rc, &f, n);
+        n++;
+    }
+    return fail_at(r, PDRIFT_EFORMAT, line, col,
+                   "row has %zu fields but the header has %zu (a comma inside an unquoted value?)",
+                   n, r->n_columns);
+}
+
+/* One data record, whose start pdrift__csv_next_record has marked. */
+static int parse_row(reader *r)
+{
+    const size_t width = r->n_columns;
+    if (r->n_rows == r->cap_rows) {
+        int rc = grow_rows(r);
+        if (rc != PDRIFT_OK)
+            return rc;
+    }
+    double *row = r->values + r->n_rows * width;
+    pdrift__csv_field f;
+    size_t i = 0;
+    do {
+        int rc = pdrift__csv_next_field(&r->csv, &f);
+        if (rc == PDRIFT__CSV_MORE)
+            return NEED_MORE;
+        if (rc != PDRIFT__CSV_OK)
+            return field_failure(r, rc, &f, i);
+        if (i == width)
+            return too_many_fields(r, &f);
+        rc = store_cell(r, i, &f, row + i);
+        if (rc != PDRIFT_OK)
+            return rc;
+        i++;
+    } while (!f.last);
+    if (i < width)
+        return fail_at(r, PDRIFT_EFORMAT, f.end_line, f.end_col,
+                       "row has %zu field%s but the header has %zu", i, i == 1 ? "" : "s",
+                       width);
+    r->n_rows++;
+    return PDRIFT_OK;
+}
+
+static int read_rows(reader *r)
+{
+    for (;;) {
+        int rc = pdrift__csv_next_record(&r->csv);
+        if (rc == PDRIFT__CSV_END)
+            return PDRIFT_OK;
+        rc = rc == PDRIFT__CSV_OK ? parse_row(r) : NEED_MORE;
+        if (rc == NEED_MORE)
+            rc = pdrift__csv_refill(&r->csv, r->path, r->err, r->errcap);
+        if (rc != PDRIFT_OK)
+            return rc;
+    }
+}
+
+/* ---- the table ------------------------------------------------------------------- */
+
+static int kept(const column *c)
+{
+    return c->kind == KIND_NUMERIC || c->kind == KIND_UNDECIDED;
+}
+
+/* Squeeze the skipped columns out of the values, in place: the j-th kept
+ * value of row k moves from k*width + index[j] to k*n_kept + j, never after
+ * its source, and sources are read in increasing order. */
+static void compact_values(reader *r, const size_t *index, size_t n_kept)
+{
+    const size_t width = r->n_columns;
+    for (size_t k = 0; k < r->n_rows; k++) {
+        const double *src = r->values + k * width;
+        double *dst = r->values + k * n_kept;
+        for (size_t j = 0; j < n_kept; j++)
+            dst[j] = src[index[j]];
+    }
+}
+
+static int build_table(reader *r, pdrift__table *out)
+{
+    size_t n_kept = 0, n_skipped = 0;
+    for (size_t i = 0; i < r->n_columns; i++)
+        n_kept += kept(&r->columns[i]) ? 1u : 0u;
+    n_skipped = r->n_columns - n_kept;
+
+    size_t *index = calloc(n_kept + 1, sizeof *index);
+    char **names = calloc(n_kept + 1, sizeof *names);
+    char **skipped = calloc(n_skipped + 1, sizeof *skipped);
+    char **reasons = calloc(n_skipped + 1, sizeof *reasons);
+    if (!index || !names || !skipped || !reasons) {
+        free(index);
+        free(names);
+        free(skipped);
+        free(reasons);
+        return out_of_memory(r);
+    }
+    size_t j = 0, s = 0;
+    for (size_t i = 0; i < r->n_columns; i++) {
+        column *c = &r->columns[i];
+        if (kept(c)) {
+            index[j] = i;
+            names[j++] = c->name;
+        } else {
+            skipped[s] = c->name;
+            reasons[s++] = c->reason;
+            c->reason = NULL;
+        }
+        c->name = NULL;
+    }
+    if (n_kept < r->n_columns)
+        compact_values(r, index, n_kept);
+    free(index);
+
+    double *values = NULL;
+    size_t n_values = r->n_rows * n_kept; /* <= the capacity, so no overflow */
+    if (n_values > 0) {
+        values = realloc(r->values, n_values * sizeof *values);
+        if (!values) /* shrinking failed: keep the larger block */
+            values = r->values;
+    } else {
+        free(r->values);
+    }
+    r->values = NULL;
+
+    if (n_kept == 0) {
+        free(names);
+        names = NULL;
+    }
+    if (n_skipped == 0) {
+        free(skipped);
+        free(reasons);
+        skipped = reasons = NULL;
+    }
+    out->n_rows = r->n_rows;
+    out->n_columns = n_kept;
+    out->names = names;
+    out->values = values;
+    out->n_skipped = n_skipped;
+    out->skipped = skipped;
+    out->skipped_reasons = reasons;
+    return PDRIFT_OK;
+}
+
+static void reader_free(reader *r)
+{
+    drop_columns(r);
+    free(r->columns);
+    free(r->values);
+    pdrift__csv_close(&r->csv);
+}
+
+int pdrift__table_read(const char *path, pdrift__table *out, char *err, size_t errcap)
+{
+    return pdrift__table_read_buffered(path, 0, out, err, errcap);
+}
+
+int pdrift__table_read_buffered(const char *path, size_t buffer_size, pdrift__table *out,
+                                char *err, size_t errcap)
+{
+    if (err && errcap)
+        err[0] = '\0';
+    if (out)
+        memset(out, 0, sizeof *out);
+    if (!path || !out) {
+        if (err && errcap)
+            snprintf(err, errcap, "invalid argument: %s is NULL", path ? "out" : "path");
+        return PDRIFT_EINVAL;
+    }
+    reader r;
+    memset(&r, 0, sizeof r);
+    r.path = path;
+    r.err = err;
+    r.errcap = errcap;
+    int rc = pdrift__csv_open(&r.csv, path, buffer_size, err, errcap);
+    if (rc != PDRIFT_OK)
+        return rc;
+    pdrift__csv_c_locale locale;
+    rc = pdrift__csv_c_locale_enter(&locale);
+    if (rc != PDRIFT_OK) {
+        fail_file(&r, rc, "out of memory (cannot create the C locale)");
+        goto out;
+    }
+    rc = read_header(&r);
+    if (rc == PDRIFT_OK)
+        rc = read_rows(&r);
+    pdrift__csv_c_locale_leave(&locale);
+    if (rc == PDRIFT_OK)
+        rc = build_table(&r, out);
+out:
+    reader_free(&r);
+    return rc;
+}
+
+void pdrift__table_free(pdrift__table *t)
+{
+    if (!t)
+        return;
+    for (size_t i = 0; i < t->n_columns && t->names; i++)
+        free(t->names[i]);
+    for (size_t i = 0; i < t->n_skipped; i++) {
+        if (t->skipped)
+            free(t->skipped[i]);
+        if (t->skipped_reasons)
+            free(t->skipped_reasons[i]);
+    }
+    free(t->names);
+    free(t->values);
+    free(t->skipped);
+    free(t->skipped_reasons);
+    memset(t, 0, sizeof *t);
+}
+
+long pdrift__table_column(const pdrift__table *t, const char *name)
+{
+    if (!t || !name || !t->names)
+        return -1;
+    for (size_t i = 0; i < t->n_columns && i <= (size_t)LONG_MAX; i++)
+        if (t->names[i] && strcmp(t->names[i], name) == 0)
+            return (long)i;
+    return -1;
+}

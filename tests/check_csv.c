@@ -1,0 +1,1247 @@
+/*
+ * check_csv.c — the CSV reader (lib/csv.c, lib/table.c): every format case
+ * of pdrift_baseline_load's promise, every malformed case with its exact
+ * message, numbers equal to strtod's in the C locale whatever the host's
+ * locale, hostile input, and the chunked reading (every result must be the
+ * same whatever the size of the read buffer).
+ *
+ * Readable inputs live in tests/data/csv/; byte-exact and generated ones are
+ * written to a temporary directory made by main().
+ */
+#include <check.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <locale.h>
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "csv.h"
+#include "golden.h"
+#include "internal.h"
+
+enum { ERRCAP = 512, PATHCAP = 4096 };
+
+static char tmpdir[PATHCAP / 2];
+
+/* ---- helpers ------------------------------------------------------------------ */
+
+static uint64_t rng_state = 20240601;
+
+static uint64_t next_u64(void)
+{
+    uint64_t z = (rng_state += 0x9e3779b97f4a7c15u);
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9u;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebu;
+    return z ^ (z >> 31);
+}
+
+static size_t rand_below(size_t n)
+{
+    return (size_t)(next_u64() % n);
+}
+
+static void sleep_ms(long ms)
+{
+    struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
+    nanosleep(&ts, NULL);
+}
+
+static void data_path(char *path, const char *name)
+{
+    snprintf(path, PATHCAP, "%s/csv/%s", golden_dir(), name);
+}
+
+/* Write len bytes to tmpdir/name; path receives the file's path. */
+static void write_temp(char *path, const char *name, const void *bytes, size_t len)
+{
+    snprintf(path, PATHCAP, "%s/%s", tmpdir, name);
+    FILE *f = fopen(path, "wb");
+    ck_assert_msg(f != NULL, "cannot create %s: %s", path, strerror(errno));
+    ck_assert_uint_eq(fwrite(bytes, 1, len, f), len);
+    ck_assert_int_eq(fclose(f), 0);
+}
+
+/* A string literal, embedded NULs included. */
+#define WRITE_LITERAL(path, name, literal) write_temp(path, name, literal, sizeof(literal) - 1)
+
+static int same_bits(double a, double b)
+{
+    return memcmp(&a, &b, sizeof a) == 0;
+}
+
+static int is_zeroed(const pdrift__table *t)
+{
+    return t->n_rows == 0 && t->n_columns == 0 && t->names == NULL && t->values == NULL &&
+           t->n_skipped == 0 && t->skipped == NULL && t->skipped_reasons == NULL;
+}
+
+/* Read a file that must be well-formed; with buffer 0 = the default. */
+static void read_ok(const char *path, size_t buffer, pdrift__table *t)
+{
+    char err[ERRCAP];
+    int rc = pdrift__table_read_buffered(path, buffer, t, err, sizeof err);
+    ck_assert_msg(rc == PDRIFT_OK, "%s: rc %d: %s", path, rc, err);
+    ck_assert_str_eq(err, "");
+}
+
+static void read_data_ok(const char *name, pdrift__table *t)
+{
+    char path[PATHCAP];
+    data_path(path, name);
+    read_ok(path, 0, t);
+}
+
+/* The read must fail with `status` and the message path + `suffix`; *out
+ * must be zeroed. */
+static void expect_failure(const char *path, int status, const char *suffix)
+{
+    pdrift__table t;
+    memset(&t, 0xAB, sizeof t);
+    char err[ERRCAP], expected[ERRCAP + PATHCAP];
+    int rc = pdrift__table_read(path, &t, err, sizeof err);
+    snprintf(expected, sizeof expected, "%s%s", path, suffix);
+    ck_assert_msg(rc == status, "%s: rc %d, expected %d (%s)", path, rc, status, err);
+    ck_assert_str_eq(err, expected);
+    ck_assert(is_zeroed(&t));
+}
+
+static void expect_data_failure(const char *name, int status, const char *suffix)
+{
+    char path[PATHCAP];
+    data_path(path, name);
+    expect_failure(path, status, suffix);
+}
+
+static void assert_names(const pdrift__table *t, const char *const *names, size_t n)
+{
+    ck_assert_uint_eq(t->n_columns, n);
+    for (size_t i = 0; i < n; i++)
+        ck_assert_str_eq(t->names[i], names[i]);
+}
+
+static void assert_row(const pdrift__table *t, size_t row, const double *expected)
+{
+    for (size_t j = 0; j < t->n_columns; j++) {
+        double got = t->values[row * t->n_columns + j];
+        ck_assert_msg(same_bits(got, expected[j]) || (isnan(got) && isnan(expected[j])),
+                      "row %zu column %zu (%s): %.17g, expected %.17g", row, j, t->names[j], got,
+                      expected[j]);
+    }
+}
+
+static void assert_skipped(const pdrift__table *t, size_t i, const char *name, const char *reason)
+{
+    ck_assert_uint_gt(t->n_skipped, i);
+    ck_assert_str_eq(t->skipped[i], name);
+    ck_assert_str_eq(t->skipped_reasons[i], reason);
+}
+
+/* Same result in every respect: status, message, table (bit for bit). */
+static void assert_same_result(int rc_a, const char *err_a, const pdrift__table *a, int rc_b,
+                               const char *err_b, const pdrift__table *b, const char *what)
+{
+    ck_assert_msg(rc_a == rc_b, "%s: rc %d vs %d (%s | %s)", what, rc_a, rc_b, err_a, err_b);
+    ck_assert_msg(strcmp(err_a, err_b) == 0, "%s: message \"%s\" vs \"%s\"", what, err_a, err_b);
+    ck_assert_uint_eq(a->n_rows, b->n_rows);
+    ck_assert_uint_eq(a->n_columns, b->n_columns);
+    ck_assert_uint_eq(a->n_skipped, b->n_skipped);
+    for (size_t j = 0; j < a->n_columns; j++)
+        ck_assert_str_eq(a->names[j], b->names[j]);
+    for (size_t j = 0; j < a->n_skipped; j++) {
+        ck_assert_str_eq(a->skipped[j], b->skipped[j]);
+        ck_assert_str_eq(a->skipped_reasons[j], b->skipped_reasons[j]);
+    }
+    size_t n = a->n_rows * a->n_columns;
+    if (n > 0)
+        ck_assert_msg(memcmp(a->values, b->values, n * sizeof(double)) == 0, "%s: values differ",
+                      what);
+}
+
+/* Read path with a buffer of each size and with the default one: identical. */
+static void assert_buffer_independent(const char *path)
+{
+    static const size_t sizes[] = {8, 9, 10, 11, 13, 16, 17, 31, 64, 100};
+    pdrift__table ref;
+    char err_ref[ERRCAP];
+    int rc_ref = pdrift__table_read(path, &ref, err_ref, sizeof err_ref);
+    for (size_t k = 0; k < sizeof sizes / sizeof sizes[0]; k++) {
+        pdrift__table t;
+        char err[ERRCAP], what[PATHCAP + 32];
+        int rc = pdrift__table_read_buffered(path, sizes[k], &t, err, sizeof err);
+        snprintf(what, sizeof what, "%s, buffer %zu", path, sizes[k]);
+        assert_same_result(rc_ref, err_ref, &ref, rc, err, &t, what);
+        pdrift__table_free(&t);
+    }
+    pdrift__table_free(&ref);
+}
+
+/* ---- well-formed files ------------------------------------------------------------ */
+
+START_TEST(test_yahoo_ohlcv_date_skipped)
+{
+    pdrift__table t;
+    read_data_ok("yahoo_ohlcv.csv", &t);
+    static const char *const names[] = {"Open", "High", "Low", "Close", "Adj Close", "Volume"};
+    assert_names(&t, names, 6);
+    ck_assert_uint_eq(t.n_rows, 3);
+    assert_row(&t, 0, (const double[]){74.06, 75.15, 73.8, 75.0875, 73.45, 135480400});
+    assert_row(&t, 2, (const double[]){73.4475, 74.99, 73.1875, 74.95, 73.31, 118387200});
+    ck_assert_uint_eq(t.n_skipped, 1);
+    assert_skipped(&t, 0, "Date", "not numeric (first value \"2020-01-02\" at line 2)");
+    ck_assert_int_eq(pdrift__table_column(&t, "Adj Close"), 4);
+    ck_assert_int_eq(pdrift__table_column(&t, "Open"), 0);
+    ck_assert_int_eq(pdrift__table_column(&t, "Date"), -1);
+    ck_assert_int_eq(pdrift__table_column(&t, "open"), -1);
+    ck_assert_int_eq(pdrift__table_column(&t, NULL), -1);
+    ck_assert_int_eq(pdrift__table_column(NULL, "Open"), -1);
+    pdrift__table_free(&t);
+    ck_assert(is_zeroed(&t));
+    pdrift__table_free(&t); /* an emptied table is fine */
+    pdrift__table_free(NULL);
+}
+END_TEST
+
+START_TEST(test_dukascopy_gmt_time_skipped)
+{
+    pdrift__table t;
+    read_data_ok("dukascopy_fx.csv", &t);
+    static const char *const names[] = {"Open", "High", "Low", "Close", "Volume"};
+    assert_names(&t, names, 5);
+    ck_assert_uint_eq(t.n_rows, 2);
+    assert_row(&t, 1, (const double[]){1.04812, 1.0486, 1.048, 1.04855, 213.3});
+    assert_skipped(&t, 0, "Gmt time",
+                   "not numeric (first value \"01.01.2003 00:00:00.000\" at line 2)");
+    pdrift__table_free(&t);
+}
+END_TEST
+
+START_TEST(test_pandas_index_skipped)
+{
+    pdrift__table t;
+    read_data_ok("pandas_index.csv", &t);
+    static const char *const names[] = {"close_norm", "volume_norm", "rsi"};
+    assert_names(&t, names, 3);
+    ck_assert_uint_eq(t.n_rows, 3);
+    assert_row(&t, 0, (const double[]){0.12, 1.5, 55.2});
+    assert_row(&t, 1, (const double[]){-0.03, NAN, 48.9});
+    assert_row(&t, 2, (const double[]){0.5, NAN, NAN});
+    ck_assert_uint_eq(t.n_skipped, 1);
+    assert_skipped(&t, 0, "", "unnamed column (a row index?)");
+    pdrift__table_free(&t);
+
+    read_data_ok("pandas_unnamed.csv", &t);
+    static const char *const x[] = {"x"};
+    assert_names(&t, x, 1);
+    assert_skipped(&t, 0, "Unnamed: 0", "unnamed column (a row index?)");
+    pdrift__table_free(&t);
+}
+END_TEST
+
+START_TEST(test_quoted_fields)
+{
+    pdrift__table t;
+    read_data_ok("quoted.csv", &t);
+    static const char *const names[] = {"price", "qty"};
+    assert_names(&t, names, 2);
+    ck_assert_uint_eq(t.n_rows, 2);
+    assert_row(&t, 0, (const double[]){1.5, 10});
+    assert_row(&t, 1, (const double[]){2.25, -300});
+    ck_assert_uint_eq(t.n_skipped, 2);
+    assert_skipped(&t, 0, "symbol", "not numeric (first value \"AAPL\" at line 2)");
+    assert_skipped(&t, 1, "note", "not numeric (first value \"hello, world\" at line 2)");
+    pdrift__table_free(&t);
+}
+END_TEST
+
+START_TEST(test_quoted_header_names)
+{
+    char path[PATHCAP];
+    WRITE_LITERAL(path, "qnames.csv",
+                  "\"a,b\",\"say \"\"hi\"\"\",\"two\nlines\",  plain  ,\" kept \"\n1,2,3,4,5\n");
+    pdrift__table t;
+    read_ok(path, 0, &t);
+    static const char *const names[] = {"a,b", "say \"hi\"", "two\nlines", "plain", " kept "};
+    assert_names(&t, names, 5);
+    ck_assert_uint_eq(t.n_rows, 1);
+    assert_row(&t, 0, (const double[]){1, 2, 3, 4, 5});
+    pdrift__table_free(&t);
+}
+END_TEST
+
+START_TEST(test_every_missing_marker)
+{
+    pdrift__table t;
+    read_data_ok("na_markers.csv", &t);
+    static const char *const names[] = {"id", "v"};
+    assert_names(&t, names, 2);
+    ck_assert_uint_eq(t.n_rows, 25);
+    for (size_t i = 0; i < 24; i++) {
+        ck_assert(t.values[2 * i] == (double)(i + 1));
+        ck_assert_msg(isnan(t.values[2 * i + 1]), "row %zu is not missing", i + 1);
+    }
+    ck_assert(t.values[2 * 24 + 1] == 1.25);
+    ck_assert_uint_eq(t.n_skipped, 0);
+    pdrift__table_free(&t);
+}
+END_TEST
+
+START_TEST(test_cell_grammar)
+{
+    static const char *const markers[] = {
+        "",     "#N/A", "#N/A N/A", "#NA",  "-1.#IND", "-1.#QNAN", "-NaN", "-nan",
+        "1.#IND", "1.#QNAN", "<NA>", "N/A", "NA",      "NULL",     "NaN",  "None",
+        "n/a",  "nan",  "null",     "NAN",  "+nan",    "  \t ",    " NA\t",
+    };
+    double v;
+    for (size_t i = 0; i < sizeof markers / sizeof markers[0]; i++) {
+        ck_assert_msg(pdrift__csv_cell(markers[i], strlen(markers[i]), 0, &v) ==
+                          PDRIFT__CELL_MISSING,
+                      "\"%s\" is not missing", markers[i]);
+        ck_assert(isnan(v));
+    }
+    static const struct {
+        const char *text;
+        double value;
+    } numbers[] = {
+        {"1.5", 1.5},       {" 1.5\t", 1.5},   {"+2", 2},           {"-0", -0.0},
+        {".5", 0.5},        {"5.", 5},         {"1e3", 1000},       {"1E+03", 1000},
+        {"-2.5e-1", -0.25}, {"inf", INFINITY}, {"-inf", -INFINITY}, {"Infinity", INFINITY},
+        {"+INF", INFINITY}, {"-infinity", -INFINITY}, {"1e400", INFINITY}, {"-1e400", -INFINITY},
+        {"1e-400", 0.0},    {"-1e-400", -0.0}, {"007", 7},          {"0e99999999999", 0.0},
+    };
+    for (size_t i = 0; i < sizeof numbers / sizeof numbers[0]; i++) {
+        const char *s = numbers[i].text;
+        ck_assert_msg(pdrift__csv_cell(s, strlen(s), 0, &v) == PDRIFT__CELL_NUMBER,
+                      "\"%s\" is not a number", s);
+        ck_assert_msg(same_bits(v, numbers[i].value), "\"%s\": %a", s, v);
+    }
+    static const char *const texts[] = {
+        "abc", "0x10", "0x1p3", "1,5", "1_000", "12%", "1e", "1e+", ".", "-", "+", "e5",
+        "1.2.3", "--1", "1 2", "inff", "infinit", "nan(1)", "2020-01-02", "1.#INF", "$5",
+    };
+    for (size_t i = 0; i < sizeof texts / sizeof texts[0]; i++)
+        ck_assert_msg(pdrift__csv_cell(texts[i], strlen(texts[i]), 0, &v) == PDRIFT__CELL_TEXT,
+                      "\"%s\" is not text", texts[i]);
+    /* A quoted text holding a doubled quote is never a number. */
+    ck_assert_int_eq(pdrift__csv_cell("1\"\"5", 4, 1, &v), PDRIFT__CELL_TEXT);
+}
+END_TEST
+
+START_TEST(test_spaces_and_infinities)
+{
+    pdrift__table t;
+    read_data_ok("spaces_inf.csv", &t);
+    ck_assert_uint_eq(t.n_rows, 4);
+    assert_row(&t, 0, (const double[]){1.5, -2, INFINITY, 4.9e-324});
+    assert_row(&t, 1, (const double[]){-INFINITY, INFINITY, INFINITY, -0.0});
+    /* Overflow is +-inf and underflow 0, as strtod gives them. */
+    assert_row(&t, 2, (const double[]){INFINITY, -INFINITY, 0.0, 0.5});
+    assert_row(&t, 3, (const double[]){INFINITY, -INFINITY, INFINITY, 5});
+    pdrift__table_free(&t);
+}
+END_TEST
+
+START_TEST(test_blank_lines_skipped)
+{
+    pdrift__table t;
+    read_data_ok("blank_lines.csv", &t);
+    ck_assert_uint_eq(t.n_rows, 2);
+    assert_row(&t, 0, (const double[]){1, 2});
+    assert_row(&t, 1, (const double[]){3, 4});
+    pdrift__table_free(&t);
+
+    /* Lines of blanks are blank too (pandas' skip_blank_lines), in any line
+     * ending, before the header as well; a quoted empty field is a record. */
+    char path[PATHCAP];
+    WRITE_LITERAL(path, "blanks.csv", "  \r\n\t\na\r\n \t \r\n1\r\n   \n\"\"\n\r2\n  ");
+    read_ok(path, 0, &t);
+    ck_assert_uint_eq(t.n_rows, 3);
+    ck_assert(t.values[0] == 1);
+    ck_assert(isnan(t.values[1]));
+    ck_assert(t.values[2] == 2);
+    pdrift__table_free(&t);
+}
+END_TEST
+
+START_TEST(test_bom_crlf_and_no_final_newline)
+{
+    char path[PATHCAP];
+    WRITE_LITERAL(path, "bom_crlf.csv", "\xEF\xBB\xBF" "Date,close\r\n2020-01-02,1.5\r\n"
+                                        "\"2020-01-03\r\n\",\"2\"\r\n2020-01-06,-3");
+    pdrift__table t;
+    read_ok(path, 0, &t);
+    static const char *const names[] = {"close"};
+    assert_names(&t, names, 1);
+    /* the BOM is not part of "Date" */
+    assert_skipped(&t, 0, "Date", "not numeric (first value \"2020-01-02\" at line 2)");
+    ck_assert_uint_eq(t.n_rows, 3);
+    ck_assert(t.values[0] == 1.5);
+    ck_assert(t.values[1] == 2);
+    ck_assert_msg(t.values[2] == -3, "last line without a newline");
+    pdrift__table_free(&t);
+}
+END_TEST
+
+START_TEST(test_quoted_number_with_line_end_is_text)
+{
+    char path[PATHCAP];
+    WRITE_LITERAL(path, "qnl.csv", "v\n1\n\"2\r\n\"\n");
+    expect_failure(path, PDRIFT_EFORMAT, ":3:1: column \"v\": \"2\\r\\n\" is not a number");
+}
+END_TEST
+
+START_TEST(test_lone_cr_line_ends)
+{
+    /* Old Mac / Excel "CSV (Macintosh)": CR alone ends a line. */
+    char path[PATHCAP];
+    WRITE_LITERAL(path, "cr.csv", "a,b\r1,2\r3,4\r");
+    pdrift__table t;
+    read_ok(path, 0, &t);
+    ck_assert_uint_eq(t.n_rows, 2);
+    assert_row(&t, 1, (const double[]){3, 4});
+    pdrift__table_free(&t);
+    WRITE_LITERAL(path, "cr_bad.csv", "a,b\r1,2\r3,x\r");
+    expect_failure(path, PDRIFT_EFORMAT, ":3:3: column \"b\": \"x\" is not a number");
+    /* Mixed endings count one line each; CRLF is one. */
+    WRITE_LITERAL(path, "mixed_bad.csv", "a,b\r\n1,2\r3,4\n5,6\r\n\r7,y\n");
+    expect_failure(path, PDRIFT_EFORMAT, ":6:3: column \"b\": \"y\" is not a number");
+    /* Inside quotes too. */
+    WRITE_LITERAL(path, "cr_quoted_bad.csv", "a,b\r\"x\ry\r\nz\",1\r2,w\r");
+    expect_failure(path, PDRIFT_EFORMAT, ":5:3: column \"b\": \"w\" is not a number");
+}
+END_TEST
+
+START_TEST(test_all_missing_column_is_numeric)
+{
+    pdrift__table t;
+    read_data_ok("all_missing.csv", &t);
+    static const char *const names[] = {"a", "b"};
+    assert_names(&t, names, 2);
+    assert_row(&t, 0, (const double[]){1, NAN});
+    assert_row(&t, 1, (const double[]){2, NAN});
+    assert_skipped(&t, 0, "c", "not numeric (first value \"x\" at line 2)");
+    pdrift__table_free(&t);
+}
+END_TEST
+
+START_TEST(test_kind_decided_by_first_value)
+{
+    /* Missing cells do not decide; text after a text start is fine; an
+     * unnamed column is skipped even when numeric. */
+    char path[PATHCAP];
+    WRITE_LITERAL(path, "kinds.csv",
+                  "a,sym,,b\nNA,x,0,\n,1,1,\n2.5,AAPL,2,7\n3,2,3,8\n");
+    pdrift__table t;
+    read_ok(path, 0, &t);
+    static const char *const names[] = {"a", "b"};
+    assert_names(&t, names, 2);
+    ck_assert_uint_eq(t.n_rows, 4);
+    assert_row(&t, 0, (const double[]){NAN, NAN});
+    assert_row(&t, 1, (const double[]){NAN, NAN});
+    assert_row(&t, 2, (const double[]){2.5, 7});
+    assert_row(&t, 3, (const double[]){3, 8});
+    ck_assert_uint_eq(t.n_skipped, 2);
+    assert_skipped(&t, 0, "sym", "not numeric (first value \"x\" at line 2)");
+    assert_skipped(&t, 1, "", "unnamed column (a row index?)");
+    pdrift__table_free(&t);
+
+    pdrift__table h;
+    read_data_ok("hex_is_text.csv", &h);
+    assert_skipped(&h, 0, "price", "not numeric (first value \"0x10\" at line 2)");
+    pdrift__table_free(&h);
+}
+END_TEST
+
+START_TEST(test_header_only_and_one_row)
+{
+    pdrift__table t;
+    read_data_ok("header_only.csv", &t);
+    static const char *const names[] = {"a", "b", "Date"};
+    assert_names(&t, names, 3); /* no value: numeric, all (zero) missing */
+    ck_assert_uint_eq(t.n_rows, 0);
+    ck_assert_ptr_null(t.values);
+    pdrift__table_free(&t);
+
+    read_data_ok("one_row.csv", &t);
+    ck_assert_uint_eq(t.n_rows, 1);
+    assert_row(&t, 0, (const double[]){1, 2});
+    pdrift__table_free(&t);
+
+    char path[PATHCAP];
+    WRITE_LITERAL(path, "header_no_newline.csv", "x,y");
+    read_ok(path, 0, &t);
+    ck_assert_uint_eq(t.n_columns, 2);
+    ck_assert_uint_eq(t.n_rows, 0);
+    pdrift__table_free(&t);
+}
+END_TEST
+
+START_TEST(test_no_numeric_column)
+{
+    char path[PATHCAP];
+    WRITE_LITERAL(path, "text_only.csv", ",Date,sym\n0,2020-01-02,A\n");
+    pdrift__table t;
+    read_ok(path, 0, &t);
+    ck_assert_uint_eq(t.n_columns, 0);
+    ck_assert_uint_eq(t.n_rows, 1);
+    ck_assert_ptr_null(t.names);
+    ck_assert_ptr_null(t.values);
+    ck_assert_uint_eq(t.n_skipped, 3);
+    assert_skipped(&t, 0, "", "unnamed column (a row index?)");
+    assert_skipped(&t, 1, "Date", "not numeric (first value \"2020-01-02\" at line 2)");
+    assert_skipped(&t, 2, "sym", "not numeric (first value \"A\" at line 2)");
+    pdrift__table_free(&t);
+}
+END_TEST
+
+START_TEST(test_unnamed_columns_are_not_duplicates)
+{
+    char path[PATHCAP];
+    WRITE_LITERAL(path, "two_unnamed.csv", ",,v\n1,2,3\n");
+    pdrift__table t;
+    read_ok(path, 0, &t);
+    ck_assert_uint_eq(t.n_columns, 1);
+    ck_assert_uint_eq(t.n_skipped, 2);
+    pdrift__table_free(&t);
+}
+END_TEST
+
+START_TEST(test_skip_reason_escaped_and_cut)
+{
+    char path[PATHCAP];
+    WRITE_LITERAL(path, "long_text.csv",
+                  "s,t\n\"a \"\"q\"\" \\ b\tc\",ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz\n");
+    pdrift__table t;
+    read_ok(path, 0, &t);
+    assert_skipped(&t, 0, "s", "not numeric (first value \"a \\\"q\\\" \\\\ b\\tc\" at line 2)");
+    assert_skipped(&t, 1, "t",
+                   "not numeric (first value \"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmn...\" at "
+                   "line 2)");
+    pdrift__table_free(&t);
+}
+END_TEST
+
+/* ---- malformed files ---------------------------------------------------------------- */
+
+START_TEST(test_not_a_number)
+{
+    /* The example of pdrift_errmsg's documentation. */
+    expect_data_failure("not_a_number.csv", PDRIFT_EFORMAT,
+                        ":17:24: column \"rsi\": \"abc\" is not a number");
+    char path[PATHCAP];
+    WRITE_LITERAL(path, "nan_escaped.csv", "v\n1\n\"1\"\"5\"\n");
+    expect_failure(path, PDRIFT_EFORMAT, ":3:1: column \"v\": \"1\\\"5\" is not a number");
+    WRITE_LITERAL(path, "nan_long.csv",
+                  "v\n1\n 0123456789012345678901234567890123456789012345678901234567890123x\n");
+    expect_failure(path, PDRIFT_EFORMAT,
+                   ":3:2: column \"v\": \"0123456789012345678901234567890123456789...\" is not a "
+                   "number");
+    WRITE_LITERAL(path, "nan_latin1.csv", "v\n1\ncaf\xE9\n");
+    expect_failure(path, PDRIFT_EFORMAT, ":3:1: column \"v\": \"caf\\xE9\" is not a number");
+    WRITE_LITERAL(path, "nan_utf8.csv", "v\n1\ncaf\xC3\xA9\n");
+    expect_failure(path, PDRIFT_EFORMAT, ":3:1: column \"v\": \"caf\xC3\xA9\" is not a number");
+    WRITE_LITERAL(path, "nan_unnamed.csv", ",v\n1,1\n2,x\n");
+    expect_failure(path, PDRIFT_EFORMAT, ":3:3: column \"v\": \"x\" is not a number");
+}
+END_TEST
+
+START_TEST(test_field_count)
+{
+    expect_data_failure("too_many_fields.csv", PDRIFT_EFORMAT,
+                        ":3:7: row has 5 fields but the header has 3 (a comma inside an unquoted "
+                        "value?)");
+    expect_data_failure("too_few_fields.csv", PDRIFT_EFORMAT,
+                        ":3:4: row has 2 fields but the header has 3");
+    char path[PATHCAP];
+    WRITE_LITERAL(path, "one_field.csv", "a,b\r\n1,2\r\n3\r\n");
+    expect_failure(path, PDRIFT_EFORMAT, ":3:2: row has 1 field but the header has 2");
+    WRITE_LITERAL(path, "trailing_comma.csv", "a,b\n1,2,\n");
+    expect_failure(path, PDRIFT_EFORMAT,
+                   ":2:5: row has 3 fields but the header has 2 (a comma inside an unquoted "
+                   "value?)");
+    WRITE_LITERAL(path, "last_line_short.csv", "a,b\n1,2\n3");
+    expect_failure(path, PDRIFT_EFORMAT, ":3:2: row has 1 field but the header has 2");
+}
+END_TEST
+
+START_TEST(test_unterminated_quote)
+{
+    expect_data_failure("unterminated_quote.csv", PDRIFT_EFORMAT,
+                        ":3:3: column \"b\": unterminated quote: the quoted field opened here "
+                        "never closes");
+    char path[PATHCAP];
+    WRITE_LITERAL(path, "unterminated_header.csv", "a,\"b\n1,2\n");
+    expect_failure(path, PDRIFT_EFORMAT,
+                   ":1:3: header: unterminated quote: the quoted field opened here never closes");
+}
+END_TEST
+
+START_TEST(test_junk_after_quote)
+{
+    expect_data_failure("junk_after_quote.csv", PDRIFT_EFORMAT,
+                        ":2:6: column \"b\": unexpected 'x' after the closing quote (the field "
+                        "starts at 2:3)");
+    char path[PATHCAP];
+    WRITE_LITERAL(path, "junk_header.csv", "\"a\" \"b\",c\n");
+    expect_failure(path, PDRIFT_EFORMAT,
+                   ":1:5: header: unexpected '\"' after the closing quote (the field starts at "
+                   "1:1)");
+    WRITE_LITERAL(path, "junk_multiline.csv", "a,b\n1,\"x\ny\"\xC3\xA9\n");
+    expect_failure(path, PDRIFT_EFORMAT,
+                   ":3:3: column \"b\": unexpected byte 0xC3 after the closing quote (the field "
+                   "starts at 2:3)");
+}
+END_TEST
+
+START_TEST(test_nul_bytes)
+{
+    char path[PATHCAP];
+    WRITE_LITERAL(path, "nul_data.csv", "a,b\n1,2\n3,4\0\n");
+    expect_failure(path, PDRIFT_EFORMAT,
+                   ":3:4: NUL byte: not a text file (binary data, or UTF-16 text?)");
+    WRITE_LITERAL(path, "nul_quoted.csv", "a,b\n1,\"x\n\0\"\n");
+    expect_failure(path, PDRIFT_EFORMAT,
+                   ":3:1: NUL byte: not a text file (binary data, or UTF-16 text?)");
+    WRITE_LITERAL(path, "nul_header.csv", "a\0,b\n");
+    expect_failure(path, PDRIFT_EFORMAT,
+                   ":1:2: NUL byte: not a text file (binary data, or UTF-16 text?)");
+    /* UTF-16 without a byte order mark. */
+    WRITE_LITERAL(path, "utf16_nobom.csv", "a\0,\0b\0\n\0");
+    expect_failure(path, PDRIFT_EFORMAT,
+                   ":1:2: NUL byte: not a text file (binary data, or UTF-16 text?)");
+    WRITE_LITERAL(path, "utf16.csv", "\xFF\xFE" "a\0,\0b\0\n\0");
+    expect_failure(path, PDRIFT_EFORMAT,
+                   ": UTF-16 text (byte order mark FF FE): save the file as UTF-8");
+    WRITE_LITERAL(path, "utf16be.csv", "\xFE\xFF\0a\0,\0b\0\n");
+    expect_failure(path, PDRIFT_EFORMAT,
+                   ": UTF-16 text (byte order mark FE FF): save the file as UTF-8");
+}
+END_TEST
+
+START_TEST(test_invalid_utf8_header)
+{
+    char path[PATHCAP];
+    WRITE_LITERAL(path, "latin1.csv", "prix,qualit\xE9\n1,2\n");
+    expect_failure(path, PDRIFT_EFORMAT,
+                   ":1:12: header: invalid UTF-8 (byte 0xE9): save the file as UTF-8");
+    /* Overlong, surrogate, beyond U+10FFFF, truncated sequences. */
+    static const char *const bad[] = {"a,\xC0\xAF\n", "a,\xED\xA0\x80\n", "a,\xF4\x90\x80\x80\n",
+                                      "a,\xE2\x82\n", "a,\x80\n"};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        write_temp(path, "bad_utf8.csv", bad[i], strlen(bad[i]));
+        char suffix[128];
+        snprintf(suffix, sizeof suffix,
+                 ":1:3: header: invalid UTF-8 (byte 0x%02X): save the file as UTF-8",
+                 (unsigned)(unsigned char)bad[i][2]);
+        expect_failure(path, PDRIFT_EFORMAT, suffix);
+    }
+    /* Valid UTF-8, multi-byte, with a BOM (not counted in columns). */
+    WRITE_LITERAL(path, "utf8.csv", "\xEF\xBB\xBF\xE2\x82\xAC,\xF0\x9F\x93\x88,\xC3\xA9\n1,2,3\n");
+    pdrift__table t;
+    read_ok(path, 0, &t);
+    ck_assert_str_eq(t.names[0], "\xE2\x82\xAC");
+    ck_assert_str_eq(t.names[1], "\xF0\x9F\x93\x88");
+    pdrift__table_free(&t);
+    WRITE_LITERAL(path, "bom_dup.csv", "\xEF\xBB\xBF" "a,a\n");
+    expect_failure(path, PDRIFT_EFORMAT,
+                   ":1:3: duplicate column name \"a\" (fields 1 and 2, at 1:1 and 1:3)");
+}
+END_TEST
+
+START_TEST(test_duplicate_names)
+{
+    expect_data_failure("duplicate_names.csv", PDRIFT_EFORMAT,
+                        ":1:7: duplicate column name \"b\" (fields 2 and 4, at 1:3 and 1:7)");
+    char path[PATHCAP];
+    /* The first repeated name in file order; blanks around names do not count. */
+    WRITE_LITERAL(path, "dup3.csv", "x,a,b,a , b,a\n");
+    expect_failure(path, PDRIFT_EFORMAT,
+                   ":1:7: duplicate column name \"a\" (fields 2 and 4, at 1:3 and 1:7)");
+}
+END_TEST
+
+START_TEST(test_wrong_separator)
+{
+    expect_data_failure("semicolon.csv", PDRIFT_EFORMAT,
+                        ":1:1: the header is a single field \"Date;Open;Close\": the separator "
+                        "must be a comma (this file seems to use ';')");
+    expect_data_failure("tab_separated.csv", PDRIFT_EFORMAT,
+                        ":1:1: the header is a single field \"Date\\tOpen\\tClose\": the separator "
+                        "must be a comma (this file seems to use tabs)");
+    /* A one-column file whose name holds no separator is fine. */
+    char path[PATHCAP];
+    WRITE_LITERAL(path, "single.csv", "close\n1\n");
+    pdrift__table t;
+    read_ok(path, 0, &t);
+    ck_assert_uint_eq(t.n_columns, 1);
+    pdrift__table_free(&t);
+    /* Latin-1 and ';' together: the separator is the first thing to fix. */
+    WRITE_LITERAL(path, "semicolon_latin1.csv", "Datum;Schlu\xDF\n");
+    expect_failure(path, PDRIFT_EFORMAT,
+                   ":1:1: the header is a single field \"Datum;Schlu\\xDF\": the separator must "
+                   "be a comma (this file seems to use ';')");
+}
+END_TEST
+
+START_TEST(test_empty_files)
+{
+    expect_data_failure("empty.csv", PDRIFT_EFORMAT, ": empty file (no header row)");
+    char path[PATHCAP];
+    WRITE_LITERAL(path, "blank_only.csv", "\n \r\n\t\n");
+    expect_failure(path, PDRIFT_EFORMAT, ": empty file (no header row)");
+    WRITE_LITERAL(path, "bom_only.csv", "\xEF\xBB\xBF");
+    expect_failure(path, PDRIFT_EFORMAT, ": empty file (no header row)");
+}
+END_TEST
+
+START_TEST(test_quoted_newline_counts_as_line)
+{
+    expect_data_failure("quoted_newline_error.csv", PDRIFT_EFORMAT,
+                        ":4:3: column \"w\": \"oops\" is not a number");
+}
+END_TEST
+
+START_TEST(test_io_errors)
+{
+    char path[PATHCAP];
+    snprintf(path, sizeof path, "%s/does-not-exist.csv", tmpdir);
+    expect_failure(path, PDRIFT_EIO, ": cannot open: No such file or directory");
+    expect_failure(tmpdir, PDRIFT_EIO, ": is a directory");
+    if (geteuid() != 0) { /* root reads anything */
+        WRITE_LITERAL(path, "unreadable.csv", "a\n1\n");
+        ck_assert_int_eq(chmod(path, 0), 0);
+        expect_failure(path, PDRIFT_EIO, ": cannot open: Permission denied");
+    }
+    /* A FIFO without a writer must not hang: it reads as empty. */
+    snprintf(path, sizeof path, "%s/fifo.csv", tmpdir);
+    ck_assert_int_eq(mkfifo(path, 0600), 0);
+    expect_failure(path, PDRIFT_EFORMAT, ": empty file (no header row)");
+    unlink(path);
+    /* An endless device stops at its first NUL. */
+    expect_failure("/dev/zero", PDRIFT_EFORMAT,
+                   ":1:1: NUL byte: not a text file (binary data, or UTF-16 text?)");
+}
+END_TEST
+
+START_TEST(test_pipe_input)
+{
+    /* A pipe is read to its end, in pieces. */
+    int fds[2];
+    ck_assert_int_eq(pipe(fds), 0);
+    pid_t pid = fork();
+    ck_assert_int_ge(pid, 0);
+    if (pid == 0) {
+        close(fds[0]);
+        static const char text[] = "a,b\n1,2\n3,4\n";
+        for (size_t i = 0; i < sizeof text - 1; i++) {
+            if (write(fds[1], text + i, 1) != 1)
+                _exit(1);
+            sleep_ms(1);
+        }
+        _exit(0);
+    }
+    close(fds[1]);
+    char path[64];
+    snprintf(path, sizeof path, "/dev/fd/%d", fds[0]);
+    pdrift__table t;
+    read_ok(path, 8, &t);
+    ck_assert_uint_eq(t.n_rows, 2);
+    assert_row(&t, 1, (const double[]){3, 4});
+    pdrift__table_free(&t);
+    close(fds[0]);
+    int status;
+    ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+    ck_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+}
+END_TEST
+
+START_TEST(test_arguments_and_message_buffer)
+{
+    pdrift__table t;
+    char err[ERRCAP];
+    ck_assert_int_eq(pdrift__table_read(NULL, &t, err, sizeof err), PDRIFT_EINVAL);
+    ck_assert(is_zeroed(&t));
+    ck_assert_str_eq(err, "invalid argument: path is NULL");
+    ck_assert_int_eq(pdrift__table_read("x.csv", NULL, err, sizeof err), PDRIFT_EINVAL);
+    char path[PATHCAP];
+    data_path(path, "not_a_number.csv");
+    /* No message buffer, or a tiny one: same status, no overflow. */
+    ck_assert_int_eq(pdrift__table_read(path, &t, NULL, 0), PDRIFT_EFORMAT);
+    ck_assert_int_eq(pdrift__table_read(path, &t, err, 0), PDRIFT_EFORMAT);
+    char small[8];
+    memset(small, 'x', sizeof small);
+    ck_assert_int_eq(pdrift__table_read(path, &t, small, 5), PDRIFT_EFORMAT);
+    ck_assert_uint_eq(strlen(small), 4);
+    ck_assert_int_eq(small[7], 'x');
+    /* Success clears the message. */
+    data_path(path, "one_row.csv");
+    strcpy(err, "stale");
+    read_ok(path, 0, &t);
+    pdrift__table_free(&t);
+}
+END_TEST
+
+/* ---- numbers and locales ---------------------------------------------------------- */
+
+/* A random decimal string of strtod's syntax: a few shapes that reach the
+ * fast path, long mantissas, huge and tiny exponents, leading zeros. */
+static void random_decimal(char *s, size_t cap)
+{
+    size_t n = 0;
+    const size_t r = rand_below(3);
+    if (r == 0)
+        s[n++] = '-';
+    else if (r == 1 && rand_below(4) == 0)
+        s[n++] = '+';
+    size_t int_digits = rand_below(4) == 0 ? rand_below(25) : rand_below(8);
+    size_t frac_digits = rand_below(3) == 0 ? 0 : rand_below(rand_below(4) == 0 ? 30 : 10);
+    if (int_digits == 0 && frac_digits == 0)
+        int_digits = 1;
+    for (size_t i = 0; i < int_digits; i++)
+        s[n++] = (char)('0' + (i == 0 && rand_below(5) == 0 ? 0 : rand_below(10)));
+    if (frac_digits > 0 || rand_below(8) == 0) {
+        s[n++] = '.';
+        for (size_t i = 0; i < frac_digits; i++)
+            s[n++] = (char)('0' + rand_below(10));
+    }
+    if (rand_below(3) == 0) {
+        long e = (long)rand_below(rand_below(3) == 0 ? 700 : 50) - (rand_below(2) ? 350 : 25);
+        n += (size_t)snprintf(s + n, cap - n, "%c%ld", rand_below(2) ? 'e' : 'E', e);
+    }
+    s[n] = '\0';
+}
+
+static const char *const tricky_numbers[] = {
+    "9007199254740993",        "9007199254740992",        "9007199254740991",
+    "2.2250738585072011e-308", "2.2250738585072014e-308", "4.9406564584124654e-324",
+    "2.4703282292062327e-324", "2.4703282292062328e-324", "1.7976931348623157e308",
+    "1.7976931348623158e308",  "1.7976931348623159e308",  "0.1",
+    "0.3",                     "1e22",                    "1e23",
+    "123456789012345678901234567890", "0.000000000000000000000000000000000001",
+    "3.14159265358979323846264338327950288419716939937510",
+    "1.00000000000000011102230246251565404236316680908203125",
+    "1.00000000000000011102230246251565404236316680908203124",
+    "1.00000000000000011102230246251565404236316680908203126",
+    "89255.0e-22",             "4503599627370496.5",      "4503599627370497.5",
+    "1e-22",                   "1e-23",                   "8.5e-22",
+};
+
+START_TEST(test_cells_equal_strtod)
+{
+    char s[128];
+    double v;
+    for (size_t k = 0; k < sizeof tricky_numbers / sizeof tricky_numbers[0]; k++) {
+        ck_assert_int_eq(pdrift__csv_cell(tricky_numbers[k], strlen(tricky_numbers[k]), 0, &v),
+                         PDRIFT__CELL_NUMBER);
+        double ref = strtod(tricky_numbers[k], NULL);
+        ck_assert_msg(same_bits(v, ref), "%s: %a vs strtod %a", tricky_numbers[k], v, ref);
+    }
+    for (size_t k = 0; k < 200000; k++) {
+        random_decimal(s, sizeof s);
+        ck_assert_msg(pdrift__csv_cell(s, strlen(s), 0, &v) == PDRIFT__CELL_NUMBER, "%s", s);
+        double ref = strtod(s, NULL);
+        ck_assert_msg(same_bits(v, ref), "%s: %a vs strtod %a", s, v, ref);
+    }
+}
+END_TEST
+
+START_TEST(test_file_values_equal_strtod)
+{
+    enum { N = 5000 };
+    static char strings[N][128];
+    size_t cap = (size_t)N * 140 + 64, len = 0;
+    char *text = malloc(cap);
+    len += (size_t)snprintf(text, cap, "i,value\n");
+    for (size_t k = 0; k < N; k++) {
+        if (k < sizeof tricky_numbers / sizeof tricky_numbers[0])
+            snprintf(strings[k], sizeof strings[k], "%s", tricky_numbers[k]);
+        else
+            random_decimal(strings[k], sizeof strings[k]);
+        /* quoted or padded now and then: still a number */
+        const char *fmt = k % 7 == 0 ? "%zu,\"%s\"\n" : k % 5 == 0 ? "%zu,  %s\t\n" : "%zu,%s\n";
+        len += (size_t)snprintf(text + len, cap - len, fmt, k, strings[k]);
+    }
+    char path[PATHCAP];
+    write_temp(path, "strtod.csv", text, len);
+    free(text);
+    pdrift__table t;
+    read_ok(path, 0, &t);
+    ck_assert_uint_eq(t.n_rows, N);
+    for (size_t k = 0; k < N; k++) {
+        double ref = strtod(strings[k], NULL);
+        ck_assert_msg(same_bits(t.values[2 * k + 1], ref), "%s: %a vs strtod %a", strings[k],
+                      t.values[2 * k + 1], ref);
+    }
+    pdrift__table_free(&t);
+}
+END_TEST
+
+/* Make LC_NUMERIC a comma-decimal locale: an installed one, else one compiled
+ * with localedef into the temporary directory. 0 if none can be had. */
+static int comma_locale(char *name, size_t cap)
+{
+    static const char *const candidates[] = {
+        "de_DE.UTF-8", "de_DE.utf8", "de_DE", "fr_FR.UTF-8", "fr_FR.utf8", "fr_FR",
+        "nl_NL.UTF-8", "es_ES.UTF-8", "it_IT.UTF-8", "ru_RU.UTF-8", "pt_BR.UTF-8",
+    };
+    for (int attempt = 0; attempt < 2; attempt++) {
+        for (size_t i = 0; i < sizeof candidates / sizeof candidates[0]; i++) {
+            if (setlocale(LC_NUMERIC, candidates[i]) &&
+                strcmp(localeconv()->decimal_point, ",") == 0) {
+                snprintf(name, cap, "%s", candidates[i]);
+                return 1;
+            }
+        }
+        setlocale(LC_NUMERIC, "C");
+        if (attempt == 0) {
+            /* localedef ships with glibc; the locale sources with Debian's
+             * "locales" package. */
+            char cmd[PATHCAP + 128];
+            snprintf(cmd, sizeof cmd,
+                     "localedef -i de_DE -f UTF-8 '%s/de_DE.UTF-8' >/dev/null 2>&1", tmpdir);
+            if (system(cmd) != 0)
+                return 0;
+            setenv("LOCPATH", tmpdir, 1);
+        }
+    }
+    return 0;
+}
+
+START_TEST(test_comma_decimal_locale)
+{
+    char name[64];
+    if (!comma_locale(name, sizeof name)) {
+        fprintf(stderr, "check_csv: no comma-decimal locale available, locale test skipped\n");
+        return;
+    }
+    ck_assert_msg(strtod("1.5", NULL) == 1.0, "%s does not read '.' as a decimal point", name);
+    char path[PATHCAP];
+    /* "2,5", the host's way of writing 2.5, is not a number of the format. */
+    WRITE_LITERAL(path, "locale_comma.csv", "a,b\n1.5,1\n\"2,5\",2\n");
+    expect_failure(path, PDRIFT_EFORMAT, ":3:1: column \"a\": \"2,5\" is not a number");
+    WRITE_LITERAL(path, "locale_ok.csv", "a,b\n1.5,0.1234567890123456789\n-2.75,3.25e-7\n");
+    pdrift__table t;
+    read_ok(path, 0, &t);
+    ck_assert(t.values[0] == 1.5);
+    ck_assert(t.values[2] == -2.75);
+    /* The slow path (strtod) too. */
+    setlocale(LC_NUMERIC, "C");
+    double ref1 = strtod("0.1234567890123456789", NULL), ref2 = strtod("3.25e-7", NULL);
+    ck_assert(setlocale(LC_NUMERIC, name) != NULL);
+    ck_assert(same_bits(t.values[1], ref1));
+    ck_assert(same_bits(t.values[3], ref2));
+    pdrift__table_free(&t);
+    /* The process's locale is untouched. */
+    ck_assert_str_eq(localeconv()->decimal_point, ",");
+
+    /* A thread locale set with uselocale is restored as it was. (duplocale,
+     * not newlocale: glibc's newlocale leaks under LOCPATH, which LSan sees.) */
+    locale_t mine = duplocale(LC_GLOBAL_LOCALE);
+    ck_assert(mine != (locale_t)0);
+    setlocale(LC_NUMERIC, "C");
+    ck_assert(uselocale(mine) != (locale_t)0);
+    read_ok(path, 0, &t);
+    ck_assert(t.values[0] == 1.5);
+    pdrift__table_free(&t);
+    ck_assert(uselocale((locale_t)0) == mine);
+    ck_assert_str_eq(localeconv()->decimal_point, ",");
+    uselocale(LC_GLOBAL_LOCALE);
+    freelocale(mine);
+}
+END_TEST
+
+START_TEST(test_global_locale_restored)
+{
+    char path[PATHCAP];
+    data_path(path, "one_row.csv");
+    ck_assert(uselocale((locale_t)0) == LC_GLOBAL_LOCALE);
+    pdrift__table t;
+    read_ok(path, 0, &t);
+    pdrift__table_free(&t);
+    ck_assert(uselocale((locale_t)0) == LC_GLOBAL_LOCALE);
+    data_path(path, "not_a_number.csv");
+    expect_failure(path, PDRIFT_EFORMAT, ":17:24: column \"rsi\": \"abc\" is not a number");
+    ck_assert(uselocale((locale_t)0) == LC_GLOBAL_LOCALE);
+}
+END_TEST
+
+/* ---- chunked reading, size, hostile input ---------------------------------------------- */
+
+static const char *const data_files[] = {
+    "yahoo_ohlcv.csv",     "dukascopy_fx.csv",        "pandas_index.csv",
+    "pandas_unnamed.csv",  "quoted.csv",              "na_markers.csv",
+    "spaces_inf.csv",      "blank_lines.csv",         "all_missing.csv",
+    "header_only.csv",     "one_row.csv",             "hex_is_text.csv",
+    "not_a_number.csv",    "too_many_fields.csv",     "too_few_fields.csv",
+    "unterminated_quote.csv", "junk_after_quote.csv", "duplicate_names.csv",
+    "semicolon.csv",       "tab_separated.csv",       "empty.csv",
+    "quoted_newline_error.csv",
+};
+
+START_TEST(test_buffer_size_does_not_matter)
+{
+    char path[PATHCAP];
+    for (size_t i = 0; i < sizeof data_files / sizeof data_files[0]; i++) {
+        data_path(path, data_files[i]);
+        assert_buffer_independent(path);
+    }
+    /* Line ends and quotes at every offset of a chunk boundary. */
+    static const char *const texts[] = {
+        "\xEF\xBB\xBF" "a,b\r\n1,\"2\"\r\n\r\n\"3\"\"\",4\r\n5,6",
+        "a,b\r1,2\r\r3,\"4\r\"\r5,6\r",
+        "a,b\n  1  ,  \"2\"  \n\t\n3,\"x\"y\n",
+        "x\n1\n\"2\n\n\n\"\n",
+        "a,b,c\n1,2,3\n4,5,6,7,8,9,\"10\n",
+        "a,\"b\n",
+        "a,b\n1,2\n3,4\0",
+    };
+    for (size_t i = 0; i < sizeof texts / sizeof texts[0]; i++) {
+        write_temp(path, "chunks.csv", texts[i], strlen(texts[i]) + (i == 6));
+        assert_buffer_independent(path);
+    }
+}
+END_TEST
+
+/* Random files from a small alphabet of the characters that matter. Whatever
+ * the bytes, the reader returns (no crash, no hang), a failure names the file
+ * and leaves the table empty, and the buffer size changes nothing. */
+START_TEST(test_hostile_random_files)
+{
+    static const char alphabet[] = {',', ',', '"', '\n', '\r', ' ', '\t', '1', '2', '.', 'e',
+                                    '-', 'a', 'N', 'A', ';', '\0', (char)0xC3, (char)0xA9,
+                                    (char)0xFF, '#', 'i', 'n', 'f'};
+    char path[PATHCAP];
+    char bytes[200];
+    for (size_t iter = 0; iter < 1500; iter++) {
+        size_t len = rand_below(sizeof bytes);
+        for (size_t i = 0; i < len; i++)
+            bytes[i] = alphabet[rand_below(sizeof alphabet)];
+        if (iter % 3 == 0 && len > 4) /* mostly valid headers for deeper paths */
+            memcpy(bytes, "a,b\n", 4);
+        write_temp(path, "random.csv", bytes, len);
+        pdrift__table a, b;
+        char err_a[ERRCAP], err_b[ERRCAP];
+        int rc_a = pdrift__table_read(path, &a, err_a, sizeof err_a);
+        int rc_b = pdrift__table_read_buffered(path, 8, &b, err_b, sizeof err_b);
+        assert_same_result(rc_a, err_a, &a, rc_b, err_b, &b, "random file");
+        if (rc_a != PDRIFT_OK) {
+            ck_assert_int_eq(rc_a, PDRIFT_EFORMAT);
+            ck_assert(is_zeroed(&a));
+            ck_assert(strncmp(err_a, path, strlen(path)) == 0);
+        } else {
+            ck_assert_uint_ge(a.n_columns + a.n_skipped, 1);
+        }
+        pdrift__table_free(&a);
+        pdrift__table_free(&b);
+    }
+}
+END_TEST
+
+START_TEST(test_long_records)
+{
+    /* A 3 MB quoted text, and a 3 MB unterminated quote: the buffer grows. */
+    size_t n = 3u << 20;
+    char *text = malloc(n + 64);
+    size_t len = (size_t)sprintf(text, "note,v\n\"");
+    memset(text + len, 'x', n);
+    len += n;
+    len += (size_t)sprintf(text + len, "\",1.5\n\"y\",2\n");
+    char path[PATHCAP];
+    write_temp(path, "long_field.csv", text, len);
+    pdrift__table t;
+    read_ok(path, 0, &t);
+    ck_assert_uint_eq(t.n_rows, 2);
+    ck_assert(t.values[0] == 1.5 && t.values[1] == 2);
+    ck_assert_uint_eq(strlen(t.skipped_reasons[0]),
+                      strlen("not numeric (first value \"\" at line 2)") + 40 + 3);
+    pdrift__table_free(&t);
+    write_temp(path, "long_unterminated.csv", text, 7 + n / 2);
+    expect_failure(path, PDRIFT_EFORMAT,
+                   ":2:1: column \"note\": unterminated quote: the quoted field opened here "
+                   "never closes");
+    /* A 3 MB number (strtod reads it) in a numeric column. */
+    len = (size_t)sprintf(text, "v\n1\n0.");
+    memset(text + len, '3', n);
+    len += n;
+    text[len++] = '\n';
+    write_temp(path, "long_number.csv", text, len);
+    read_ok(path, 0, &t);
+    ck_assert(t.values[1] == strtod("0.33333333333333333333333333", NULL));
+    pdrift__table_free(&t);
+    free(text);
+}
+END_TEST
+
+START_TEST(test_wide_header)
+{
+    /* 50,000 columns and a repeated name at the end: duplicate detection
+     * stays O(n log n) and names both positions. */
+    enum { W = 50000 };
+    size_t cap = (size_t)W * 16, len = 0, first_col = 0;
+    char *text = malloc(cap);
+    for (size_t j = 0; j < W; j++) {
+        if (j == 17)
+            first_col = len + 2; /* after the comma, 1-based */
+        len += (size_t)snprintf(text + len, cap - len, "%sc%zu", j ? "," : "", j);
+    }
+    size_t second_col = len + 2;
+    len += (size_t)snprintf(text + len, cap - len, ",c17\n");
+    char path[PATHCAP];
+    write_temp(path, "wide.csv", text, len);
+    free(text);
+    char suffix[160];
+    snprintf(suffix, sizeof suffix,
+             ":1:%zu: duplicate column name \"c17\" (fields 18 and %d, at 1:%zu and 1:%zu)",
+             second_col, W + 1, first_col, second_col);
+    expect_failure(path, PDRIFT_EFORMAT, suffix);
+}
+END_TEST
+
+START_TEST(test_big_file)
+{
+    /* 40,000 rows x (Date + 30 values): every value read back exactly. */
+    enum { ROWS = 40000, COLS = 30 };
+    double *ref = malloc((size_t)ROWS * COLS * sizeof *ref);
+    char path[PATHCAP];
+    snprintf(path, sizeof path, "%s/big.csv", tmpdir);
+    FILE *f = fopen(path, "w");
+    ck_assert_ptr_nonnull(f);
+    fprintf(f, "Date");
+    for (int j = 0; j < COLS; j++)
+        fprintf(f, ",f%d", j);
+    fprintf(f, "\r\n");
+    for (size_t i = 0; i < ROWS; i++) {
+        fprintf(f, "2020-01-%02zu", i % 28 + 1);
+        for (size_t j = 0; j < COLS; j++) {
+            uint64_t r = next_u64();
+            double v = ((double)(r >> 11) * 0x1p-53 - 0.5) * 200.0;
+            if (r % 97 == 0)
+                v = NAN;
+            char cell[64] = "";
+            if (!isnan(v))
+                snprintf(cell, sizeof cell, j % 3 == 0 ? "%.4f" : "%.17g", v);
+            ref[i * COLS + j] = isnan(v) ? v : strtod(cell, NULL);
+            fprintf(f, ",%s", cell);
+        }
+        fprintf(f, "\r\n");
+    }
+    ck_assert_int_eq(fclose(f), 0);
+    pdrift__table t;
+    read_ok(path, 0, &t);
+    ck_assert_uint_eq(t.n_rows, ROWS);
+    ck_assert_uint_eq(t.n_columns, COLS);
+    for (size_t k = 0; k < (size_t)ROWS * COLS; k++)
+        ck_assert_msg(same_bits(t.values[k], ref[k]) || (isnan(t.values[k]) && isnan(ref[k])),
+                      "value %zu: %.17g vs %.17g", k, t.values[k], ref[k]);
+    pdrift__table_free(&t);
+    free(ref);
+}
+END_TEST
+
+/* ---- suite ------------------------------------------------------------------------------ */
+
+static Suite *csv_suite(void)
+{
+    Suite *s = suite_create("csv");
+
+    TCase *format = tcase_create("format");
+    tcase_add_test(format, test_yahoo_ohlcv_date_skipped);
+    tcase_add_test(format, test_dukascopy_gmt_time_skipped);
+    tcase_add_test(format, test_pandas_index_skipped);
+    tcase_add_test(format, test_quoted_fields);
+    tcase_add_test(format, test_quoted_header_names);
+    tcase_add_test(format, test_every_missing_marker);
+    tcase_add_test(format, test_cell_grammar);
+    tcase_add_test(format, test_spaces_and_infinities);
+    tcase_add_test(format, test_blank_lines_skipped);
+    tcase_add_test(format, test_bom_crlf_and_no_final_newline);
+    tcase_add_test(format, test_quoted_number_with_line_end_is_text);
+    tcase_add_test(format, test_lone_cr_line_ends);
+    tcase_add_test(format, test_all_missing_column_is_numeric);
+    tcase_add_test(format, test_kind_decided_by_first_value);
+    tcase_add_test(format, test_header_only_and_one_row);
+    tcase_add_test(format, test_no_numeric_column);
+    tcase_add_test(format, test_unnamed_columns_are_not_duplicates);
+    tcase_add_test(format, test_skip_reason_escaped_and_cut);
+    suite_add_tcase(s, format);
+
+    TCase *malformed = tcase_create("malformed");
+    tcase_add_test(malformed, test_not_a_number);
+    tcase_add_test(malformed, test_field_count);
+    tcase_add_test(malformed, test_unterminated_quote);
+    tcase_add_test(malformed, test_junk_after_quote);
+    tcase_add_test(malformed, test_nul_bytes);
+    tcase_add_test(malformed, test_invalid_utf8_header);
+    tcase_add_test(malformed, test_duplicate_names);
+    tcase_add_test(malformed, test_wrong_separator);
+    tcase_add_test(malformed, test_empty_files);
+    tcase_add_test(malformed, test_quoted_newline_counts_as_line);
+    tcase_add_test(malformed, test_io_errors);
+    tcase_add_test(malformed, test_pipe_input);
+    tcase_add_test(malformed, test_arguments_and_message_buffer);
+    suite_add_tcase(s, malformed);
+
+    TCase *numbers = tcase_create("numbers");
+    tcase_set_timeout(numbers, 60); /* localedef may compile a locale */
+    tcase_add_test(numbers, test_cells_equal_strtod);
+    tcase_add_test(numbers, test_file_values_equal_strtod);
+    tcase_add_test(numbers, test_comma_decimal_locale);
+    tcase_add_test(numbers, test_global_locale_restored);
+    suite_add_tcase(s, numbers);
+
+    TCase *robust = tcase_create("robustness");
+    tcase_set_timeout(robust, 120); /* generous for sanitizers and valgrind */
+    tcase_add_test(robust, test_buffer_size_does_not_matter);
+    tcase_add_test(robust, test_hostile_random_files);
+    tcase_add_test(robust, test_long_records);
+    tcase_add_test(robust, test_wide_header);
+    tcase_add_test(robust, test_big_file);
+    suite_add_tcase(s, robust);
+    return s;
+}
+
+static void remove_tmpdir(void)
+{
+    DIR *d = opendir(tmpdir);
+    if (d) {
+        struct dirent *e;
+        char path[PATHCAP + 256];
+        while ((e = readdir(d)) != NULL) {
+            if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+                continue;
+            snprintf(path, sizeof path, "%s/%s", tmpdir, e->d_name);
+            if (unlink(path) != 0) { /* the compiled locale is a directory */
+                char cmd[sizeof path + 16];
+                snprintf(cmd, sizeof cmd, "rm -rf '%s'", path);
+                if (system(cmd) != 0)
+                    fprintf(stderr, "check_csv: cannot remove %s\n", path);
+            }
+        }
+        closedir(d);
+    }
+    rmdir(tmpdir);
+}
+
+int main(void)
+{
+    const char *base = getenv("TMPDIR");
+    snprintf(tmpdir, sizeof tmpdir, "%s/pdrift-csv-XXXXXX", base && *base ? base : "/tmp");
+    if (!mkdtemp(tmpdir)) {
+        perror("check_csv: mkdtemp");
+        return EXIT_FAILURE;
+    }
+    SRunner *sr = srunner_create(csv_suite());
+    srunner_run_all(sr, CK_NORMAL);
+    int failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    remove_tmpdir();
+    return failed != 0 ? EXIT_FAILURE : EXIT_SUCCESS;
+}
