@@ -416,10 +416,13 @@ PDRIFT_API int pdrift_monitor_set_model(pdrift_monitor *m, const char *name);
 
 /**
  * Load the baseline from a CSV file with a header row: comma-separated,
- * optional UTF-8 BOM, LF or CRLF line ends, RFC 4180 quoting. Empty cells and
- * NaN, nan, NA, N/A, NULL, null, None (pandas' missing markers) are missing
- * values. Columns whose first value is not a number (a date, a symbol) are
- * skipped and reported. Every other column is a feature. With
+ * optional UTF-8 BOM, LF, CRLF or CR line ends, RFC 4180 quoting, blank lines
+ * skipped. Empty cells and pandas' missing markers (NaN, nan, NA, N/A, n/a,
+ * NULL, null, None, #N/A, <NA>, ...) are missing values; inf and -inf are
+ * values, and a number beyond the double range reads as ±inf, as strtod.
+ * Numbers are read the same whatever the process locale. Columns whose first
+ * value is not a number (a date, a symbol) and unnamed columns (a pandas row
+ * index) are skipped and reported. Every other column is a feature. With
  * ::PDRIFT_PARAM_OHLCV_FEATURES on, a raw price file (Open, High, Low, Close
  * or Adj Close, optional Volume) is turned into derived stationary features;
  * see docs/features.md.

@@ -163,13 +163,16 @@ typedef struct pdrift__table {
     double *values;         /* n_rows x n_columns, row-major; NaN = missing */
     size_t n_skipped;
     char **skipped;         /* names of the columns not kept ("" if unnamed) */
-    char **skipped_reasons; /* why, e.g. "not numeric (first value \"2020-01-02\", line 2)" */
+    char **skipped_reasons; /* why, e.g. "not numeric (first value \"2020-01-02\" at line 2)" */
 } pdrift__table;
 
-/* Read a whole CSV file. On failure returns PDRIFT_EIO, PDRIFT_EFORMAT,
- * PDRIFT_EDATA or PDRIFT_ENOMEM with a message in err that names the file
- * and, for a malformed file, the line and column (1-based, in bytes) and the
- * column's name; *out is then empty and needs no free. */
+/* Read a whole CSV file (streamed in chunks: a file truncated by its writer
+ * while we read it is an error, never a crash). On failure returns
+ * PDRIFT_EINVAL (NULL argument), PDRIFT_EIO, PDRIFT_EFORMAT or PDRIFT_ENOMEM
+ * with a message in err that names the file and, for a malformed file, the
+ * line and column (1-based, in bytes) and the column's name; *out is then
+ * empty and needs no free. Empty arrays are NULL. A header without rows, or
+ * without a numeric column, is not an error. */
 int pdrift__table_read(const char *path, pdrift__table *out, char *err, size_t errcap);
 
 /* Free what a table owns and zero it. NULL and empty tables are fine. */

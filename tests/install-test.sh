@@ -12,11 +12,15 @@ prefix=/opt/pdrift-test
 $make --no-print-directory install DESTDIR="$stage" PREFIX=$prefix > "$work/install.log"
 pcdir=$stage$prefix/lib/pkgconfig
 for f in lib/libploutosdrift.so.1 lib/libploutosdrift.so lib/libploutosdrift.a \
-         include/ploutos_drift.h lib/pkgconfig/ploutosdrift.pc; do
+         include/ploutos_drift.h lib/pkgconfig/ploutosdrift.pc bin/pdrift; do
     test -e "$stage$prefix/$f" || { echo "install: missing $prefix/$f"; exit 1; }
 done
 soname=$(readelf -d "$stage$prefix/lib/libploutosdrift.so.1" | sed -n 's/.*SONAME.*\[\(.*\)\]/\1/p')
 [ "$soname" = libploutosdrift.so.1 ] || { echo "install: soname is '$soname'"; exit 1; }
+
+# The installed CLI finds the installed library next to it ($ORIGIN/../lib).
+"$stage$prefix/bin/pdrift" --version | grep -q "libploutosdrift" ||
+    { echo "install: installed pdrift does not run"; exit 1; }
 
 PKG_CONFIG_PATH=$pcdir $pkgconfig --validate ploutosdrift
 PKG_CONFIG_PATH=$pcdir $pkgconfig --print-requires-private ploutosdrift | grep -q '^gsl' ||
