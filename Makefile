@@ -75,7 +75,7 @@ TEST_BINS    := $(TEST_UNITS:%=$(B)/tests/check_%)
 TEST_SUPPORT := $(B)/obj/tests/golden.o $(B)/obj/tests/sha256.o
 
 .PHONY: all lib examples deps demo check check-units check-header check-exports \
-        check-install check-cli check-scipy install uninstall clean
+        check-install check-cli check-scipy bench-serial install uninstall clean
 
 all: lib examples $(PDRIFT)
 
@@ -112,6 +112,15 @@ $(B)/obj/pdrift/%.o: examples/pdrift/%.c $(wildcard examples/pdrift/*.h) $(HEADE
 $(PDRIFT): $(CLI_OBJ) $(B)/$(LIBNAME).so
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(CLI_OBJ) -L$(B) -lploutosdrift -Wl,-rpath,'$$ORIGIN:$$ORIGIN/../lib' \
 	    $(shell $(PKG_CONFIG) --libs libcjson 2>/dev/null || echo -lcjson) -lm
+
+# ---- benchmarks and measurements (bench/) --------------------------------------
+$(B)/bench/serial_false_alarms: bench/serial_false_alarms.c examples/pdrift/simulate.c $(B)/$(LIBNAME).so
+	@mkdir -p $(B)/bench
+	$(CC) $(PROG_FLAGS) $(LDFLAGS) -o $@ bench/serial_false_alarms.c examples/pdrift/simulate.c \
+	    -L$(B) -lploutosdrift -Wl,-rpath,'$$ORIGIN/..' -lm
+
+bench-serial: $(B)/bench/serial_false_alarms
+	$(B)/bench/serial_false_alarms 200
 
 # ---- build dependencies ------------------------------------------------------
 deps:

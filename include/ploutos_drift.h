@@ -568,7 +568,9 @@ typedef enum pdrift_feature_key {
     PDRIFT_FEATURE_GATES = 14,             /**< bits: 1 PSI gate, 2 KS gate, 4 missing gate */
     PDRIFT_FEATURE_AUTOCORRELATION_TIME = 15, /**< tau of the baseline series (1: independent) */
     PDRIFT_FEATURE_PSI_PVALUE_IID = 16,    /**< PSI p-value as if values were independent */
-    PDRIFT_FEATURE_KS_PVALUE_IID = 17      /**< KS p-value as if independent: scipy's ks_2samp */
+    PDRIFT_FEATURE_KS_PVALUE_IID = 17,     /**< KS p-value as if independent: scipy's ks_2samp */
+    PDRIFT_FEATURE_AUTOCORRELATION_TIME_CURRENT = 18 /**< tau used for the window: the larger
+                                                          of the baseline's and the window's own */
 } pdrift_feature_key;
 
 /** Drift types found, as a mask of ::pdrift_drift_type (0: none). */

@@ -47,13 +47,13 @@ static double missing_rise_pvalue(size_t missing_b, size_t rows_b, size_t missin
     return 0.5 * erfc(((rc - rb) / se) / sqrt(2.0));
 }
 
-/* KS p-value when each sample counts as n / tau independent values: the
- * asymptotic distribution at the effective size en / tau. Below one
- * effective value there is no evidence at all. */
-static double ks_pvalue_dependent(double d, size_t nb, size_t nc, double tau)
+/* KS p-value for serially dependent samples: the asymptotic distribution at
+ * the effective size 1 / (tau_b/n_b + tau_c/n_c), which is en = n_b n_c /
+ * (n_b + n_c) for independent ones. Below one effective value there is no
+ * evidence at all. */
+static double ks_pvalue_dependent(double d, double scale)
 {
-    double m = (double)(nb > nc ? nb : nc), n = (double)(nb > nc ? nc : nb);
-    double n_eff = nearbyint(m * n / (m + n) / tau);
+    double n_eff = nearbyint(1.0 / scale);
     if (n_eff < 1.0)
         return 1.0;
     double p = pdrift_kstwo_sf(d, n_eff);
@@ -61,8 +61,10 @@ static double ks_pvalue_dependent(double d, size_t nb, size_t nc, double tau)
 }
 
 /* The current values of feature f: non-missing ones into `values` (sorted),
- * the count of missing ones returned through *missing. */
-static size_t gather_current(const pdrift_monitor *m, size_t f, double *values, size_t *missing)
+ * the count of missing ones returned through *missing, and, when asked for,
+ * the window's autocorrelation time (read in time order, before sorting). */
+static size_t gather_current(const pdrift_monitor *m, size_t f, double *values, size_t *missing,
+                             double *tau)
 {
     const pdrift__window *w = &m->window;
     const size_t nf = m->baseline.n_features;
@@ -74,6 +76,8 @@ static size_t gather_current(const pdrift_monitor *m, size_t f, double *values, 
         else
             values[n++] = v;
     }
+    if (tau != NULL)
+        *tau = pdrift__autocorrelation_time(values, n);
     pdrift__sort(values, n);
     *missing = miss;
     return n;
@@ -87,14 +91,19 @@ static int test_feature(const pdrift_monitor *m, size_t f, double *current, size
     const pdrift__settings *s = &m->settings;
     const pdrift__baseline_feature *bf = &m->baseline.features[f];
     size_t missing_c;
-    size_t n_c = gather_current(m, f, current, &missing_c);
+    double tau_window = 1.0;
+    size_t n_c = gather_current(m, f, current, &missing_c, s->serial_correction ? &tau_window : NULL);
     size_t rows_b = m->baseline.n_rows, rows_c = m->window.n_rows;
 
     fr->n_baseline = bf->n_values;
     fr->n_current = n_c;
     fr->rows_baseline = rows_b;
     fr->rows_current = rows_c;
+    /* Under H0 both sides are the same process, so the baseline's long series
+     * gives the better estimate; the window's own counts when it is larger. */
     fr->tau = bf->tau;
+    fr->tau_current = tau_window > bf->tau ? tau_window : bf->tau;
+    const int dependent = fr->tau > 1.0 || fr->tau_current > 1.0;
     fr->psi = fr->psi_pvalue = fr->psi_pvalue_iid = fr->psi_critical = NAN;
     fr->ks_statistic = fr->ks_pvalue = fr->ks_pvalue_adjusted = fr->ks_pvalue_iid = NAN;
     fr->ks_method = -1;
@@ -119,11 +128,15 @@ static int test_feature(const pdrift_monitor *m, size_t f, double *current, size
     fr->psi_pvalue = psi.pvalue;
     fr->psi_bins = psi.n_bins;
     fr->psi_bins_effective = psi.n_bins_effective;
+    /* 1/M + 1/N for independent values; tau_b/M + tau_c/N in general. */
+    const double scale = fr->tau / (double)bf->n_values + fr->tau_current / (double)n_c;
     if (psi.n_bins_effective >= 2) {
         size_t df = psi.n_bins_effective - 1;
-        fr->psi_critical = pdrift__psi_critical(s->alpha, df, bf->n_values, n_c) * fr->tau;
-        if (fr->tau > 1.0)
-            fr->psi_pvalue = pdrift__psi_pvalue(psi.psi, df, bf->n_values, n_c, fr->tau);
+        fr->psi_critical = pdrift__psi_critical(s->alpha, df, bf->n_values, n_c);
+        if (dependent) {
+            fr->psi_critical = pdrift__psi_critical_scaled(s->alpha, df, scale);
+            fr->psi_pvalue = pdrift__psi_pvalue(psi.psi, df, scale);
+        }
     }
 
     double d = pdrift__ks_statistic(bf->sorted, bf->n_values, current, n_c);
@@ -133,8 +146,8 @@ static int test_feature(const pdrift_monitor *m, size_t f, double *current, size
         return rc;
     fr->ks_method = (int)used;
     fr->ks_pvalue = fr->ks_pvalue_iid;
-    if (fr->tau > 1.0)
-        fr->ks_pvalue = ks_pvalue_dependent(d, bf->n_values, n_c, fr->tau);
+    if (dependent)
+        fr->ks_pvalue = ks_pvalue_dependent(d, scale);
     return PDRIFT_OK;
 }
 

@@ -101,10 +101,13 @@ int pdrift__psi_from_counts(const size_t *baseline_counts, const size_t *current
                             pdrift__psi_result *out);
 
 /* Upper-tail p-value of a PSI value with df = B_eff - 1 degrees of freedom
- * when each sample counts as n / tau independent values (tau = 1: the
- * p-value of pdrift__psi_from_counts). NaN if df is 0 or too large, a size
- * is 0 or tau < 1. */
-double pdrift__psi_pvalue(double psi, size_t df, size_t n_baseline, size_t n_current, double tau);
+ * under H0, PSI ~ scale * chi2(df). For independent samples scale = 1/M +
+ * 1/N (what pdrift__psi_from_counts uses); for serially dependent ones,
+ * tau_b/M + tau_c/N. NaN if df is 0 or too large, or scale <= 0. */
+double pdrift__psi_pvalue(double psi, size_t df, double scale);
+
+/* Critical value Qinv_chi2(alpha; df) * scale; NaN on bad arguments. */
+double pdrift__psi_critical_scaled(double alpha, size_t df, double scale);
 
 /* Critical value of PSI at level alpha: Qinv_chi2(alpha; df) * (1/M + 1/N).
  * NaN if df is 0 or >= PDRIFT__PSI_MAX_BINS, alpha is not in (0, 1), or a

@@ -54,7 +54,8 @@ typedef struct pdrift__feature_result {
     pdrift_feature_status status;
     pdrift_severity severity;
     unsigned gates;              /* 1 PSI, 2 KS, 4 missing rate */
-    double tau;                  /* autocorrelation time used by both tests */
+    double tau;                  /* autocorrelation time of the baseline series */
+    double tau_current;          /* the one used for the current window (>= tau) */
     double psi, psi_pvalue, psi_critical;   /* p and critical value with tau */
     double psi_pvalue_iid;                  /* as if the values were independent */
     size_t psi_bins, psi_bins_effective;

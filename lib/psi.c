@@ -178,19 +178,25 @@ static double psi_scale(size_t n_baseline, size_t n_current)
     return 1.0 / (double)n_baseline + 1.0 / (double)n_current;
 }
 
-double pdrift__psi_pvalue(double psi, size_t df, size_t n_baseline, size_t n_current, double tau)
+double pdrift__psi_pvalue(double psi, size_t df, double scale)
 {
-    if (df == 0 || df >= PDRIFT__PSI_MAX_BINS || n_baseline == 0 || n_current == 0 || !(tau >= 1.0))
+    if (df == 0 || df >= PDRIFT__PSI_MAX_BINS || !(scale > 0.0))
         return NAN;
-    return chisq_upper_tail(psi / (tau * psi_scale(n_baseline, n_current)), df);
+    return chisq_upper_tail(psi / scale, df);
+}
+
+double pdrift__psi_critical_scaled(double alpha, size_t df, double scale)
+{
+    if (df == 0 || df >= PDRIFT__PSI_MAX_BINS || !(alpha > 0.0 && alpha < 1.0) || !(scale > 0.0))
+        return NAN;
+    return gsl_cdf_chisq_Qinv(alpha, (double)df) * scale;
 }
 
 double pdrift__psi_critical(double alpha, size_t df, size_t n_baseline, size_t n_current)
 {
-    if (df == 0 || df >= PDRIFT__PSI_MAX_BINS || !(alpha > 0.0 && alpha < 1.0) ||
-        n_baseline == 0 || n_current == 0)
+    if (n_baseline == 0 || n_current == 0)
         return NAN;
-    return gsl_cdf_chisq_Qinv(alpha, (double)df) * psi_scale(n_baseline, n_current);
+    return pdrift__psi_critical_scaled(alpha, df, psi_scale(n_baseline, n_current));
 }
 
 /* ---- PSI from counts ---------------------------------------------------------- */

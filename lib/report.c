@@ -139,6 +139,7 @@ static cJSON *feature_json(const pdrift_monitor *m, size_t f)
     add_number(o, "ks_pvalue_adjusted", fr->ks_pvalue_adjusted);
     add_number(o, "ks_pvalue_iid", fr->ks_pvalue_iid);
     add_number(o, "autocorrelation_time", fr->tau);
+    add_number(o, "autocorrelation_time_current", fr->tau_current);
     add_string_or_null(o, "ks_method", fr->ks_method == PDRIFT_KS_EXACT   ? "exact"
                                        : fr->ks_method == PDRIFT_KS_ASYMP ? "asymp"
                                                                           : NULL);

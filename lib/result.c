@@ -90,6 +90,7 @@ int pdrift_result_feature(const pdrift_monitor *m, size_t index, pdrift_feature_
     case PDRIFT_FEATURE_AUTOCORRELATION_TIME: *out = f->tau; break;
     case PDRIFT_FEATURE_PSI_PVALUE_IID: *out = f->psi_pvalue_iid; break;
     case PDRIFT_FEATURE_KS_PVALUE_IID: *out = f->ks_pvalue_iid; break;
+    case PDRIFT_FEATURE_AUTOCORRELATION_TIME_CURRENT: *out = f->tau_current; break;
     default: return PDRIFT_EPARAM;
     }
     return PDRIFT_OK;
