@@ -83,13 +83,135 @@ static size_t gather_current(const pdrift_monitor *m, size_t f, double *values, 
     return n;
 }
 
+/* Scratch space of a detection, allocated once for all features. */
+typedef struct scratch {
+    double *current;   /* the window's values of one feature */
+    size_t *counts;    /* its PSI bin counts */
+    double *ks_null;   /* distances of the baseline's own windows */
+    double *psi_null;
+} scratch;
+
+enum { MAX_NULL_WINDOWS = 200 };
+
+/* The quantile of the baseline windows' KS distances that is matched to the
+ * KS distribution to find the effective sample size. The median is the most
+ * stable summary but dependent data have heavier tails than kstwo at the
+ * median's size, so p-values come out too small; the 90th percentile follows
+ * the tail and is still estimated from the ~20 largest of 200 windows.
+ * Measured (make bench-serial, and real S&P 500 / FX splits): calm-vs-calm
+ * false alarms fall from 11-13% per dependent feature (median) to 8-10%,
+ * with every crisis window still flagged. */
+#define NULL_MATCH 0.9
+
+static double max2(double a, double b)
+{
+    return a > b ? a : b;
+}
+
+/* The effective size of the KS null: the smallest n whose kstwo median is
+ * at most `median` (kstwo.sf(median, n) <= 1/2), searched in [1, n_max]. */
+/* The effective size of the KS null: the smallest n for which kstwo(n) has
+ * its NULL_MATCH quantile at or below q (kstwo.sf(q, n) <= 1 - NULL_MATCH),
+ * searched in [1, n_max]. */
+static double ks_effective_size(double q, double n_max)
+{
+    double lo = 1.0, hi = floor(n_max);
+    if (hi < 1.0 || pdrift_kstwo_sf(q, hi) > 1.0 - NULL_MATCH)
+        return hi < 1.0 ? 1.0 : hi;
+    while (lo < hi) {
+        double mid = floor((lo + hi) / 2);
+        if (pdrift_kstwo_sf(q, mid) <= 1.0 - NULL_MATCH)
+            hi = mid;
+        else
+            lo = mid + 1;
+    }
+    return hi;
+}
+
+/* Significance calibrated on the baseline's own windows of the current
+ * length (calibrate.c). Their distances to the rest of the baseline show how
+ * much windows differ when nothing changed. For KS, a quantile of them fixes
+ * the effective sample size, and the KS distribution gives the p-value at
+ * that size; for PSI, their median fixes the variance factor of the
+ * chi-square law, bounded below by the autocorrelation times. Dependence
+ * never makes a p-value smaller than the textbook one. */
+static int calibrate_by_windows(const pdrift__settings *s, const pdrift__baseline_feature *bf,
+                                size_t n_c, double d, const scratch *sc, pdrift__feature_result *fr)
+{
+    size_t k;
+    int rc = pdrift__window_null(bf->series, bf->sorted, bf->n_values, n_c, bf->cuts, bf->n_cuts,
+                                 bf->counts, &s->psi, MAX_NULL_WINDOWS, sc->ks_null, sc->psi_null, &k);
+    if (rc != PDRIFT_OK)
+        return rc;
+    fr->calibration = PDRIFT__CALIBRATION_WINDOWS;
+    fr->null_windows = k;
+    const double nb = (double)bf->n_values, nc = (double)n_c;
+
+    /* KS: windows are m values against n - m; the observation m against n. */
+    double en_null = nc * (nb - nc) / nb, en_obs = nc * nb / (nb + nc);
+    double n_null = ks_effective_size(pdrift__null_quantile(sc->ks_null, k, NULL_MATCH), en_null);
+    double ratio = n_null / en_null; /* 1 for independent values */
+    double n_obs = nearbyint(en_obs * (ratio < 1.0 ? ratio : 1.0));
+    fr->ks_effective_n = n_obs;
+    if (n_obs >= 1.0)
+        fr->ks_pvalue = max2(fr->ks_pvalue_iid, pdrift_kstwo_sf(d, n_obs));
+    else
+        fr->ks_pvalue = 1.0;
+
+    /* PSI: the null's median against chi-square's gives the variance factor. */
+    if (fr->psi_bins_effective >= 2) {
+        size_t df = fr->psi_bins_effective - 1;
+        double iid_null = 1.0 / nc + 1.0 / (nb - nc);
+        double chi2_median = pdrift__psi_critical_scaled(0.5, df, 1.0);
+        double factor = pdrift__null_quantile(sc->psi_null, k, 0.5) / (chi2_median * iid_null);
+        if (!(factor > 1.0))
+            factor = 1.0;
+        /* PSI's tail under dependence is heavier than a scaled chi-square
+         * (with few effective values most bins are empty): the median alone
+         * understates it, so the larger of this factor and the
+         * autocorrelation-time one (tau_b/M + tau_c/N) is used. */
+        double tau_scale = fr->tau / nb + fr->tau_current / nc;
+        double scale = factor * (1.0 / nb + 1.0 / nc);
+        if (tau_scale > scale)
+            scale = tau_scale;
+        fr->psi_variance_factor = scale / (1.0 / nb + 1.0 / nc);
+        fr->psi_pvalue = max2(fr->psi_pvalue_iid, pdrift__psi_pvalue(fr->psi, df, scale));
+        fr->psi_critical = pdrift__psi_critical_scaled(s->alpha, df, scale);
+    }
+    fr->ks_null_quantile = pdrift__null_quantile(sc->ks_null, k, 1.0 - s->alpha);
+    fr->psi_null_quantile = pdrift__null_quantile(sc->psi_null, k, 1.0 - s->alpha);
+    return PDRIFT_OK;
+}
+
+/* Significance with effective sizes n / tau, when the baseline is too short
+ * to hold enough windows of the current length. */
+static void calibrate_by_autocorrelation(const pdrift__settings *s,
+                                         const pdrift__baseline_feature *bf, size_t n_c,
+                                         pdrift__feature_result *fr)
+{
+    fr->calibration = PDRIFT__CALIBRATION_AUTOCORRELATION;
+    if (!(fr->tau > 1.0 || fr->tau_current > 1.0))
+        return; /* independent values: the textbook p-values stand */
+    /* 1/M + 1/N for independent values; tau_b/M + tau_c/N in general. */
+    const double scale = fr->tau / (double)bf->n_values + fr->tau_current / (double)n_c;
+    if (fr->psi_bins_effective >= 2) {
+        size_t df = fr->psi_bins_effective - 1;
+        fr->psi_critical = pdrift__psi_critical_scaled(s->alpha, df, scale);
+        fr->psi_pvalue = pdrift__psi_pvalue(fr->psi, df, scale);
+    }
+    fr->ks_pvalue = ks_pvalue_dependent(fr->ks_statistic, scale);
+    fr->ks_effective_n = nearbyint(1.0 / scale);
+    fr->psi_variance_factor = scale / (1.0 / (double)bf->n_values + 1.0 / (double)n_c);
+}
+
 /* PSI, KS and the missing-rate test of one feature. The KS p-value is
- * adjusted later, across features. current/counts are scratch space. */
-static int test_feature(const pdrift_monitor *m, size_t f, double *current, size_t *counts,
+ * adjusted later, across features. */
+static int test_feature(const pdrift_monitor *m, size_t f, const scratch *sc,
                         pdrift__feature_result *fr)
 {
     const pdrift__settings *s = &m->settings;
     const pdrift__baseline_feature *bf = &m->baseline.features[f];
+    double *current = sc->current;
     size_t missing_c;
     double tau_window = 1.0;
     size_t n_c = gather_current(m, f, current, &missing_c, s->serial_correction ? &tau_window : NULL);
@@ -103,7 +225,11 @@ static int test_feature(const pdrift_monitor *m, size_t f, double *current, size
      * gives the better estimate; the window's own counts when it is larger. */
     fr->tau = bf->tau;
     fr->tau_current = tau_window > bf->tau ? tau_window : bf->tau;
-    const int dependent = fr->tau > 1.0 || fr->tau_current > 1.0;
+    fr->calibration = PDRIFT__CALIBRATION_INDEPENDENT;
+    fr->null_windows = 0;
+    fr->ks_null_quantile = fr->psi_null_quantile = NAN;
+    fr->ks_effective_n = NAN;
+    fr->psi_variance_factor = NAN;
     fr->psi = fr->psi_pvalue = fr->psi_pvalue_iid = fr->psi_critical = NAN;
     fr->ks_statistic = fr->ks_pvalue = fr->ks_pvalue_adjusted = fr->ks_pvalue_iid = NAN;
     fr->ks_method = -1;
@@ -118,27 +244,18 @@ static int test_feature(const pdrift_monitor *m, size_t f, double *current, size
     if (bf->n_values < n_min || n_c < n_min)
         return PDRIFT_OK; /* the distribution tests cannot run: insufficient_data */
 
-    pdrift__psi_count(current, n_c, bf->cuts, bf->n_cuts, counts);
+    /* The textbook tests, as if the values were independent. */
+    pdrift__psi_count(current, n_c, bf->cuts, bf->n_cuts, sc->counts);
     pdrift__psi_result psi;
-    int rc = pdrift__psi_from_counts(bf->counts, counts, bf->n_cuts + 1, &s->psi, &psi);
+    int rc = pdrift__psi_from_counts(bf->counts, sc->counts, bf->n_cuts + 1, &s->psi, &psi);
     if (rc != PDRIFT_OK)
         return rc;
     fr->psi = psi.psi;
-    fr->psi_pvalue_iid = psi.pvalue;
-    fr->psi_pvalue = psi.pvalue;
+    fr->psi_pvalue = fr->psi_pvalue_iid = psi.pvalue;
     fr->psi_bins = psi.n_bins;
     fr->psi_bins_effective = psi.n_bins_effective;
-    /* 1/M + 1/N for independent values; tau_b/M + tau_c/N in general. */
-    const double scale = fr->tau / (double)bf->n_values + fr->tau_current / (double)n_c;
-    if (psi.n_bins_effective >= 2) {
-        size_t df = psi.n_bins_effective - 1;
-        fr->psi_critical = pdrift__psi_critical(s->alpha, df, bf->n_values, n_c);
-        if (dependent) {
-            fr->psi_critical = pdrift__psi_critical_scaled(s->alpha, df, scale);
-            fr->psi_pvalue = pdrift__psi_pvalue(psi.psi, df, scale);
-        }
-    }
-
+    if (psi.n_bins_effective >= 2)
+        fr->psi_critical = pdrift__psi_critical(s->alpha, psi.n_bins_effective - 1, bf->n_values, n_c);
     double d = pdrift__ks_statistic(bf->sorted, bf->n_values, current, n_c);
     pdrift_ks_method used;
     rc = pdrift__ks_pvalue(d, bf->n_values, n_c, s->ks_method, &fr->ks_statistic, &fr->ks_pvalue_iid, &used);
@@ -146,8 +263,17 @@ static int test_feature(const pdrift_monitor *m, size_t f, double *current, size
         return rc;
     fr->ks_method = (int)used;
     fr->ks_pvalue = fr->ks_pvalue_iid;
-    if (dependent)
-        fr->ks_pvalue = ks_pvalue_dependent(d, scale);
+    if (!s->serial_correction)
+        return PDRIFT_OK;
+
+    /* Serial dependence: rank the window among the baseline's own windows
+     * when the baseline holds enough of them for a p-value below alpha. */
+    size_t windows = bf->n_values >= 2 * n_c ? bf->n_values - n_c + 1 : 0;
+    if (windows > MAX_NULL_WINDOWS)
+        windows = MAX_NULL_WINDOWS;
+    if ((double)(windows + 1) * s->alpha > 1.0)
+        return calibrate_by_windows(s, bf, n_c, d, sc, fr);
+    calibrate_by_autocorrelation(s, bf, n_c, fr);
     return PDRIFT_OK;
 }
 
@@ -298,12 +424,12 @@ static void text_add(text *t, const char *fmt, ...)
         t->len += (size_t)n < sizeof t->buf - t->len ? (size_t)n : sizeof t->buf - 1 - t->len;
 }
 
-/* "a, b, c and 4 more" over the features order[0..n). */
+/* "a, b, c and 4 more" over the features order[0..n) (SPEC §6: at most three
+ * names, comma-separated). */
 static void text_add_names(text *t, const pdrift_monitor *m, const size_t *order, size_t n)
 {
     for (size_t i = 0; i < n && i < 3; i++)
-        text_add(t, "%s%s", i == 0 ? "" : (i + 1 == n ? " and " : ", "),
-                 m->baseline.features[order[i]].name);
+        text_add(t, "%s%s", i == 0 ? "" : ", ", m->baseline.features[order[i]].name);
     if (n > 3)
         text_add(t, " and %zu more", n - 3);
 }
@@ -409,14 +535,17 @@ static int detect_data(pdrift_monitor *m, pdrift__result *r)
     const size_t nf = m->baseline.n_features;
     const size_t rows = m->window.n_rows;
     int rc = PDRIFT_ENOMEM;
-    double *current = malloc((rows ? rows : 1) * sizeof *current);
-    size_t *counts = malloc((size_t)m->settings.psi.bins * sizeof *counts);
+    scratch sc;
+    sc.current = malloc((rows ? rows : 1) * sizeof *sc.current);
+    sc.counts = malloc((size_t)m->settings.psi.bins * sizeof *sc.counts);
+    sc.ks_null = malloc(2 * MAX_NULL_WINDOWS * sizeof *sc.ks_null);
+    sc.psi_null = sc.ks_null ? sc.ks_null + MAX_NULL_WINDOWS : NULL;
     double *pvalues = malloc(nf * sizeof *pvalues);
-    if (current == NULL || counts == NULL || pvalues == NULL)
+    if (sc.current == NULL || sc.counts == NULL || sc.ks_null == NULL || pvalues == NULL)
         goto out;
 
     for (size_t f = 0; f < nf; f++) {
-        if ((rc = test_feature(m, f, current, counts, &r->features[f])) != PDRIFT_OK)
+        if ((rc = test_feature(m, f, &sc, &r->features[f])) != PDRIFT_OK)
             goto out;
         pvalues[f] = r->features[f].ks_pvalue;
     }
@@ -441,8 +570,9 @@ static int detect_data(pdrift_monitor *m, pdrift__result *r)
     order_features(r->features, r->order, nf);
     rc = PDRIFT_OK;
 out:
-    free(current);
-    free(counts);
+    free(sc.current);
+    free(sc.counts);
+    free(sc.ks_null);
     free(pvalues);
     return rc;
 }

@@ -218,6 +218,26 @@ int pdrift__ohlcv_derive(const pdrift__table *raw, const pdrift__ohlcv *cols, pd
  * fewer than 20 values. A sample of n values counts as n / tau independent. */
 double pdrift__autocorrelation_time(const double *x, size_t n);
 
+/* ---- calibrate.c: the baseline's own windows as the null -------------------- */
+
+/* Distances between windows of m consecutive baseline values and the rest of
+ * the baseline: KS D into ks_null and PSI (with the baseline's cuts and bin
+ * counts) into psi_null, for min(max_windows, n - m + 1) evenly spaced
+ * windows, written to *n_windows. series = the baseline's non-missing values
+ * in time order, sorted = the same sorted (n values). Needs n >= 2m
+ * (PDRIFT_EINVAL otherwise); PDRIFT_ENOMEM. */
+int pdrift__window_null(const double *series, const double *sorted, size_t n, size_t m,
+                        const double *cuts, size_t n_cuts, const size_t *counts,
+                        const pdrift__psi_options *opts, size_t max_windows, double *ks_null,
+                        double *psi_null, size_t *n_windows);
+
+/* (1 + #{null >= observed}) / (k + 1): the rank p-value of an observation
+ * among k null values. */
+double pdrift__null_pvalue(const double *null, size_t k, double observed);
+
+/* Type-7 quantile of k null values at `level` (NaN if k = 0 or no memory). */
+double pdrift__null_quantile(const double *null, size_t k, double level);
+
 /* ---- multitest.c: multiple-testing corrections ---------------------------- */
 
 /* Adjust m p-values (SPEC §3.5); adjusted may alias p. NaN entries are not

@@ -82,6 +82,7 @@ static void baseline_free(pdrift__baseline *b)
     for (size_t f = 0; f < b->n_features; f++) {
         pdrift__baseline_feature *bf = &b->features[f];
         free(bf->name);
+        free(bf->series);
         free(bf->sorted);
         free(bf->cuts);
         free(bf->counts);
@@ -172,8 +173,12 @@ static int prepare_feature(const pdrift__settings *s, pdrift__baseline_feature *
         else
             bf->sorted[bf->n_values++] = v;
     }
-    /* The serial dependence is read in time order, before sorting. */
-    bf->tau = s->serial_correction ? pdrift__autocorrelation_time(bf->sorted, bf->n_values) : 1.0;
+    /* The time order is kept: windows of it calibrate the tests (detect.c). */
+    bf->series = malloc((bf->n_values ? bf->n_values : 1) * sizeof *bf->series);
+    if (bf->series == NULL)
+        return PDRIFT_ENOMEM;
+    memcpy(bf->series, bf->sorted, bf->n_values * sizeof *bf->series);
+    bf->tau = s->serial_correction ? pdrift__autocorrelation_time(bf->series, bf->n_values) : 1.0;
     pdrift__sort(bf->sorted, bf->n_values);
     if (bf->n_values == 0)
         return PDRIFT_OK; /* never testable: reported insufficient_data */
@@ -339,6 +344,43 @@ static int note_skipped(const pdrift__table *t, const char *path, char ***notes,
     return PDRIFT_OK;
 }
 
+/* KS distance between the first and the second half of a series. */
+static double halves_distance(const double *series, size_t n)
+{
+    size_t h = n / 2;
+    double *a = malloc(n * sizeof *a);
+    if (a == NULL)
+        return 0.0;
+    memcpy(a, series, n * sizeof *a);
+    pdrift__sort(a, h);
+    pdrift__sort(a + h, n - h);
+    double d = pdrift__ks_statistic(a, h, a + h, n - h);
+    free(a);
+    return d;
+}
+
+/* A feature whose first and second halves of the baseline barely overlap
+ * does not come back to where it was: a price or volume level, an index, a
+ * counter. Its distribution changes with time whatever the model sees, so
+ * the report says so (a note; the tests are not changed). */
+static int note_levels(pdrift__baseline *b, const char *path)
+{
+    char line[512];
+    for (size_t f = 0; f < b->n_features; f++) {
+        const pdrift__baseline_feature *bf = &b->features[f];
+        if (bf->n_values < 100 || halves_distance(bf->series, bf->n_values) < 0.8)
+            continue;
+        snprintf(line, sizeof line,
+                 "%s: column \"%s\" trends through the baseline (its two halves barely overlap): "
+                 "a price or volume level? Levels drift whatever the model sees; compare returns, "
+                 "or name the column Close to have returns and volatility derived",
+                 path, bf->name);
+        if (push_string(&b->notes, &b->n_notes, line) != PDRIFT_OK)
+            return PDRIFT_ENOMEM;
+    }
+    return PDRIFT_OK;
+}
+
 int pdrift_baseline_load(pdrift_monitor *m, const char *path)
 {
     if (m == NULL)
@@ -373,7 +415,8 @@ int pdrift_baseline_load(pdrift_monitor *m, const char *path)
         b.ohlcv_derived = derived;
         if ((b.source = pdrift__strdup(path)) == NULL ||
             (derived && push_string(&b.notes, &b.n_notes, derive_note) != PDRIFT_OK) ||
-            note_skipped(&t, path, &b.notes, &b.n_notes) != PDRIFT_OK)
+            note_skipped(&t, path, &b.notes, &b.n_notes) != PDRIFT_OK ||
+            note_levels(&b, path) != PDRIFT_OK)
             rc = pdrift__fail(m, PDRIFT_ENOMEM, "out of memory loading %s", path);
     }
     pdrift__table_free(&t);

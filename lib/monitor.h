@@ -18,7 +18,8 @@ enum { PDRIFT__ERRMSG_MAX = 1024 };
  * baseline's counts per bin. */
 typedef struct pdrift__baseline_feature {
     char *name;
-    double *sorted;   /* the non-missing values, ascending */
+    double *series;   /* the non-missing values in time order */
+    double *sorted;   /* the same, ascending */
     size_t n_values;
     size_t n_missing;
     double *cuts;     /* PSI cut points */
@@ -50,10 +51,21 @@ typedef struct pdrift__window {
     size_t n_notes;
 } pdrift__window;
 
+enum {
+    PDRIFT__CALIBRATION_INDEPENDENT = 0, /* textbook tests (serial_correction off) */
+    PDRIFT__CALIBRATION_WINDOWS = 1,     /* ranked among the baseline's own windows */
+    PDRIFT__CALIBRATION_AUTOCORRELATION = 2 /* effective sizes n / tau (short baselines) */
+};
+
 typedef struct pdrift__feature_result {
     pdrift_feature_status status;
     pdrift_severity severity;
     unsigned gates;              /* 1 PSI, 2 KS, 4 missing rate */
+    int calibration;             /* how significance accounts for dependence: enum below */
+    size_t null_windows;         /* baseline windows in the null (CALIBRATION_WINDOWS) */
+    double ks_null_quantile, psi_null_quantile; /* their (1 - alpha) quantiles */
+    double ks_effective_n;       /* size at which the KS p-value is read (NaN: textbook) */
+    double psi_variance_factor;  /* PSI's chi-square scale over 1/M + 1/N (NaN: textbook) */
     double tau;                  /* autocorrelation time of the baseline series */
     double tau_current;          /* the one used for the current window (>= tau) */
     double psi, psi_pvalue, psi_critical;   /* p and critical value with tau */

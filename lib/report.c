@@ -138,6 +138,16 @@ static cJSON *feature_json(const pdrift_monitor *m, size_t f)
     add_number(o, "ks_pvalue", fr->ks_pvalue);
     add_number(o, "ks_pvalue_adjusted", fr->ks_pvalue_adjusted);
     add_number(o, "ks_pvalue_iid", fr->ks_pvalue_iid);
+    static const char *const calibrations[] = {"independent", "baseline_windows", "autocorrelation"};
+    if (isnan(fr->ks_statistic))
+        cJSON_AddNullToObject(o, "calibration");
+    else
+        cJSON_AddStringToObject(o, "calibration", calibrations[fr->calibration]);
+    cJSON_AddNumberToObject(o, "null_windows", (double)fr->null_windows);
+    add_number(o, "ks_effective_n", fr->ks_effective_n);
+    add_number(o, "psi_variance_factor", fr->psi_variance_factor);
+    add_number(o, "ks_null_quantile", fr->ks_null_quantile);
+    add_number(o, "psi_null_quantile", fr->psi_null_quantile);
     add_number(o, "autocorrelation_time", fr->tau);
     add_number(o, "autocorrelation_time_current", fr->tau_current);
     add_string_or_null(o, "ks_method", fr->ks_method == PDRIFT_KS_EXACT   ? "exact"

@@ -101,6 +101,97 @@ static double tau_of(const double *x, size_t n)
     return tau;
 }
 
+/* The estimator written out from its definition, independently of the
+ * library's code: mid-ranks by counting (O(n^2)), ranks centred on their
+ * mean, rho_K = sum_t r_t r_{t+K} / sum_t r_t^2, tau(K) = 1 + 2 sum_{k<=K} rho_k,
+ * stopping at the first K with K >= 5 tau(K) (Sokal's window) or at
+ * K = min(n/4, 2000); fewer than 20 values or a constant series -> 1; the
+ * result is at least 1. */
+static double reference_tau(const double *x, size_t n)
+{
+    double *v = alloc_series(n ? n : 1);
+    size_t m = 0;
+    for (size_t i = 0; i < n; i++)
+        if (!isnan(x[i]))
+            v[m++] = x[i];
+    if (m < 20) {
+        free(v);
+        return 1.0;
+    }
+    double *r = alloc_series(m);
+    for (size_t i = 0; i < m; i++) {
+        size_t below = 0, equal = 0;
+        for (size_t j = 0; j < m; j++) {
+            below += v[j] < v[i];
+            equal += v[j] == v[i];
+        }
+        r[i] = (double)below + 0.5 * (double)(equal - 1);
+    }
+    double mean = 0.0;
+    for (size_t i = 0; i < m; i++)
+        mean += r[i];
+    mean /= (double)m;
+    double c0 = 0.0;
+    for (size_t i = 0; i < m; i++) {
+        r[i] -= mean;
+        c0 += r[i] * r[i];
+    }
+    double tau = 1.0;
+    if (c0 > 0.0) {
+        size_t max_lag = m / 4 < 2000 ? m / 4 : 2000;
+        for (size_t k = 1; k <= max_lag; k++) {
+            double c = 0.0;
+            for (size_t t = 0; t + k < m; t++)
+                c += r[t] * r[t + k];
+            tau += 2.0 * c / c0;
+            if ((double)k >= 5.0 * tau)
+                break;
+        }
+    }
+    free(v);
+    free(r);
+    return tau > 1.0 ? tau : 1.0;
+}
+
+START_TEST(test_matches_definition)
+{
+    enum { N = 9000 };
+    double *x = alloc_series(N);
+    struct {
+        const char *what;
+        size_t n;
+        int kind; /* 0 AR(1), 1 rolling mean, 2 random walk, 3 AR(1) on a coarse grid (ties) */
+        double phi;
+    } cases[] = {
+        {"AR(1) 0.5", 3000, 0, 0.5},         {"AR(1) 0.95", 3000, 0, 0.95},
+        {"rolling mean 20", 3000, 1, 0.0},   {"random walk (window n/4)", 2000, 2, 0.0},
+        {"random walk (window 2000)", N, 2, 0.0}, {"AR(1) 0.8 with ties", 3000, 3, 0.8},
+        {"iid", 3000, 0, 0.0},               {"20 values", 20, 0, 0.9},
+    };
+    for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
+        size_t n = cases[k].n;
+        if (cases[k].kind == 1)
+            fill_rolling_mean(x, n, 20, 1000u + k);
+        else if (cases[k].kind == 2) {
+            fill_iid(x, n, 1000u + k);
+            for (size_t i = 1; i < n; i++)
+                x[i] += x[i - 1];
+        } else {
+            fill_ar1(x, n, cases[k].phi, 1000u + k);
+            if (cases[k].kind == 3)
+                for (size_t i = 0; i < n; i++)
+                    x[i] = nearbyint(x[i] * 2.0);
+        }
+        if (k == 5)
+            x[17] = x[400] = NAN;
+        double got = pdrift__autocorrelation_time(x, n), want = reference_tau(x, n);
+        ck_assert_msg(fabs(got - want) <= 1e-12 * want, "%s: tau %.17g, definition %.17g", cases[k].what, got,
+                      want);
+    }
+    free(x);
+}
+END_TEST
+
 /* ---- known processes ------------------------------------------------------------------ */
 
 START_TEST(test_iid_close_to_one)
@@ -330,6 +421,7 @@ static Suite *serial_suite(void)
     suite_add_tcase(s, known);
 
     TCase *exact = tcase_create("exact properties");
+    tcase_set_timeout(exact, 30);
     tcase_add_test(exact, test_invariant_under_exp);
     tcase_add_test(exact, test_invariant_under_negation);
     tcase_add_test(exact, test_nan_skipped);
@@ -337,6 +429,7 @@ static Suite *serial_suite(void)
     tcase_add_test(exact, test_constant_series);
     tcase_add_test(exact, test_negative_autocorrelation_clamped);
     tcase_add_test(exact, test_input_untouched_and_order_matters);
+    tcase_add_test(exact, test_matches_definition);
     suite_add_tcase(s, exact);
     return s;
 }
