@@ -279,12 +279,14 @@ typedef enum pdrift_param {
                                           is compared through derived stationary features
                                           (returns, volatility, ...), not raw price levels;
                                           default 1 */
-    PDRIFT_PARAM_SERIAL_CORRECTION = 9, /**< int 1/0: the PSI and KS tests count a sample of n
-                                          serially dependent values as n / tau independent ones,
-                                          tau = the feature's autocorrelation time in the
-                                          baseline (rolling features such as a 20-bar
-                                          volatility are strongly dependent); 0 = treat values
-                                          as independent, as the textbook tests do; default 1 */
+    PDRIFT_PARAM_SERIAL_CORRECTION = 9, /**< int 1/0: account for serial dependence (rolling
+                                          features such as a 20-bar volatility are strongly
+                                          dependent): for a feature whose baseline
+                                          autocorrelation time is 1.5 or more, the PSI and KS
+                                          p-values are calibrated on the baseline's own windows
+                                          of the current length (or, for short baselines, on
+                                          effective sizes n / tau); see docs/statistics.md.
+                                          0 = the textbook tests; default 1 */
     /* PSI: 100-199 */
     PDRIFT_PARAM_PSI_BINS = 100,       /**< int: number of bins, 2..10000; default 10 */
     PDRIFT_PARAM_PSI_BINNING = 101,    /**< int ::pdrift_binning; default QUANTILE */

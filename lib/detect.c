@@ -93,6 +93,9 @@ typedef struct scratch {
 
 enum { MAX_NULL_WINDOWS = 200 };
 
+/* Autocorrelation time from which a feature is treated as dependent. */
+#define DEPENDENT_TAU 1.5
+
 /* The quantile of the baseline windows' KS distances that is matched to the
  * KS distribution to find the effective sample size. The median is the most
  * stable summary but dependent data have heavier tails than kstwo at the
@@ -190,8 +193,6 @@ static void calibrate_by_autocorrelation(const pdrift__settings *s,
                                          pdrift__feature_result *fr)
 {
     fr->calibration = PDRIFT__CALIBRATION_AUTOCORRELATION;
-    if (!(fr->tau > 1.0 || fr->tau_current > 1.0))
-        return; /* independent values: the textbook p-values stand */
     /* 1/M + 1/N for independent values; tau_b/M + tau_c/N in general. */
     const double scale = fr->tau / (double)bf->n_values + fr->tau_current / (double)n_c;
     if (fr->psi_bins_effective >= 2) {
@@ -266,8 +267,15 @@ static int test_feature(const pdrift_monitor *m, size_t f, const scratch *sc,
     if (!s->serial_correction)
         return PDRIFT_OK;
 
-    /* Serial dependence: rank the window among the baseline's own windows
-     * when the baseline holds enough of them for a p-value below alpha. */
+    /* Serial dependence, when the baseline shows some (an estimate of tau for
+     * independent values stays within about 0.3 of 1 from a few hundred
+     * values on): calibrate on the baseline's own windows when it holds
+     * enough of them for a p-value below alpha, else on tau. Independent
+     * features keep the textbook p-values, which no calibration could
+     * improve (returns with volatility clustering are among them: their
+     * ranks are nearly independent). */
+    if (bf->tau < DEPENDENT_TAU)
+        return PDRIFT_OK;
     size_t windows = bf->n_values >= 2 * n_c ? bf->n_values - n_c + 1 : 0;
     if (windows > MAX_NULL_WINDOWS)
         windows = MAX_NULL_WINDOWS;

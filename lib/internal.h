@@ -175,7 +175,8 @@ typedef struct pdrift__table {
  * with a message in err that names the file and, for a malformed file, the
  * line and column (1-based, in bytes) and the column's name; *out is then
  * empty and needs no free. Empty arrays are NULL. A header without rows, or
- * without a numeric column, is not an error. */
+ * without a numeric column, is not an error; a first line of numbers (no
+ * header row) is PDRIFT_EFORMAT. */
 int pdrift__table_read(const char *path, pdrift__table *out, char *err, size_t errcap);
 
 /* Free what a table owns and zero it. NULL and empty tables are fine. */
@@ -187,29 +188,33 @@ long pdrift__table_column(const pdrift__table *t, const char *name);
 /* ---- features.c: stationary features derived from raw OHLCV files -------- */
 
 /* Columns of a raw price file: indices into a table, -1 when absent. close
- * is "Adj Close" when the file has one, else "Close". */
+ * is, in order of preference, "Adj Close", "Close", "Price", "Last", "Mid";
+ * high and low are both -1 in a close-only file. */
 typedef struct pdrift__ohlcv {
     long open, high, low, close, volume;
     int adjusted; /* close is an adjusted close */
 } pdrift__ohlcv;
 
-/* 1 if the table holds raw OHLCV columns (close, high and low at least; names
- * matched without regard to case, "Adj Close" / "adj_close" / "AdjClose"
- * accepted), filling *out; 0 otherwise. */
+/* 1 if the table holds a price close column (names matched without regard to
+ * case, spaces, '_', '-', '.'; see docs/features.md), filling *out; high and
+ * low are set only when both exist. 0 otherwise. */
 int pdrift__ohlcv_find(const pdrift__table *t, pdrift__ohlcv *out);
 
 /* Replace the raw price and volume columns by the derived features of
- * docs/features.md (returns, volatility, range, close_norm, volume_norm, rsi,
- * macd), computed row by row in file order; the other numeric columns follow
- * unchanged, and a derived feature is not added when the table already has a
- * column of that name. The first PDRIFT__OHLCV_WARMUP rows, where the rolling
- * features are not defined yet, are dropped. PDRIFT_EDATA (message in err)
- * if no row is left; PDRIFT_ENOMEM. `out` must be freed with
- * pdrift__table_free. */
+ * docs/features.md (returns, volatility, range when high and low exist,
+ * close_norm, volume_norm, rsi, macd), computed row by row in file order;
+ * the other numeric columns follow unchanged, and a derived feature is not
+ * added when the table already has a column of that name. Rows without a
+ * valid close are dropped first, reported as one skipped entry (named after
+ * the close column) whose reason starts with "rows dropped:"; the raw
+ * columns are skipped entries whose reason starts with "raw OHLCV column".
+ * The first PDRIFT__OHLCV_WARMUP valid rows, where the rolling features are
+ * not defined yet, are dropped. PDRIFT_EDATA (message in err) if no row is
+ * left; PDRIFT_ENOMEM. `out` must be freed with pdrift__table_free. */
 int pdrift__ohlcv_derive(const pdrift__table *raw, const pdrift__ohlcv *cols, pdrift__table *out,
                          char *err, size_t errcap);
 
-#define PDRIFT__OHLCV_WARMUP 25
+#define PDRIFT__OHLCV_WARMUP 25 /* the first row of EMA26; see docs/features.md */
 
 /* ---- serial.c: serial dependence ------------------------------------------- */
 

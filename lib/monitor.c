@@ -282,16 +282,16 @@ int pdrift_baseline_set(pdrift_monitor *m, const char *const *names, size_t n_fe
     return succeed(m);
 }
 
-/* "Open, High, Low, Adj Close, Volume" — the raw columns a derivation used. */
-static void describe_ohlcv(const pdrift__table *t, const pdrift__ohlcv *o, char *buf, size_t cap)
+/* "Open, High, Low, Close, Adj Close, Volume": the raw columns a derivation
+ * replaced, as the derived table lists them among its skipped columns. */
+static void describe_raw_columns(const pdrift__table *t, char *buf, size_t cap)
 {
-    const long cols[5] = {o->open, o->high, o->low, o->close, o->volume};
     size_t used = 0;
     buf[0] = '\0';
-    for (int i = 0; i < 5; i++) {
-        if (cols[i] < 0)
+    for (size_t i = 0; i < t->n_skipped; i++) {
+        if (strncmp(t->skipped_reasons[i], "raw OHLCV column", 16) != 0)
             continue;
-        int n = snprintf(buf + used, cap - used, "%s%s", used ? ", " : "", t->names[cols[i]]);
+        int n = snprintf(buf + used, cap - used, "%s%s", used ? ", " : "", t->skipped[i]);
         if (n < 0 || (size_t)n >= cap - used)
             return;
         used += (size_t)n;
@@ -314,12 +314,12 @@ static int read_table(pdrift_monitor *m, const char *path, int derive_ohlcv, pdr
         *t = raw;
         return PDRIFT_OK;
     }
-    char used[256];
-    describe_ohlcv(&raw, &cols, used, sizeof used);
     rc = pdrift__ohlcv_derive(&raw, &cols, t, m->errmsg, sizeof m->errmsg);
     pdrift__table_free(&raw);
     if (rc != PDRIFT_OK)
         return rc;
+    char used[256];
+    describe_raw_columns(t, used, sizeof used);
     *derived = 1;
     snprintf(note, note_cap,
              "%s: raw price columns (%s) compared through derived features; price and volume "
@@ -333,11 +333,15 @@ static int note_skipped(const pdrift__table *t, const char *path, char ***notes,
 {
     char line[512];
     for (size_t i = 0; i < t->n_skipped; i++) {
-        /* Raw price columns replaced by derived features have their own note. */
+        /* Raw price columns replaced by derived features have their own note;
+         * price rows without a close were dropped by the derivation. */
         if (strncmp(t->skipped_reasons[i], "raw OHLCV column", 16) == 0)
             continue;
-        snprintf(line, sizeof line, "%s: column \"%s\" skipped: %s", path, t->skipped[i],
-                 t->skipped_reasons[i]);
+        if (strncmp(t->skipped_reasons[i], "rows dropped:", 13) == 0)
+            snprintf(line, sizeof line, "%s: %s", path, t->skipped_reasons[i]);
+        else
+            snprintf(line, sizeof line, "%s: column \"%s\" skipped: %s", path, t->skipped[i],
+                     t->skipped_reasons[i]);
         if (push_string(notes, n_notes, line) != PDRIFT_OK)
             return PDRIFT_ENOMEM;
     }

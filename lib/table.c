@@ -2,11 +2,13 @@
  * table.c — a CSV file read as a table of numeric columns
  * (pdrift__table_read), on top of the field reader of csv.c.
  *
- * The first non-blank line is the header. Every column's kind is decided by
- * its first non-missing cell: a number makes it a numeric column, kept; any
- * other text (a date, a symbol) a text column, skipped and listed with the
- * reason. A column with no value at all is numeric (all NaN). A column
- * without a name, or with pandas' "Unnamed: 0" name, is a row index: skipped.
+ * The first non-blank line is the header; a first line that holds only
+ * numbers (and dates or times) is data, not a header, and is refused. Every
+ * column's kind is decided by its first non-missing cell: a number makes it a
+ * numeric column, kept; any other text (a date, a symbol) a text column,
+ * skipped and listed with the reason. A column with no value at all is
+ * numeric (all NaN). A column without a name, or with pandas' "Unnamed: 0"
+ * name, is a row index: skipped.
  * Values are stored as they are read, one row after the other, for every
  * column, and the text columns' slots are squeezed out at the end: one pass
  * over the data, no allocation per cell.
@@ -306,6 +308,59 @@ static int check_duplicates(reader *r)
                    first->line, first->col, second->line, second->col);
 }
 
+/* What the header's fields look like, to tell a file without a header row
+ * (MT4 exports: "2019.07.01 00:00,1.13670,...") from one with a header. */
+typedef struct header_shape {
+    size_t fields;  /* non-empty fields */
+    size_t numbers; /* read as a number by the cell parser */
+    size_t names;   /* neither a number nor a date or time: a plausible name */
+    char first_number[PRINTABLE_CAP];
+} header_shape;
+
+/* A date or a time as data files write them ("2019.07.01 00:00",
+ * "2020-01-02T09:30:00Z", "01/02/2020"): a digit first, then only digits and
+ * the punctuation of dates and times. Not a plausible column name. */
+static int looks_like_date_time(const char *text, size_t len)
+{
+    if (len == 0 || text[0] < '0' || text[0] > '9')
+        return 0;
+    for (size_t i = 0; i < len; i++) {
+        char c = text[i];
+        if (!(c >= '0' && c <= '9') && !strchr("-./: TZ+", c))
+            return 0;
+    }
+    return 1;
+}
+
+/* Classify one header field; its text must still be in the buffer. Needs the
+ * C locale (the cell parser). Missing markers ("NA", "null") count as names. */
+static void shape_field(header_shape *h, const pdrift__csv_field *f)
+{
+    if (f->len == 0)
+        return;
+    h->fields++;
+    double v;
+    if (pdrift__csv_cell(f->text, f->len, f->escaped, &v) == PDRIFT__CELL_NUMBER) {
+        if (h->numbers++ == 0)
+            pdrift__csv_printable(h->first_number, sizeof h->first_number, f->text, f->len,
+                                  f->escaped, VALUE_IN_MESSAGE);
+    } else if (!looks_like_date_time(f->text, f->len)) {
+        h->names++;
+    }
+}
+
+/* The first line holds data, not names: every non-empty field is a number or
+ * a date/time, and at least one is a number. line:col is its first field. */
+static int check_header_names(reader *r, const header_shape *h, size_t line, size_t col)
+{
+    if (h->numbers == 0 || h->names > 0)
+        return PDRIFT_OK;
+    return fail_at(r, PDRIFT_EFORMAT, line, col,
+                   "no header row: the first line holds numbers (\"%s\"%s); add a header line "
+                   "naming the columns",
+                   h->first_number, h->fields > 1 ? ", ..." : "");
+}
+
 /* One attempt at the header; NEED_MORE if the buffer ends before it does.
  * The checks on its raw bytes run here, while the buffer holds them. */
 static int parse_header(reader *r)
@@ -316,6 +371,9 @@ static int parse_header(reader *r)
     if (rc == PDRIFT__CSV_END)
         return fail_file(r, PDRIFT_EFORMAT, "empty file (no header row)");
     bad_byte bad = {0, 0, 0, 0};
+    header_shape shape;
+    memset(&shape, 0, sizeof shape);
+    size_t line = 0, col = 0;
     pdrift__csv_field f;
     do {
         rc = pdrift__csv_next_field(&r->csv, &f);
@@ -323,7 +381,12 @@ static int parse_header(reader *r)
             return NEED_MORE;
         if (rc != PDRIFT__CSV_OK)
             return field_failure(r, rc, &f, SIZE_MAX);
+        if (r->n_columns == 0) {
+            line = f.line;
+            col = f.col;
+        }
         find_bad_utf8(&f, &bad);
+        shape_field(&shape, &f);
         rc = add_column(r, &f);
         if (rc != PDRIFT_OK)
             return rc;
@@ -334,6 +397,8 @@ static int parse_header(reader *r)
         return fail_at(r, PDRIFT_EFORMAT, bad.line, bad.col,
                        "header: invalid UTF-8 (byte 0x%02X): save the file as UTF-8",
                        (unsigned)bad.byte);
+    if ((rc = check_header_names(r, &shape, line, col)) != PDRIFT_OK)
+        return rc;
     if (r->n_columns > SIZE_MAX / sizeof(double))
         return out_of_memory(r);
     return check_duplicates(r);

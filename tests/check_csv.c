@@ -691,6 +691,65 @@ START_TEST(test_wrong_separator)
 }
 END_TEST
 
+/* A first line of numbers is data, not a header (MT4 exports have none). */
+START_TEST(test_headerless_file)
+{
+    expect_data_failure("mt4_headerless.csv", PDRIFT_EFORMAT,
+                        ":1:1: no header row: the first line holds numbers (\"1.13670\", ...); "
+                        "add a header line naming the columns");
+    char path[PATHCAP];
+    /* Numbers only, one column: no "..." */
+    WRITE_LITERAL(path, "numbers_one.csv", "1.5\n2.5\n");
+    expect_failure(path, PDRIFT_EFORMAT,
+                   ":1:1: no header row: the first line holds numbers (\"1.5\"); add a header "
+                   "line naming the columns");
+    /* Blank lines first, blanks, empty fields, quotes, a BOM and CRLF. */
+    WRITE_LITERAL(path, "numbers_late.csv", "\xEF\xBB\xBF\n \r\n  \"-2e3\", ,7,\r\n1,2,3,4\r\n");
+    expect_failure(path, PDRIFT_EFORMAT,
+                   ":3:3: no header row: the first line holds numbers (\"-2e3\", ...); add a "
+                   "header line naming the columns");
+    /* Before: "duplicate column name". The numbers are reported first. */
+    WRITE_LITERAL(path, "numbers_dup.csv", "2020-01-02,1.1,1.1,1.2\n");
+    expect_failure(path, PDRIFT_EFORMAT,
+                   ":1:1: no header row: the first line holds numbers (\"1.1\", ...); add a "
+                   "header line naming the columns");
+    WRITE_LITERAL(path, "numbers_iso.csv", "2020-01-02T09:30:00Z,20200102 093000,1/2/2020,3\n");
+    expect_failure(path, PDRIFT_EFORMAT,
+                   ":1:1: no header row: the first line holds numbers (\"3\", ...); add a "
+                   "header line naming the columns");
+    WRITE_LITERAL(path, "numbers_inf.csv", "inf,-1\n");
+    expect_failure(path, PDRIFT_EFORMAT,
+                   ":1:1: no header row: the first line holds numbers (\"inf\", ...); add a "
+                   "header line naming the columns");
+
+    /* Legitimate headers: one plausible name is enough. */
+    static const char *const fine[] = {
+        "Date,2020,2021\nx,1,2\n",             /* years with a word */
+        "2020,abc\n1,2\n",                     /* a number and a name */
+        "2019.07.01 00:00,1.1,close\n1,2,3\n", /* a date, a number, a name */
+        "2020-01,2020-02\n1,2\n",              /* dates only: no number */
+        "NA,1\n2,3\n",                         /* a missing marker is a plausible name */
+        ",,v\n1,2,3\n",                        /* unnamed columns and a name */
+        ",\n1,2\n",                            /* no name, and no number either */
+        "1st,2nd\n1,2\n",                      /* digits first, but words */
+        "0x10,1\n1,2\n",                       /* a hexadecimal float is text */
+    };
+    for (size_t i = 0; i < sizeof fine / sizeof fine[0]; i++) {
+        write_temp(path, "fine_header.csv", fine[i], strlen(fine[i]));
+        pdrift__table t;
+        read_ok(path, 0, &t);
+        ck_assert_uint_eq(t.n_rows, 1);
+        pdrift__table_free(&t);
+    }
+    pdrift__table t;
+    WRITE_LITERAL(path, "years.csv", "Date,2020,2021\n2020-01-02,1.5,2.5\n");
+    read_ok(path, 0, &t);
+    static const char *const names[] = {"2020", "2021"};
+    assert_names(&t, names, 2);
+    pdrift__table_free(&t);
+}
+END_TEST
+
 START_TEST(test_empty_files)
 {
     expect_data_failure("empty.csv", PDRIFT_EFORMAT, ": empty file (no header row)");
@@ -983,7 +1042,8 @@ static const char *const data_files[] = {
     "not_a_number.csv",    "too_many_fields.csv",     "too_few_fields.csv",
     "unterminated_quote.csv", "junk_after_quote.csv", "duplicate_names.csv",
     "semicolon.csv",       "tab_separated.csv",       "empty.csv",
-    "quoted_newline_error.csv",
+    "quoted_newline_error.csv", "mt4_headerless.csv", "close_only.csv",
+    "price_volume.csv",    "yahoo_null_row.csv",
 };
 
 START_TEST(test_buffer_size_does_not_matter)
@@ -1182,6 +1242,7 @@ static Suite *csv_suite(void)
     tcase_add_test(malformed, test_invalid_utf8_header);
     tcase_add_test(malformed, test_duplicate_names);
     tcase_add_test(malformed, test_wrong_separator);
+    tcase_add_test(malformed, test_headerless_file);
     tcase_add_test(malformed, test_empty_files);
     tcase_add_test(malformed, test_quoted_newline_counts_as_line);
     tcase_add_test(malformed, test_io_errors);

@@ -2,11 +2,12 @@
  * check_features.c — stationary features derived from raw OHLCV files
  * (lib/features.c, docs/features.md).
  *
- * Recognition of the price columns; every feature against numbers derived by
- * hand or by an independent implementation (a numpy script written from
- * docs/features.md, reproduced below); missing-value propagation through the
- * rolling windows; the user's column winning over a derived one; the warm-up;
- * the other columns kept; a table too short.
+ * Recognition of the price columns (full bars and close-only files); every
+ * feature against numbers derived by hand or by an independent implementation
+ * (a numpy script written from docs/features.md, reproduced below); rows
+ * without a valid close dropped and reported, missing highs, lows and volumes
+ * affecting only their own features; the user's column winning over a derived
+ * one; the warm-up; the other columns kept; a table too short.
  */
 #include <math.h>
 #include <stdarg.h>
@@ -18,6 +19,7 @@
 
 #include <ploutos_drift.h>
 
+#include "golden.h"
 #include "internal.h"
 
 #define REL 1e-12 /* relative tolerance against the reference numbers */
@@ -114,6 +116,60 @@ static pdrift__table derive_ok(const pdrift__table *raw)
     return out;
 }
 
+/* A copy of t without its row k (skipped lists not copied). */
+static pdrift__table without_row(const pdrift__table *t, size_t k)
+{
+    pdrift__table c;
+    memset(&c, 0, sizeof c);
+    c.n_rows = t->n_rows - 1;
+    c.n_columns = t->n_columns;
+    c.names = malloc(t->n_columns * sizeof *c.names);
+    c.values = malloc((t->n_rows - 1) * t->n_columns * sizeof *c.values + 1);
+    ck_assert(c.names != NULL && c.values != NULL);
+    for (size_t j = 0; j < t->n_columns; j++)
+        c.names[j] = dup_string(t->names[j]);
+    for (size_t i = 0, r = 0; i < t->n_rows; i++)
+        if (i != k)
+            memcpy(c.values + r++ * t->n_columns, t->values + i * t->n_columns,
+                   t->n_columns * sizeof *c.values);
+    return c;
+}
+
+/* Same columns and values, bit for bit (NaN equal to NaN). */
+static void assert_same_values(const pdrift__table *a, const pdrift__table *b)
+{
+    ck_assert_uint_eq(a->n_rows, b->n_rows);
+    ck_assert_uint_eq(a->n_columns, b->n_columns);
+    for (size_t j = 0; j < a->n_columns; j++)
+        ck_assert_str_eq(a->names[j], b->names[j]);
+    for (size_t i = 0; i < a->n_rows * a->n_columns; i++) {
+        double x = a->values[i], y = b->values[i];
+        ck_assert_msg((isnan(x) && isnan(y)) || memcmp(&x, &y, sizeof x) == 0,
+                      "row %zu, %s: %.17g vs %.17g", i / a->n_columns,
+                      a->names[i % a->n_columns], x, y);
+    }
+}
+
+/* The skipped entry whose reason starts with "rows dropped:", or -1. */
+static long dropped_entry(const pdrift__table *t)
+{
+    for (size_t k = 0; k < t->n_skipped; k++)
+        if (strncmp(t->skipped_reasons[k], "rows dropped:", 13) == 0)
+            return (long)k;
+    return -1;
+}
+
+/* Read tests/data/csv/<name> with the library's reader. */
+static pdrift__table read_csv_data(const char *name)
+{
+    char path[1024], err[512];
+    snprintf(path, sizeof path, "%s/csv/%s", golden_dir(), name);
+    pdrift__table t;
+    int rc = pdrift__table_read(path, &t, err, sizeof err);
+    ck_assert_msg(rc == PDRIFT_OK, "%s: %s", path, err);
+    return t;
+}
+
 /* ---- recognition -------------------------------------------------------------------- */
 
 static pdrift__ohlcv found(const pdrift__table *t)
@@ -173,27 +229,86 @@ START_TEST(test_find_adj_close_spellings)
 }
 END_TEST
 
-START_TEST(test_find_requires_high_low_close)
+START_TEST(test_find_requires_a_close)
 {
     pdrift__ohlcv c;
-    pdrift__table t = make_table(1, "Open", "Low", "Close", "Volume", NULL);
-    ck_assert_int_eq(pdrift__ohlcv_find(&t, &c), 0); /* no High */
-    release(&t);
-    t = make_table(1, "Open", "High", "Close", NULL);
-    ck_assert_int_eq(pdrift__ohlcv_find(&t, &c), 0); /* no Low */
-    release(&t);
-    t = make_table(1, "Open", "High", "Low", "Volume", NULL);
+    pdrift__table t = make_table(1, "Open", "High", "Low", "Volume", NULL);
     ck_assert_int_eq(pdrift__ohlcv_find(&t, &c), 0); /* no close of any kind */
     release(&t);
     t = make_table(1, "rsi", "macd", "returns", NULL);
     ck_assert_int_eq(pdrift__ohlcv_find(&t, &c), 0); /* an ordinary feature file */
     release(&t);
-    t = make_table(1, "Highs", "Low", "Close", NULL);
+    t = make_table(1, "High", "Low", "Closes", "Prices", "Mids", "Lasting", NULL);
     ck_assert_int_eq(pdrift__ohlcv_find(&t, &c), 0); /* names match whole, not as prefixes */
+    release(&t);
+    t = make_table(1, "close_price", "Last Price", "bid", "ask", "USDUSD", "ABCDEF", "USDCH",
+                   NULL);
+    ck_assert_int_eq(pdrift__ohlcv_find(&t, &c), 0); /* a price must be named as one */
     release(&t);
     ck_assert_int_eq(pdrift__ohlcv_find(NULL, &c), 0);
     t = make_table(1, "High", "Low", "Close", NULL);
     ck_assert_int_eq(pdrift__ohlcv_find(&t, NULL), 0);
+    release(&t);
+}
+END_TEST
+
+/* An exchange rate named after its currency pair is a close-only price. */
+START_TEST(test_find_currency_pair)
+{
+    static const char *const pairs[] = {"USDCHF", "EUR/USD", "eur_usd", "GBP-JPY", "xau usd"};
+    for (size_t k = 0; k < sizeof pairs / sizeof pairs[0]; k++) {
+        pdrift__ohlcv c;
+        pdrift__table t = make_table(1, "spread", pairs[k], NULL);
+        ck_assert_msg(pdrift__ohlcv_find(&t, &c) == 1, "%s not recognised", pairs[k]);
+        ck_assert_int_eq(c.close, 1);
+        ck_assert_int_eq(c.high, -1);
+        ck_assert_int_eq(c.low, -1);
+        release(&t);
+    }
+    pdrift__ohlcv c;
+    pdrift__table t = make_table(1, "EURUSD", "Close", NULL); /* a named close wins */
+    ck_assert_int_eq(pdrift__ohlcv_find(&t, &c), 1);
+    ck_assert_int_eq(c.close, 1);
+    release(&t);
+}
+END_TEST
+
+/* A close without both high and low: a close-only file, high = low = -1. */
+START_TEST(test_find_close_only)
+{
+    static const struct {
+        const char *names[4];
+        long close, volume;
+        int adjusted;
+    } cases[] = {
+        { { "Close", NULL }, 0, -1, 0 },
+        { { "price", "volume", NULL }, 0, 1, 0 },
+        { { "spread", "LAST", NULL }, 1, -1, 0 },
+        { { "Mid", "Vol", NULL }, 0, 1, 0 },
+        { { "adj. close", NULL }, 0, -1, 1 },
+        { { "Open", "Low", "Close", "Volume" }, 2, 3, 0 }, /* no High */
+        { { "Open", "High", "Close", NULL }, 2, -1, 0 },   /* no Low */
+        /* preference: adjusted close, close, price, last, mid */
+        { { "mid", "last", "price", "Close" }, 3, -1, 0 },
+        { { "mid", "last", "price", NULL }, 2, -1, 0 },
+        { { "mid", "last", NULL }, 1, -1, 0 },
+        { { "Close", "Adj Close", "price", NULL }, 1, -1, 1 },
+    };
+    for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
+        const char *const *n = cases[k].names;
+        pdrift__table t = make_table(1, n[0], n[1], n[2], n[3], NULL);
+        pdrift__ohlcv c = found(&t);
+        ck_assert_msg(c.close == cases[k].close, "case %zu: close %ld", k, c.close);
+        ck_assert_msg(c.volume == cases[k].volume, "case %zu: volume %ld", k, c.volume);
+        ck_assert_msg(c.adjusted == cases[k].adjusted, "case %zu: adjusted", k);
+        ck_assert_msg(c.high == -1 && c.low == -1, "case %zu: high %ld low %ld", k, c.high,
+                      c.low);
+        release(&t);
+    }
+    /* with High and Low, "Last" is the close of a full bar (futures exports) */
+    pdrift__table t = make_table(1, "Open", "High", "Low", "Last", "Settle", "Volume", NULL);
+    pdrift__ohlcv c = found(&t);
+    ck_assert(c.close == 3 && c.high == 1 && c.low == 2 && c.volume == 5 && !c.adjusted);
     release(&t);
 }
 END_TEST
@@ -409,6 +524,98 @@ START_TEST(test_skipped_columns_carried_over)
 }
 END_TEST
 
+/* A close-only file ("Date,Close", "timestamp,price,volume"): the same
+ * features from the same closes and volumes, without range. */
+START_TEST(test_close_only_reference_values)
+{
+    pdrift__table raw = make_table(REF_ROWS, "price", "volume", "spread", NULL);
+    double spread[REF_ROWS];
+    for (size_t i = 0; i < REF_ROWS; i++)
+        spread[i] = 0.5 * (double)i;
+    set_column(&raw, "price", in_close);
+    set_column(&raw, "volume", in_volume);
+    set_column(&raw, "spread", spread);
+    pdrift__ohlcv cols = found(&raw);
+    ck_assert(cols.close == 0 && cols.high == -1 && cols.low == -1 && cols.volume == 1);
+    pdrift__table out = derive_ok(&raw);
+    static const char *const expected[] = { "returns", "volatility", "close_norm",
+                                            "volume_norm", "rsi", "macd", "spread" };
+    ck_assert_uint_eq(out.n_columns, 7);
+    for (size_t j = 0; j < 7; j++)
+        ck_assert_str_eq(out.names[j], expected[j]);
+    check_feature(&out, "returns", ref_returns);
+    check_feature(&out, "volatility", ref_volatility);
+    check_feature(&out, "close_norm", ref_close_norm);
+    check_feature(&out, "volume_norm", ref_volume_norm);
+    check_feature(&out, "rsi", ref_rsi);
+    check_feature(&out, "macd", ref_macd);
+    ck_assert_uint_eq(out.n_skipped, 2);
+    ck_assert_str_eq(out.skipped[0], "price");
+    ck_assert_str_eq(out.skipped[1], "volume");
+    release(&out);
+
+    /* close alone: no volume_norm either */
+    pdrift__table alone = make_table(REF_ROWS, "Close", NULL);
+    set_column(&alone, "Close", in_close);
+    out = derive_ok(&alone);
+    static const char *const only[] = { "returns", "volatility", "close_norm", "rsi", "macd" };
+    ck_assert_uint_eq(out.n_columns, 5);
+    for (size_t j = 0; j < 5; j++)
+        ck_assert_str_eq(out.names[j], only[j]);
+    check_feature(&out, "macd", ref_macd);
+    release(&out);
+    release(&alone);
+    release(&raw);
+}
+END_TEST
+
+/* A lone High (or Low) cannot give a range: it is a raw column, dropped. */
+START_TEST(test_close_with_lone_high)
+{
+    pdrift__table raw = make_table(REF_ROWS, "High", "Close", NULL);
+    set_column(&raw, "High", in_high);
+    set_column(&raw, "Close", in_close);
+    pdrift__table out = derive_ok(&raw);
+    ck_assert(!has_column(&out, "range") && !has_column(&out, "High"));
+    ck_assert_uint_eq(out.n_columns, 5);
+    ck_assert_uint_eq(out.n_skipped, 2);
+    ck_assert_str_eq(out.skipped[0], "High");
+    check_feature(&out, "rsi", ref_rsi);
+    release(&out);
+    release(&raw);
+}
+END_TEST
+
+/* The close-only files of tests/data/csv, through the CSV reader: the text
+ * time column never reaches the table; a "null" close drops its row. */
+START_TEST(test_close_only_files)
+{
+    pdrift__table raw = read_csv_data("close_only.csv");
+    pdrift__table out = derive_ok(&raw);
+    ck_assert_uint_eq(out.n_rows, 40 - WARMUP);
+    static const char *const five[] = { "returns", "volatility", "close_norm", "rsi", "macd" };
+    ck_assert_uint_eq(out.n_columns, 5);
+    for (size_t j = 0; j < 5; j++)
+        ck_assert_str_eq(out.names[j], five[j]);
+    for (size_t i = 0; i < out.n_rows * out.n_columns; i++)
+        ck_assert(isfinite(out.values[i]));
+    /* the first derived return is ln(close[25] / close[24]) of the file */
+    ck_assert(close_to(cell(&out, 0, "returns"),
+                       log(raw.values[WARMUP] / raw.values[WARMUP - 1]), REL));
+    release(&out);
+    release(&raw);
+
+    raw = read_csv_data("price_volume.csv");
+    ck_assert_uint_eq(raw.n_columns, 2); /* timestamp is text */
+    out = derive_ok(&raw);
+    ck_assert_uint_eq(out.n_columns, 6);
+    ck_assert(has_column(&out, "volume_norm") && !has_column(&out, "range"));
+    ck_assert(!has_column(&out, "price") && !has_column(&out, "volume"));
+    release(&out);
+    release(&raw);
+}
+END_TEST
+
 /* ---- values derived by hand ----------------------------------------------------------- */
 
 /* Closes alternate 100, 100 e^a (a = 0.02); high = 1.1 low; volume constant.
@@ -514,80 +721,147 @@ END_TEST
 
 /* ---- missing values ------------------------------------------------------------------ */
 
-/* A missing close at raw row k = 40 of a clean 120-row series. Rows whose
- * value is NaN, by the window each feature needs:
- *   returns      k, k+1          (both returns touching close[k])
- *   volatility   k .. k+20       (20 returns r[t-19..t] include r[k] or r[k+1])
- *   close_norm   k .. k+19       (20 closes)
- *   rsi          k .. k+14       (averaging restarts; 14 valid changes from k+2)
- *   macd         k .. k+25       (EMA26 reseeded with closes k+1 .. k+26)
- *   range        never (high and low are present)
- */
-START_TEST(test_missing_close_propagation)
+/* A clean n-row series (sin wave with a slight trend) with Open, High, Low,
+ * Close, Volume and an ordinary column. */
+static pdrift__table clean_series(size_t n)
 {
-    const size_t n = 120, k = 40;
-    pdrift__table raw = make_table(n, "High", "Low", "Close", "Volume", NULL);
+    pdrift__table raw = make_table(n, "Open", "High", "Low", "Close", "Volume", "spread", NULL);
     for (size_t i = 0; i < n; i++) {
         double *row = raw.values + i * raw.n_columns;
         double c = 100.0 + 5.0 * sin(0.3 * (double)i) + 0.01 * (double)i;
-        row[0] = c + 1.0;
-        row[1] = c - 1.0;
-        row[2] = i == k ? NAN : c;
-        row[3] = 1000.0 + (double)(i % 7);
+        row[0] = c - 0.2;
+        row[1] = c + 1.0;
+        row[2] = c - 1.0;
+        row[3] = c;
+        row[4] = 1000.0 + (double)(i % 7);
+        row[5] = (double)i;
+    }
+    return raw;
+}
+
+/* Yahoo writes a "null" row (every price and the volume missing) for some
+ * holidays. The bar did not happen: the row is dropped, and the features are
+ * exactly those of the file without it. No feature is missing anywhere. */
+START_TEST(test_null_row_dropped)
+{
+    const size_t n = 120, k = 40;
+    pdrift__table raw = clean_series(n);
+    pdrift__table clean = without_row(&raw, k);
+    for (size_t j = 0; j < 5; j++)
+        raw.values[k * raw.n_columns + j] = NAN;
+    pdrift__table out = derive_ok(&raw), ref = derive_ok(&clean);
+    assert_same_values(&out, &ref);
+    ck_assert_uint_eq(out.n_rows, n - 1 - WARMUP);
+    for (size_t i = 0; i < out.n_rows * out.n_columns; i++)
+        ck_assert_msg(isfinite(out.values[i]), "row %zu, %s: %g", i / out.n_columns,
+                      out.names[i % out.n_columns], out.values[i]);
+    /* the ordinary column follows the bars: raw row k is gone */
+    ck_assert_double_eq(cell(&out, k - WARMUP - 1, "spread"), (double)(k - 1));
+    ck_assert_double_eq(cell(&out, k - WARMUP, "spread"), (double)(k + 1));
+    /* the drop is reported: one entry after the raw columns, named after the close */
+    ck_assert_uint_eq(ref.n_skipped, 5);
+    ck_assert_int_eq(dropped_entry(&ref), -1);
+    ck_assert_uint_eq(out.n_skipped, 6);
+    ck_assert_int_eq(dropped_entry(&out), 5);
+    ck_assert_str_eq(out.skipped[5], "Close");
+    ck_assert_str_eq(out.skipped_reasons[5],
+                     "rows dropped: 1 with no valid close (missing, not finite or <= 0), at data "
+                     "row 41; the features are derived from the other rows (docs/features.md)");
+    release(&out);
+    release(&ref);
+    release(&clean);
+    release(&raw);
+}
+END_TEST
+
+/* A close that is missing, zero, negative or not finite drops its row even
+ * when the row's other cells hold values; the report lists the first five
+ * rows. */
+START_TEST(test_invalid_closes_dropped)
+{
+    const size_t n = 120;
+    static const size_t rows[] = { 0, 30, 31, 57, 80, 119 };
+    static const double bad[] = { NAN, 0.0, -1.0, INFINITY, -INFINITY, NAN };
+    pdrift__table raw = clean_series(n), ref_raw = clean_series(n);
+    for (size_t r = 6; r-- > 0;) {
+        raw.values[rows[r] * raw.n_columns + 3] = bad[r];
+        pdrift__table shorter = without_row(&ref_raw, rows[r]);
+        release(&ref_raw);
+        ref_raw = shorter;
+    }
+    pdrift__table out = derive_ok(&raw), ref = derive_ok(&ref_raw);
+    assert_same_values(&out, &ref);
+    ck_assert_uint_eq(out.n_rows, n - 6 - WARMUP);
+    long d = dropped_entry(&out);
+    ck_assert_int_eq(d, 5);
+    ck_assert_str_eq(out.skipped_reasons[d],
+                     "rows dropped: 6 with no valid close (missing, not finite or <= 0), at data "
+                     "rows 1, 31, 32, 58, 81, ...; the features are derived from the other rows "
+                     "(docs/features.md)");
+    release(&out);
+    release(&ref);
+    release(&ref_raw);
+    release(&raw);
+}
+END_TEST
+
+/* The adjusted close decides: a missing Close next to a valid Adj Close
+ * keeps the row (Close is not used). The entry is named after the column
+ * that decided. */
+START_TEST(test_dropped_by_the_close_used)
+{
+    const size_t n = 60;
+    pdrift__table raw = make_table(n, "Close", "Adj Close", NULL);
+    for (size_t i = 0; i < n; i++) {
+        raw.values[i * 2] = i == 10 ? NAN : 20.0 + (double)(i % 5);
+        raw.values[i * 2 + 1] = i == 20 ? NAN : 10.0 + (double)(i % 5);
     }
     pdrift__table out = derive_ok(&raw);
-    static const struct {
-        const char *name;
-        size_t last; /* last NaN row after k, or (size_t)-1 for none */
-    } spans[] = { { "returns", 1 }, { "volatility", 20 }, { "close_norm", 19 },
-                  { "rsi", 14 },    { "macd", 25 },       { "range", (size_t)-1 },
-                  { "volume_norm", (size_t)-1 } };
-    for (size_t s = 0; s < sizeof spans / sizeof spans[0]; s++) {
-        for (size_t i = 0; i < out.n_rows; i++) {
-            size_t t = i + WARMUP;
-            int want_nan = spans[s].last != (size_t)-1 && t >= k && t <= k + spans[s].last;
-            double v = cell(&out, i, spans[s].name);
-            ck_assert_msg(want_nan ? isnan(v) : isfinite(v), "%s raw row %zu: %g", spans[s].name,
-                          t, v);
-        }
-    }
+    ck_assert_uint_eq(out.n_rows, n - 1 - WARMUP);
+    long d = dropped_entry(&out);
+    ck_assert_int_ge(d, 0);
+    ck_assert_str_eq(out.skipped[d], "Adj Close");
+    ck_assert_ptr_nonnull(strstr(out.skipped_reasons[d], "at data row 21;"));
     release(&out);
     release(&raw);
 }
 END_TEST
 
-/* After a gap the recursive features restart exactly as on a fresh series:
- * the values after the gap equal those of the series that begins after it. */
-START_TEST(test_restart_after_gap)
+/* A missing or invalid high or low only makes that row's range missing. */
+START_TEST(test_missing_high_low_only_range)
 {
-    const size_t n = 100, k = 30;
-    pdrift__table raw = make_table(n, "High", "Low", "Close", NULL);
-    pdrift__table tail = make_table(n - k - 1, "High", "Low", "Close", NULL);
-    for (size_t i = 0; i < n; i++) {
-        double c = 50.0 + 3.0 * cos(0.7 * (double)i) + 0.05 * (double)i;
-        double row[3] = { c * 1.01, c * 0.99, i == k ? -1.0 : c }; /* non-positive = missing */
-        memcpy(raw.values + i * 3, row, sizeof row);
-        if (i > k)
-            memcpy(tail.values + (i - k - 1) * 3, row, sizeof row);
+    const size_t n = 80;
+    pdrift__table raw = clean_series(n), ref_raw = clean_series(n);
+    raw.values[30 * raw.n_columns + 1] = 0.0;      /* high 0 */
+    raw.values[31 * raw.n_columns + 2] = -2.0;     /* low < 0 */
+    raw.values[32 * raw.n_columns + 2] = INFINITY; /* low inf */
+    raw.values[33 * raw.n_columns + 1] = NAN;      /* high missing */
+    raw.values[34 * raw.n_columns + 1] = NAN;      /* both missing */
+    raw.values[34 * raw.n_columns + 2] = NAN;
+    pdrift__table out = derive_ok(&raw), ref = derive_ok(&ref_raw);
+    ck_assert_uint_eq(out.n_rows, ref.n_rows);
+    ck_assert_int_eq(dropped_entry(&out), -1);
+    for (size_t i = 0; i < out.n_rows; i++) {
+        size_t t = i + WARMUP;
+        for (size_t j = 0; j < out.n_columns; j++) {
+            double x = out.values[i * out.n_columns + j], y = ref.values[i * ref.n_columns + j];
+            if (strcmp(out.names[j], "range") == 0 && t >= 30 && t <= 34)
+                ck_assert_msg(isnan(x), "range row %zu", t);
+            else
+                ck_assert_msg(x == y, "%s row %zu: %g vs %g", out.names[j], t, x, y);
+        }
     }
-    pdrift__table a = derive_ok(&raw), b = derive_ok(&tail);
-    /* tail row j is raw row j + k + 1; compare from the first row where b is defined */
-    for (size_t j = 0; j < b.n_rows; j++) {
-        size_t ia = j + k + 1; /* index into a: raw row j + WARMUP + k + 1 */
-        static const char *const names[] = { "rsi", "macd", "volatility", "close_norm" };
-        for (size_t f = 0; f < 4; f++)
-            ck_assert_msg(close_to(cell(&a, ia, names[f]), cell(&b, j, names[f]), 1e-14),
-                          "%s tail row %zu", names[f], j);
-    }
-    release(&a);
-    release(&b);
-    release(&tail);
+    release(&out);
+    release(&ref);
+    release(&ref_raw);
     release(&raw);
 }
 END_TEST
 
-/* Zero, negative, infinite and missing prices or volumes; a zero SMA of volume. */
-START_TEST(test_invalid_values)
+/* Zero, negative and missing volumes; a zero SMA of volume. A missing volume
+ * only makes its own row's volume_norm missing: the SMA averages the volumes
+ * present in its window. */
+START_TEST(test_invalid_volumes)
 {
     const size_t n = 80;
     pdrift__table raw = make_table(n, "High", "Low", "Close", "Volume", NULL);
@@ -598,27 +872,80 @@ START_TEST(test_invalid_values)
         row[2] = 10.5;
         row[3] = i < 50 ? 0.0 : 100.0; /* volume starts at row 50 */
     }
-    raw.values[30 * 4 + 0] = 0.0;      /* high 0 */
-    raw.values[31 * 4 + 1] = -2.0;     /* low < 0 */
-    raw.values[32 * 4 + 1] = INFINITY; /* low inf */
-    raw.values[33 * 4 + 0] = NAN;      /* high missing */
     raw.values[75 * 4 + 3] = -5.0;     /* negative volume */
+    raw.values[77 * 4 + 3] = NAN;      /* missing volume */
     pdrift__table out = derive_ok(&raw);
+    ck_assert_uint_eq(out.n_rows, n - WARMUP);
     for (size_t i = 0; i < out.n_rows; i++) {
         size_t t = i + WARMUP;
-        double range = cell(&out, i, "range"), vn = cell(&out, i, "volume_norm");
-        if (t >= 30 && t <= 33)
-            ck_assert_msg(isnan(range), "range row %zu", t);
-        else
-            ck_assert_double_eq_tol(range, log(11.0 / 10.0), 1e-15);
+        ck_assert_double_eq_tol(cell(&out, i, "range"), log(11.0 / 10.0), 1e-15);
+        ck_assert(isfinite(cell(&out, i, "returns")) && isfinite(cell(&out, i, "macd")));
+        double vn = cell(&out, i, "volume_norm");
         /* SMA of volume is 0 until row 50; volume / SMA20 = 100 / (100 (t - 49) / 20) after */
-        if (t < 50 || (t >= 75 && t <= 94))
+        if (t < 50 || t == 75 || t == 77)
             ck_assert_msg(isnan(vn), "volume_norm row %zu: %g", t, vn);
         else if (t < 69)
             ck_assert(close_to(vn, 20.0 / (double)(t - 49), REL));
         else
-            ck_assert(close_to(vn, 1.0, REL));
+            ck_assert_msg(close_to(vn, 1.0, REL), "volume_norm row %zu: %.17g", t, vn);
     }
+    release(&out);
+    release(&raw);
+}
+END_TEST
+
+/* The volume SMA needs half of its 20 volumes: volumes 100 + i with rows
+ * 40..50 missing (11 rows). Row 59's window 40..59 holds 9 volumes: missing;
+ * row 60's window 41..60 holds 10 (51..60): V[60] / mean(151..160). */
+START_TEST(test_volume_sma_needs_half)
+{
+    const size_t n = 90;
+    pdrift__table raw = make_table(n, "Close", "Volume", NULL);
+    for (size_t i = 0; i < n; i++) {
+        raw.values[i * 2] = 10.0 + 0.1 * sin((double)i);
+        raw.values[i * 2 + 1] = i >= 40 && i <= 50 ? NAN : 100.0 + (double)i;
+    }
+    pdrift__table out = derive_ok(&raw);
+    for (size_t i = 0; i < out.n_rows; i++) {
+        size_t t = i + WARMUP;
+        double vn = cell(&out, i, "volume_norm");
+        if (t >= 40 && t <= 59) {
+            ck_assert_msg(isnan(vn), "volume_norm row %zu: %g", t, vn);
+            continue;
+        }
+        /* mean of the present volumes of rows t-19..t */
+        double sum = 0.0, count = 0.0;
+        for (size_t k = t - 19; k <= t; k++)
+            if (k < 40 || k > 50) {
+                sum += 100.0 + (double)k;
+                count += 1.0;
+            }
+        ck_assert_msg(close_to(vn, (100.0 + (double)t) / (sum / count), REL),
+                      "volume_norm row %zu: %.17g", t, vn);
+    }
+    ck_assert(close_to(cell(&out, 60 - WARMUP, "volume_norm"), 160.0 / 155.5, REL));
+    release(&out);
+    release(&raw);
+}
+END_TEST
+
+/* The motivating file: Yahoo daily bars with one "null" holiday row, read by
+ * the CSV reader. No derived value is missing, and the drop is reported. */
+START_TEST(test_yahoo_file_with_null_row)
+{
+    pdrift__table raw = read_csv_data("yahoo_null_row.csv");
+    ck_assert_uint_eq(raw.n_rows, 60);
+    pdrift__table out = derive_ok(&raw);
+    ck_assert_uint_eq(out.n_rows, 60 - 1 - WARMUP);
+    ck_assert_uint_eq(out.n_columns, 7);
+    for (size_t i = 0; i < out.n_rows * out.n_columns; i++)
+        ck_assert_msg(isfinite(out.values[i]), "row %zu, %s: %g", i / out.n_columns,
+                      out.names[i % out.n_columns], out.values[i]);
+    long d = dropped_entry(&out);
+    ck_assert_int_ge(d, 0);
+    ck_assert_str_eq(out.skipped[d], "Adj Close");
+    ck_assert_ptr_nonnull(strstr(out.skipped_reasons[d], "1 with no valid close"));
+    ck_assert_ptr_nonnull(strstr(out.skipped_reasons[d], "at data row 19;"));
     release(&out);
     release(&raw);
 }
@@ -723,6 +1050,28 @@ START_TEST(test_too_short)
     raw = make_table(0, "High", "Low", "Close", NULL);
     ck_assert_int_eq(pdrift__ohlcv_derive(&raw, &cols, &out, err, sizeof err), PDRIFT_EDATA);
     release(&raw);
+
+    /* 30 rows, 5 of them without a close: 25 bars are not enough */
+    raw = make_table(30, "High", "Low", "Close", NULL);
+    for (size_t i = 0; i < raw.n_rows * 3; i++)
+        raw.values[i] = (i % 3 == 2 && i / 3 % 6 == 1) ? NAN : 1.0;
+    memset(&out, 0x5a, sizeof out);
+    ck_assert_int_eq(pdrift__ohlcv_derive(&raw, &cols, &out, err, sizeof err), PDRIFT_EDATA);
+    ck_assert_ptr_null(out.names);
+    ck_assert_str_eq(err, "30 data rows, 5 of them without a valid close (dropped): the features "
+                          "derived from prices (docs/features.md) need more than 25 rows, the "
+                          "first 25 being their warm-up");
+    /* one more valid close: one row out */
+    raw.values[1 * 3 + 2] = 1.0;
+    out = derive_ok(&raw);
+    ck_assert_uint_eq(out.n_rows, 1);
+    release(&out);
+    /* every close missing */
+    for (size_t i = 0; i < raw.n_rows; i++)
+        raw.values[i * 3 + 2] = NAN;
+    ck_assert_int_eq(pdrift__ohlcv_derive(&raw, &cols, &out, err, sizeof err), PDRIFT_EDATA);
+    ck_assert_ptr_nonnull(strstr(err, "30 of them without a valid close"));
+    release(&raw);
 }
 END_TEST
 
@@ -737,8 +1086,21 @@ START_TEST(test_invalid_arguments)
     bad.close = (long)raw.n_columns;
     ck_assert_int_eq(pdrift__ohlcv_derive(&raw, &bad, &out, NULL, 0), PDRIFT_EINVAL);
     bad = cols;
-    bad.high = -1;
+    bad.high = -7;
     ck_assert_int_eq(pdrift__ohlcv_derive(&raw, &bad, &out, NULL, 0), PDRIFT_EINVAL);
+    bad = cols;
+    bad.low = (long)raw.n_columns;
+    ck_assert_int_eq(pdrift__ohlcv_derive(&raw, &bad, &out, NULL, 0), PDRIFT_EINVAL);
+    bad = cols;
+    bad.close = -1; /* the close is required */
+    ck_assert_int_eq(pdrift__ohlcv_derive(&raw, &bad, &out, NULL, 0), PDRIFT_EINVAL);
+    /* high or low absent (-1): valid, no range; High and Low stay raw columns */
+    pdrift__ohlcv no_low = cols;
+    no_low.low = -1;
+    ck_assert_int_eq(pdrift__ohlcv_derive(&raw, &no_low, &out, NULL, 0), PDRIFT_OK);
+    ck_assert(!has_column(&out, "range") && !has_column(&out, "Low"));
+    check_feature(&out, "rsi", ref_rsi);
+    release(&out);
     bad = cols;
     bad.volume = -7;
     ck_assert_int_eq(pdrift__ohlcv_derive(&raw, &bad, &out, NULL, 0), PDRIFT_EINVAL);
@@ -756,7 +1118,9 @@ static Suite *features_suite(void)
     tcase_add_test(find, test_find_yahoo);
     tcase_add_test(find, test_find_fx_case_insensitive);
     tcase_add_test(find, test_find_adj_close_spellings);
-    tcase_add_test(find, test_find_requires_high_low_close);
+    tcase_add_test(find, test_find_requires_a_close);
+    tcase_add_test(find, test_find_close_only);
+    tcase_add_test(find, test_find_currency_pair);
     suite_add_tcase(s, find);
 
     TCase *values = tcase_create("values");
@@ -764,12 +1128,19 @@ static Suite *features_suite(void)
     tcase_add_test(values, test_alternating_series);
     tcase_add_test(values, test_flat_and_rising);
     tcase_add_test(values, test_linear_series);
+    tcase_add_test(values, test_close_only_reference_values);
+    tcase_add_test(values, test_close_with_lone_high);
+    tcase_add_test(values, test_close_only_files);
     suite_add_tcase(s, values);
 
     TCase *missing = tcase_create("missing");
-    tcase_add_test(missing, test_missing_close_propagation);
-    tcase_add_test(missing, test_restart_after_gap);
-    tcase_add_test(missing, test_invalid_values);
+    tcase_add_test(missing, test_null_row_dropped);
+    tcase_add_test(missing, test_invalid_closes_dropped);
+    tcase_add_test(missing, test_dropped_by_the_close_used);
+    tcase_add_test(missing, test_missing_high_low_only_range);
+    tcase_add_test(missing, test_invalid_volumes);
+    tcase_add_test(missing, test_volume_sma_needs_half);
+    tcase_add_test(missing, test_yahoo_file_with_null_row);
     suite_add_tcase(s, missing);
 
     TCase *columns = tcase_create("columns");

@@ -820,7 +820,7 @@ START_TEST(test_psi_thresholds_at_each_preset)
 END_TEST
 
 /* Significance side of the PSI gate: 100 current values (decile 0: 18, decile 9: 2):
- * PSI = 0.08 ln(1.8/0.2)... = 0.1758 > 0.15 but p = 0.067 >= 0.05 at medium: ok;
+ * PSI = 0.08 ln(0.18/0.1) - 0.08 ln(0.02/0.1) = 0.08 ln 9 = 0.1758 > 0.15, but p = 0.067 >= 0.05 at medium: ok;
  * at high (psi 0.10, alpha 0.10): drift, severity medium (PSI >= 0.15). */
 START_TEST(test_psi_significance_side)
 {
@@ -1787,7 +1787,10 @@ END_TEST
  * tau_b), scale = tau_b/M + tau_c/N; p_psi = Q_chi2(PSI / scale; 9),
  * critical = Qinv_chi2(alpha; 9) scale, p_ks = kstwo_sf(D, round(1/scale))
  * (which is round(en/tau) when both taus are equal). tau is computed here
- * with pdrift__autocorrelation_time on the series in time order. */
+ * with pdrift__autocorrelation_time on the series in time order. With
+ * M = N the baseline holds no window of the current length, so this is the
+ * autocorrelation-time path of the correction (see the long-baseline tests
+ * below for the other one). */
 START_TEST(test_serial_correction_rolling_mean)
 {
     enum { N = 1000 };
@@ -1836,8 +1839,10 @@ START_TEST(test_serial_correction_rolling_mean)
     ck_assert(fget(on, 0, PDRIFT_FEATURE_PSI_PVALUE) > 0.5 && fget(on, 0, PDRIFT_FEATURE_KS_PVALUE) > 0.5);
     pdrift_monitor_free(on);
 
-    /* the window's own tau counts when it is the larger: an iid baseline
-     * (tau_b = 1) against the dependent window */
+    /* only the baseline decides whether a feature is dependent (the
+     * window's own estimate is too noisy on short windows): an iid baseline
+     * (tau_b = 1) against a dependent window keeps the textbook p-values,
+     * which then have full power against the change */
     rng r = {31u};
     for (size_t i = 0; i < N; i++)
         b[i] = rng_normal(&r) * 0.22; /* about the rolling mean's spread */
@@ -1847,10 +1852,11 @@ START_TEST(test_serial_correction_rolling_mean)
     on = run_one(cfg, b, N, c, N);
     ck_assert_double_eq(fget(on, 0, PDRIFT_FEATURE_AUTOCORRELATION_TIME), 1.0);
     ck_assert_double_eq(fget(on, 0, PDRIFT_FEATURE_AUTOCORRELATION_TIME_CURRENT), tau_w);
-    ck_assert_int_eq(pdrift_psi(b, N, c, N, 10, &psi, NULL), PDRIFT_OK);
-    double scale2 = 1.0 / N + tau_w / N;
-    assert_rel(fget(on, 0, PDRIFT_FEATURE_PSI_PVALUE), gsl_cdf_chisq_Q(psi / scale2, 9.0), 1e-10,
-               "iid baseline, dependent window: psi p");
+    double psi_p_iid;
+    ck_assert_int_eq(pdrift_psi(b, N, c, N, 10, &psi, &psi_p_iid), PDRIFT_OK);
+    assert_rel(fget(on, 0, PDRIFT_FEATURE_PSI_PVALUE), psi_p_iid, REL,
+               "iid baseline, dependent window: psi p is the textbook one");
+    ck_assert(fget(on, 0, PDRIFT_FEATURE_PSI_PVALUE) < 1e-3); /* and the change is seen */
     pdrift_monitor_free(on);
     free(b);
     free(c);
@@ -1859,7 +1865,8 @@ END_TEST
 
 /* Independent values whose estimated tau is exactly 1: the p-values are the
  * same with the correction on and off, and equal the stateless ones. The
- * correction is also on by default. */
+ * correction is also on by default. (M = 1000 < 2 N: the autocorrelation-time
+ * path; test_serial_correction_iid_long_baseline checks the windows path.) */
 START_TEST(test_serial_correction_iid_same_pvalues)
 {
     enum { N = 1000, M = 700 };
@@ -1894,6 +1901,77 @@ START_TEST(test_serial_correction_iid_same_pvalues)
     assert_rel(fget(on, 0, PDRIFT_FEATURE_PSI_PVALUE), p, REL, "psi p = pdrift_psi");
     assert_rel(fget(on, 0, PDRIFT_FEATURE_KS_PVALUE), pk, REL, "ks p = pdrift_ks_2samp");
     ck_assert_double_eq(fget(on, 0, PDRIFT_FEATURE_KS_STATISTIC), d);
+    pdrift_monitor_free(on);
+    pdrift_monitor_free(off);
+    free(b);
+    free(c);
+}
+END_TEST
+
+/* A long baseline (3000 bars) and a shorter window (500 bars): the baseline
+ * holds windows of the current length, and the correction ranks the window
+ * among them (lib/calibrate.c). The rolling mean is still flagged without the
+ * correction and not with it, and the corrected p-values are never below the
+ * textbook ones. */
+START_TEST(test_serial_correction_long_baseline)
+{
+    enum { NB = 3000, NC = 500 };
+    double *b = alloc_doubles(NB), *c = alloc_doubles(NC);
+    fill_rolling_mean(b, NB, 20, 401u);
+    fill_rolling_mean(c, NC, 20, 402u);
+    double psi, p_iid, d, pk_iid;
+    ck_assert_int_eq(pdrift_psi(b, NB, c, NC, 10, &psi, &p_iid), PDRIFT_OK);
+    ck_assert_int_eq(pdrift_ks_2samp(b, NB, c, NC, PDRIFT_KS_AUTO, &d, &pk_iid), PDRIFT_OK);
+    ck_assert((psi > 0.10 && p_iid < 0.10) || (d > 0.10 && pk_iid < 0.10)); /* precondition */
+
+    pdrift_monitor *off = run_one(config_for(PDRIFT_SENSITIVITY_HIGH), b, NB, c, NC);
+    ck_assert_double_eq(fget(off, 0, PDRIFT_FEATURE_STATUS), PDRIFT_FEATURE_DRIFT);
+    pdrift_monitor_free(off);
+
+    pdrift_config *cfg = config_for(PDRIFT_SENSITIVITY_HIGH);
+    cfg_int(cfg, PDRIFT_PARAM_SERIAL_CORRECTION, 1);
+    pdrift_monitor *on = run_one(cfg, b, NB, c, NC);
+    expect_feature(on, 0, PDRIFT_FEATURE_OK, PDRIFT_SEVERITY_NONE, 0, "long baseline, correction on");
+    ck_assert(fget(on, 0, PDRIFT_FEATURE_PSI_PVALUE) >= p_iid);
+    ck_assert(fget(on, 0, PDRIFT_FEATURE_KS_PVALUE) >= pk_iid);
+    assert_rel(fget(on, 0, PDRIFT_FEATURE_PSI_PVALUE_IID), p_iid, REL, "psi p iid");
+    assert_rel(fget(on, 0, PDRIFT_FEATURE_KS_PVALUE_IID), pk_iid, REL, "ks p iid");
+    pdrift_monitor_free(on);
+    free(b);
+    free(c);
+}
+END_TEST
+
+/* The contract of PDRIFT_PARAM_SERIAL_CORRECTION as stated for this suite:
+ * "with tau = 1 (or the parameter off) the p-values equal the stateless
+ * pdrift_psi / pdrift_ks_2samp ones". Independent values, both autocorrelation
+ * times exactly 1, with a baseline long enough to hold windows of the current
+ * length (3000 vs 500): on and off must agree. */
+START_TEST(test_serial_correction_iid_long_baseline)
+{
+    enum { NB = 3000, NC = 500 };
+    double *b = alloc_doubles(NB), *c = alloc_doubles(NC);
+    rng r = {62u};
+    for (size_t i = 0; i < NB; i++)
+        b[i] = rng_normal(&r);
+    for (size_t i = 0; i < NC; i++)
+        c[i] = rng_normal(&r);
+    ck_assert_double_eq(pdrift__autocorrelation_time(b, NB), 1.0); /* preconditions */
+    ck_assert_double_eq(pdrift__autocorrelation_time(c, NC), 1.0);
+    double psi, p, d, pk;
+    ck_assert_int_eq(pdrift_psi(b, NB, c, NC, 10, &psi, &p), PDRIFT_OK);
+    ck_assert_int_eq(pdrift_ks_2samp(b, NB, c, NC, PDRIFT_KS_AUTO, &d, &pk), PDRIFT_OK);
+
+    pdrift_config *cfg = config_for(PDRIFT_SENSITIVITY_MEDIUM);
+    cfg_int(cfg, PDRIFT_PARAM_SERIAL_CORRECTION, 1);
+    pdrift_monitor *on = run_one(cfg, b, NB, c, NC);
+    pdrift_monitor *off = run_one(config_for(PDRIFT_SENSITIVITY_MEDIUM), b, NB, c, NC);
+    ck_assert_double_eq(fget(on, 0, PDRIFT_FEATURE_AUTOCORRELATION_TIME), 1.0);
+    ck_assert_double_eq(fget(on, 0, PDRIFT_FEATURE_AUTOCORRELATION_TIME_CURRENT), 1.0);
+    assert_rel(fget(off, 0, PDRIFT_FEATURE_PSI_PVALUE), p, REL, "off: psi p = pdrift_psi");
+    assert_rel(fget(off, 0, PDRIFT_FEATURE_KS_PVALUE), pk, REL, "off: ks p = pdrift_ks_2samp");
+    assert_rel(fget(on, 0, PDRIFT_FEATURE_PSI_PVALUE), p, REL, "on, tau 1: psi p = pdrift_psi");
+    assert_rel(fget(on, 0, PDRIFT_FEATURE_KS_PVALUE), pk, REL, "on, tau 1: ks p = pdrift_ks_2samp");
     pdrift_monitor_free(on);
     pdrift_monitor_free(off);
     free(b);
@@ -2176,6 +2254,8 @@ static Suite *monitor_suite(void)
     tcase_add_test(serial, test_serial_correction_rolling_mean);
     tcase_add_test(serial, test_serial_correction_iid_same_pvalues);
     tcase_add_test(serial, test_serial_tau_from_baseline_order);
+    tcase_add_test(serial, test_serial_correction_long_baseline);
+    tcase_add_test(serial, test_serial_correction_iid_long_baseline);
     suite_add_tcase(s, serial);
 
     TCase *csv = tcase_create("csv");

@@ -306,7 +306,7 @@ END_TEST
 START_TEST(test_nan_skipped)
 {
     enum { N = 2000 };
-    double *x = alloc_series(N), *with_nan = alloc_series(N + N / 7 + 1);
+    double *x = alloc_series(N), *with_nan = alloc_series(2 * N);
     fill_ar1(x, N, 0.8, 31u);
     size_t k = 0;
     for (size_t i = 0; i < N; i++) {
