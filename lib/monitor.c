@@ -323,8 +323,10 @@ static int read_table(pdrift_monitor *m, const char *path, int derive_ohlcv, pdr
     *derived = 1;
     snprintf(note, note_cap,
              "%s: raw price columns (%s) compared through derived features; price and volume "
-             "levels are not compared (parameter ohlcv_features = 0 compares them)",
-             path, used);
+             "levels are not compared (parameter ohlcv_features = 0 compares them); the first %d "
+             "bars only prime the rolling features, so a file should start %d bars before the "
+             "period to test",
+             path, used, PDRIFT__OHLCV_WARMUP, PDRIFT__OHLCV_WARMUP);
     return PDRIFT_OK;
 }
 
