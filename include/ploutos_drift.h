@@ -302,8 +302,17 @@ typedef enum pdrift_param {
     PDRIFT_PARAM_SHARPE_DEGRADATION = 400, /**< double: Sharpe drop that counts as model drift
                                                 (relative when the baseline Sharpe is positive);
                                                 preset 0.30 / 0.20 / 0.15 */
-    PDRIFT_PARAM_DRAWDOWN_INCREASE = 401   /**< double: rise of |max drawdown| (a fraction) that
+    PDRIFT_PARAM_DRAWDOWN_INCREASE = 401,  /**< double: rise of |max drawdown| (a fraction) that
                                                 counts as model drift; default 0.10 */
+    PDRIFT_PARAM_PERIODS_PER_YEAR = 402,   /**< double: return periods per year, for the Sharpe
+                                                ratio: 252 (default, equity days), 365 (crypto
+                                                days), 8760 (crypto hours), 1 (per trade) */
+    PDRIFT_PARAM_RISK_FREE_RATE = 403,     /**< double: annual risk-free rate, compounded to per
+                                                period for the Sharpe ratio; default 0 */
+    PDRIFT_PARAM_MIN_RETURNS = 404,        /**< int: current returns needed to judge performance;
+                                                default 20 (60 trades or 126 days advised) */
+    PDRIFT_PARAM_RETURNS_WINDOW = 405      /**< int: observed returns kept (the latest), 0 = all;
+                                                default 0 */
 } pdrift_param;
 
 /** The type of a parameter's value. */
@@ -468,8 +477,58 @@ PDRIFT_API int pdrift_observe_batch(pdrift_monitor *m, const double *rows, size_
  */
 PDRIFT_API int pdrift_observe_load(pdrift_monitor *m, const char *path);
 
-/** Empty the window (the baseline and the last result are kept). */
+/**
+ * Empty the window: the observed rows and the observed returns (the
+ * baselines and the last result are kept).
+ */
 PDRIFT_API int pdrift_window_reset(pdrift_monitor *m);
+
+/**
+ * Set the baseline trading performance from the returns of the validation
+ * period (simple per-period returns: per bar, day or trade, e.g. 0.01 for
+ * +1%). The Sharpe ratio, maximum drawdown and win rate are computed with
+ * ::PDRIFT_PARAM_PERIODS_PER_YEAR and ::PDRIFT_PARAM_RISK_FREE_RATE.
+ * Replaces explicit numbers given by ::pdrift_baseline_metrics. Independent
+ * of the feature baseline: model drift can be monitored alone.
+ * @return ::PDRIFT_OK; ::PDRIFT_EINVAL (NULL, n = 0); ::PDRIFT_EDATA (a
+ *         non-finite return); ::PDRIFT_ENOMEM
+ */
+PDRIFT_API int pdrift_baseline_returns(pdrift_monitor *m, const double *returns, size_t n);
+
+/**
+ * Set the baseline trading performance from known numbers instead, e.g. a
+ * backtest's summary. NaN means unknown (that comparison is skipped).
+ * @param sharpe        annualised Sharpe ratio, same periods per year as the returns
+ * @param max_drawdown  a fraction in [-1, 0] (-0.12 for a 12% drawdown); positive
+ *                      values are read as their negatives
+ * @param win_rate      a fraction in [0, 1]
+ * @return ::PDRIFT_OK; ::PDRIFT_EINVAL (all three unknown, or a value out of range)
+ */
+PDRIFT_API int pdrift_baseline_metrics(pdrift_monitor *m, double sharpe, double max_drawdown,
+                                       double win_rate);
+
+/**
+ * Append live returns (the model's closed trades or bars) to the current
+ * window of returns. NaN or ±inf are refused with ::PDRIFT_EDATA (a bug
+ * upstream, not a missing value). With ::PDRIFT_PARAM_RETURNS_WINDOW = N only
+ * the latest N are kept.
+ * @return ::PDRIFT_OK, ::PDRIFT_EINVAL, ::PDRIFT_EDATA, ::PDRIFT_ENOMEM
+ */
+PDRIFT_API int pdrift_observe_returns(pdrift_monitor *m, const double *returns, size_t n);
+
+/**
+ * Read a returns series from a CSV file into the baseline (as
+ * ::pdrift_baseline_returns). The series is the column named ret, return or
+ * returns (any case); a file with a single numeric column uses it, with or
+ * without a header line; a date column beside it is ignored. Anything else is
+ * ::PDRIFT_EFORMAT naming the file and the columns found.
+ * @return as ::pdrift_baseline_load and ::pdrift_baseline_returns
+ */
+PDRIFT_API int pdrift_baseline_returns_load(pdrift_monitor *m, const char *path);
+
+/** Read a returns series from a CSV file into the current window (as
+ *  ::pdrift_observe_returns); the file format of ::pdrift_baseline_returns_load. */
+PDRIFT_API int pdrift_observe_returns_load(pdrift_monitor *m, const char *path);
 
 /**
  * Number of features of the baseline. @return ::PDRIFT_OK, ::PDRIFT_EINVAL,
@@ -485,8 +544,8 @@ PDRIFT_API const char *pdrift_feature_name(const pdrift_monitor *m, size_t index
  * current window, and keep the result until the next detection. A feature
  * without enough data never fails the detection: it is reported
  * insufficient_data and the others complete.
- * @return ::PDRIFT_OK, ::PDRIFT_EINVAL, ::PDRIFT_ESTATE (no baseline),
- *         ::PDRIFT_ENOMEM
+ * @return ::PDRIFT_OK, ::PDRIFT_EINVAL, ::PDRIFT_ESTATE (no baseline of any
+ *         kind: features, returns or metrics), ::PDRIFT_ENOMEM
  */
 PDRIFT_API int pdrift_detect(pdrift_monitor *m);
 
@@ -548,8 +607,30 @@ typedef enum pdrift_result_key {
     PDRIFT_RESULT_DATA_SEVERITY = 5,     /**< ::pdrift_severity of data drift */
     PDRIFT_RESULT_N_RECOMMENDATIONS = 6, /**< see ::pdrift_result_recommendation */
     PDRIFT_RESULT_N_BASELINE_ROWS = 7,   /**< rows of the baseline */
-    PDRIFT_RESULT_N_CURRENT_ROWS = 8     /**< rows of the window that was tested */
+    PDRIFT_RESULT_N_CURRENT_ROWS = 8,    /**< rows of the window that was tested */
+    PDRIFT_RESULT_MODEL_STATUS = 9,      /**< ::pdrift_check_status of model drift */
+    PDRIFT_RESULT_MODEL_SEVERITY = 10,   /**< ::pdrift_severity of model drift */
+    PDRIFT_RESULT_SHARPE_BASELINE = 11,  /**< annualised Sharpe ratio of the baseline */
+    PDRIFT_RESULT_SHARPE_CURRENT = 12,   /**< of the current returns */
+    PDRIFT_RESULT_MAX_DRAWDOWN_BASELINE = 13, /**< a fraction <= 0 */
+    PDRIFT_RESULT_MAX_DRAWDOWN_CURRENT = 14,
+    PDRIFT_RESULT_WIN_RATE_BASELINE = 15,     /**< a fraction */
+    PDRIFT_RESULT_WIN_RATE_CURRENT = 16,
+    PDRIFT_RESULT_SHARPE_DEGRADATION = 17, /**< (S_b - S_c) / S_b if S_b > 0, else S_b - S_c */
+    PDRIFT_RESULT_DRAWDOWN_INCREASE = 18,  /**< |MDD_c| - |MDD_b| */
+    PDRIFT_RESULT_WIN_RATE_CHANGE = 19,    /**< current - baseline */
+    PDRIFT_RESULT_WIN_RATE_PVALUE = 20,    /**< one-sided p-value of a drop (NaN without counts) */
+    PDRIFT_RESULT_N_RETURNS_BASELINE = 21, /**< 0 for explicit baseline numbers */
+    PDRIFT_RESULT_N_RETURNS_CURRENT = 22
 } pdrift_result_key;
+
+/** Status of one kind of check (model drift; concept drift adds WARNING). */
+typedef enum pdrift_check_status {
+    PDRIFT_CHECK_NOT_MONITORED = 0, /**< no data of that kind was given */
+    PDRIFT_CHECK_OK = 1,            /**< tested, no drift */
+    PDRIFT_CHECK_DRIFT = 2,         /**< drift */
+    PDRIFT_CHECK_INSUFFICIENT = 3   /**< not enough data to judge */
+} pdrift_check_status;
 
 /** Per-feature numbers, read with ::pdrift_result_feature. */
 typedef enum pdrift_feature_key {

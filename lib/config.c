@@ -105,6 +105,13 @@ static const param_row params[] = {
     /* The same at every level today (SPEC §3.2), but it is a preset value:
      * a future preset can differ without changing how the config works. */
     PRESET_PARAM(PDRIFT_PARAM_DRAWDOWN_INCREASE, "drawdown_increase", 0, 1, 0.10, 0.10, 0.10),
+    /* 1e-3 (a period of a thousand years) to 1e7 (about 3 per second) */
+    REAL_PARAM(PDRIFT_PARAM_PERIODS_PER_YEAR, "periods_per_year", 1e-3, 1e7, 252),
+    /* an annual rate: from -50% to +100% */
+    REAL_PARAM(PDRIFT_PARAM_RISK_FREE_RATE, "risk_free_rate", -0.5, 1, 0),
+    /* a Sharpe ratio needs two returns */
+    INT_PARAM(PDRIFT_PARAM_MIN_RETURNS, "min_returns", 2, 1e9, 20),
+    INT_PARAM(PDRIFT_PARAM_RETURNS_WINDOW, "returns_window", 0, WINDOW_SIZE_MAX, 0),
 };
 
 #define N_PARAMS (sizeof params / sizeof params[0])
@@ -313,4 +320,8 @@ void pdrift__config_resolve(const pdrift_config *c, pdrift__settings *out)
     out->ks_method = (pdrift_ks_method)int_of(c, PDRIFT_PARAM_KS_METHOD);
     out->sharpe_degradation = double_of(c, PDRIFT_PARAM_SHARPE_DEGRADATION);
     out->drawdown_increase = double_of(c, PDRIFT_PARAM_DRAWDOWN_INCREASE);
+    out->periods_per_year = double_of(c, PDRIFT_PARAM_PERIODS_PER_YEAR);
+    out->risk_free_rate = double_of(c, PDRIFT_PARAM_RISK_FREE_RATE);
+    out->min_returns = (size_t)int_of(c, PDRIFT_PARAM_MIN_RETURNS);
+    out->returns_window = (size_t)int_of(c, PDRIFT_PARAM_RETURNS_WINDOW);
 }

@@ -205,6 +205,12 @@ int pdrift__csv_next_record(pdrift__csv *c)
     }
 }
 
+void pdrift__csv_rewind_record(pdrift__csv *c)
+{
+    c->p = c->line_start = c->mark;
+    c->line = c->mark_line;
+}
+
 static int field_error(pdrift__csv_field *f, const pdrift__csv *c, const char *at, int status)
 {
     f->bad_line = c->line;

@@ -84,6 +84,13 @@ enum pdrift__csv_status {
  * (c->p is the record's first byte), PDRIFT__CSV_END or PDRIFT__CSV_MORE. */
 int pdrift__csv_next_record(pdrift__csv *c);
 
+/* Go back to the start of the record marked by pdrift__csv_next_record (a
+ * line start), to parse it again as something else: table.c reads the first
+ * line of a file without a header line as data. No refill may have happened
+ * since the mark (a refill keeps the record at the front of the buffer and
+ * marks it again, so calling this after one is also fine). */
+void pdrift__csv_rewind_record(pdrift__csv *c);
+
 typedef struct pdrift__csv_field {
     const char *text;    /* unquoted: the field without surrounding blanks;
                             quoted: what lies between the quotes, "" pairs not
@@ -163,5 +170,27 @@ size_t pdrift__csv_utf8_len(const unsigned char *s, size_t avail);
 struct pdrift__table;
 int pdrift__table_read_buffered(const char *path, size_t buffer_size, struct pdrift__table *out,
                                 char *err, size_t errcap);
+
+/* Options of pdrift__table_read_with; all zero is pdrift__table_read. */
+typedef struct pdrift__table_options {
+    size_t buffer_size;  /* read buffer in bytes, 0: the default */
+    /* 1: a file whose first line is a single number has no header line: it is
+     * one numeric column, named "", whose first row is that line (series
+     * files: series.c). A first line of several fields that are all numbers
+     * is then refused with a message saying that only a single column may go
+     * without a header line. Every other first line is read as usual. */
+    int single_column_headerless;
+    /* Not NULL: *row_lines receives the line where each row starts, n_rows
+     * entries (malloc'd, freed by the caller; NULL when there is no row or
+     * on failure), so that a caller can point at a row's line. */
+    size_t **row_lines;
+    /* Not NULL: *headerless is set to 1 when the file was read without a
+     * header line (single_column_headerless), 0 otherwise. */
+    int *headerless;
+} pdrift__table_options;
+
+/* pdrift__table_read with options (NULL: the defaults). */
+int pdrift__table_read_with(const char *path, const pdrift__table_options *opts,
+                            struct pdrift__table *out, char *err, size_t errcap);
 
 #endif /* PDRIFT_CSV_H */

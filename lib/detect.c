@@ -364,166 +364,6 @@ static void order_features(const pdrift__feature_result *fr, size_t *order, size
     }
 }
 
-/* ---- the verdict (SPEC §6) ------------------------------------------------------ */
-
-typedef struct verdict_input {
-    pdrift_severity data, concept, model;
-    int model_holding; /* model drift monitored with enough returns, and ok */
-} verdict_input;
-
-static void combine(const verdict_input *in, pdrift__result *r)
-{
-    const pdrift_severity sev[3] = {in->data, in->concept, in->model};
-    const unsigned type[3] = {PDRIFT_DRIFT_DATA, PDRIFT_DRIFT_CONCEPT, PDRIFT_DRIFT_MODEL};
-    r->severity = PDRIFT_SEVERITY_NONE;
-    r->drift_types = 0;
-    r->drift_type = 0;
-    for (int i = 0; i < 3; i++) {
-        if (sev[i] == PDRIFT_SEVERITY_NONE)
-            continue;
-        r->drift_types |= type[i];
-        if (sev[i] >= r->severity) { /* later types win ties: model > concept > data */
-            r->severity = sev[i];
-            r->drift_type = type[i];
-        }
-    }
-    switch (r->severity) {
-    case PDRIFT_SEVERITY_NONE:
-        r->action = PDRIFT_ACTION_CONTINUE;
-        break;
-    case PDRIFT_SEVERITY_LOW:
-        r->action = PDRIFT_ACTION_WATCH;
-        break;
-    case PDRIFT_SEVERITY_MEDIUM:
-        r->action = r->drift_type == PDRIFT_DRIFT_DATA ? PDRIFT_ACTION_WATCH : PDRIFT_ACTION_RETRAIN;
-        break;
-    case PDRIFT_SEVERITY_HIGH:
-        r->action = r->drift_type == PDRIFT_DRIFT_MODEL ? PDRIFT_ACTION_FALLBACK : PDRIFT_ACTION_RETRAIN;
-        break;
-    }
-    /* Performance first: with trading performance measured and holding and no
-     * concept drift, data drift alone asks only for watching. */
-    if (r->drift_types == PDRIFT_DRIFT_DATA && in->model_holding && r->action > PDRIFT_ACTION_WATCH)
-        r->action = PDRIFT_ACTION_WATCH;
-}
-
-/* ---- recommendations ---------------------------------------------------------------- */
-
-typedef struct text {
-    char buf[1024];
-    size_t len;
-} text;
-
-static void text_add(text *t, const char *fmt, ...)
-#if defined(__GNUC__)
-    __attribute__((format(printf, 2, 3)))
-#endif
-    ;
-
-static void text_add(text *t, const char *fmt, ...)
-{
-    if (t->len >= sizeof t->buf - 1)
-        return;
-    va_list ap;
-    va_start(ap, fmt);
-    int n = vsnprintf(t->buf + t->len, sizeof t->buf - t->len, fmt, ap);
-    va_end(ap);
-    if (n > 0)
-        t->len += (size_t)n < sizeof t->buf - t->len ? (size_t)n : sizeof t->buf - 1 - t->len;
-}
-
-/* "a, b, c and 4 more" over the features order[0..n) (SPEC §6: at most three
- * names, comma-separated). */
-static void text_add_names(text *t, const pdrift_monitor *m, const size_t *order, size_t n)
-{
-    for (size_t i = 0; i < n && i < 3; i++)
-        text_add(t, "%s%s", i == 0 ? "" : ", ", m->baseline.features[order[i]].name);
-    if (n > 3)
-        text_add(t, " and %zu more", n - 3);
-}
-
-static int push_recommendation(pdrift__result *r, const text *t)
-{
-    char **grown = realloc(r->recommendations, (r->n_recommendations + 1) * sizeof *grown);
-    if (grown == NULL)
-        return PDRIFT_ENOMEM;
-    r->recommendations = grown;
-    if ((grown[r->n_recommendations] = pdrift__strdup(t->buf)) == NULL)
-        return PDRIFT_ENOMEM;
-    r->n_recommendations++;
-    return PDRIFT_OK;
-}
-
-/* "Data drift (PSI=0.18) on close_norm, volume_norm, rsi: watch the next 7
- * days; retrain if it persists". The evidence is the most drifted feature's. */
-static int recommend_data(const pdrift_monitor *m, pdrift__result *r)
-{
-    const pdrift__feature_result *top = &r->features[r->order[0]];
-    text t = {.len = 0};
-    text_add(&t, "Data drift (");
-    if (top->gates & 1u)
-        text_add(&t, "PSI=%.2f", top->psi);
-    else if (top->gates & 2u)
-        text_add(&t, "KS D=%.2f", top->ks_statistic);
-    else
-        text_add(&t, "missing values %.1f%% -> %.1f%%", 100 * top->missing_baseline,
-                 100 * top->missing_current);
-    text_add(&t, ") on ");
-    text_add_names(&t, m, r->order, r->n_drifted);
-    if (r->action == PDRIFT_ACTION_WATCH && r->data_severity == PDRIFT_SEVERITY_HIGH)
-        text_add(&t, ": trading performance is holding, watch it closely; retrain if it degrades");
-    else if (r->data_severity == PDRIFT_SEVERITY_HIGH)
-        text_add(&t, ": retrain the model on recent data");
-    else
-        text_add(&t, ": watch the next 7 days; retrain if it persists");
-    return push_recommendation(r, &t);
-}
-
-/* "Not enough data for data drift on rsi (12 current values, need 30)". */
-static int recommend_insufficient(const pdrift_monitor *m, pdrift__result *r)
-{
-    size_t *list = calloc(r->n_insufficient, sizeof *list);
-    if (list == NULL)
-        return PDRIFT_ENOMEM;
-    size_t n = 0, fewest = SIZE_MAX;
-    int current_side = 1;
-    for (size_t i = 0; i < r->n_features; i++) {
-        const pdrift__feature_result *fr = &r->features[r->order[i]];
-        if (fr->status != PDRIFT_FEATURE_INSUFFICIENT)
-            continue;
-        list[n++] = r->order[i];
-        size_t have = fr->n_current < fr->n_baseline ? fr->n_current : fr->n_baseline;
-        if (have < fewest) {
-            fewest = have;
-            current_side = fr->n_current <= fr->n_baseline;
-        }
-    }
-    const pdrift__settings *s = &m->settings;
-    size_t need = s->min_samples > s->psi.bins ? s->min_samples : s->psi.bins;
-    text t = {.len = 0};
-    text_add(&t, "Not enough data for data drift on ");
-    text_add_names(&t, m, list, n);
-    text_add(&t, " (%s%zu %s values, need %zu)", n > 1 ? "fewest: " : "", fewest,
-             current_side ? "current" : "baseline", need);
-    free(list);
-    return push_recommendation(r, &t);
-}
-
-static int recommend(const pdrift_monitor *m, pdrift__result *r)
-{
-    int rc = PDRIFT_OK;
-    if (r->drift_types & PDRIFT_DRIFT_DATA)
-        rc = recommend_data(m, r);
-    else if (r->n_insufficient < r->n_features) {
-        text t = {.len = 0};
-        text_add(&t, "No drift detected: continue with the current model");
-        rc = push_recommendation(r, &t);
-    }
-    if (rc == PDRIFT_OK && r->n_insufficient > 0)
-        rc = recommend_insufficient(m, r);
-    return rc;
-}
-
 /* ---- pdrift_detect ---------------------------------------------------------------- */
 
 void pdrift__result_clear(pdrift__result *r)
@@ -585,30 +425,49 @@ out:
     return rc;
 }
 
+/* The current returns in time order (the returns window is a ring). */
+static double *current_returns(const pdrift_monitor *m)
+{
+    const pdrift__window *w = &m->returns;
+    double *r = malloc((w->n_rows ? w->n_rows : 1) * sizeof *r);
+    if (r != NULL)
+        for (size_t i = 0; i < w->n_rows; i++)
+            r[i] = w->rows[(w->start + i) % w->capacity];
+    return r;
+}
+
 int pdrift_detect(pdrift_monitor *m)
 {
     if (m == NULL)
         return PDRIFT_EINVAL;
     const size_t nf = m->baseline.n_features;
-    if (nf == 0)
-        return pdrift__fail(m, PDRIFT_ESTATE, "pdrift_detect: no baseline yet (pdrift_baseline_load "
-                            "or pdrift_baseline_set comes first)");
+    if (nf == 0 && m->performance.source == PDRIFT__PERFORMANCE_NONE && m->returns.n_rows == 0)
+        return pdrift__fail(m, PDRIFT_ESTATE, "pdrift_detect: nothing to compare with: give a "
+                            "baseline (pdrift_baseline_load, pdrift_baseline_set, "
+                            "pdrift_baseline_returns or pdrift_baseline_metrics) first");
 
     pdrift__result r = {0};
-    r.features = calloc(nf, sizeof *r.features);
-    r.order = malloc(nf * sizeof *r.order);
-    int rc = (r.features && r.order) ? PDRIFT_OK : PDRIFT_ENOMEM;
+    int rc = PDRIFT_OK;
+    if (nf > 0) {
+        r.features = calloc(nf, sizeof *r.features);
+        r.order = malloc(nf * sizeof *r.order);
+        rc = (r.features && r.order) ? PDRIFT_OK : PDRIFT_ENOMEM;
+    }
     r.n_features = nf;
     r.n_baseline_rows = m->baseline.n_rows;
     r.n_current_rows = m->window.n_rows;
+    r.psi_max = NAN;
     r.generated_at = time(NULL);
-    if (rc == PDRIFT_OK)
+    if (rc == PDRIFT_OK && nf > 0)
         rc = detect_data(m, &r);
-    if (rc == PDRIFT_OK) {
-        verdict_input in = {r.data_severity, PDRIFT_SEVERITY_NONE, PDRIFT_SEVERITY_NONE, 0};
-        combine(&in, &r);
-        rc = recommend(m, &r);
-    }
+    double *returns = NULL;
+    if (rc == PDRIFT_OK && (returns = current_returns(m)) == NULL)
+        rc = PDRIFT_ENOMEM;
+    if (rc == PDRIFT_OK)
+        pdrift__model_detect(&m->settings, &m->performance, returns, m->returns.n_rows, &r.model);
+    free(returns);
+    if (rc == PDRIFT_OK)
+        rc = pdrift__verdict(m, &r);
     if (rc != PDRIFT_OK) {
         pdrift__result_clear(&r);
         return pdrift__fail(m, rc, "pdrift_detect: out of memory");

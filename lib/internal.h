@@ -150,6 +150,10 @@ typedef struct pdrift__settings {
     pdrift_ks_method ks_method;
     double sharpe_degradation;
     double drawdown_increase;
+    double periods_per_year;
+    double risk_free_rate;       /* annual */
+    size_t min_returns;
+    size_t returns_window;       /* 0 = keep every observed return */
 } pdrift__settings;
 
 /* Resolve a config (NULL = the defaults) into settings. */
@@ -184,6 +188,19 @@ void pdrift__table_free(pdrift__table *t);
 
 /* Index of the column named `name`, or -1. */
 long pdrift__table_column(const pdrift__table *t, const char *name);
+
+/* ---- series.c: one series (returns, errors) from a CSV file ------------------ */
+
+/* Read one numeric series from a CSV file: the column whose name is one of
+ * names[0..n_names) (any ASCII case), or the only numeric column; a file
+ * without a header line is accepted when it has a single column of numbers.
+ * Text columns (a date) are ignored. Missing cells are PDRIFT_EDATA (a
+ * series has no holes: a return or an error is produced by the bot). On
+ * failure a message in err names the file, and the columns found when none
+ * fits. *out is malloc'd (freed by the caller), *n >= 0 values.
+ * PDRIFT_EINVAL, PDRIFT_EIO, PDRIFT_EFORMAT, PDRIFT_EDATA, PDRIFT_ENOMEM. */
+int pdrift__series_read(const char *path, const char *const *names, size_t n_names, double **out,
+                        size_t *n, char *err, size_t errcap);
 
 /* ---- features.c: stationary features derived from raw OHLCV files -------- */
 

@@ -116,6 +116,7 @@ int pdrift_monitor_new(pdrift_monitor **out, const pdrift_config *cfg)
     if (m == NULL)
         return PDRIFT_ENOMEM;
     pdrift__config_resolve(cfg, &m->settings);
+    m->performance.sharpe = m->performance.max_drawdown = m->performance.win_rate = NAN;
     *out = m;
     return PDRIFT_OK;
 }
@@ -126,6 +127,7 @@ void pdrift_monitor_free(pdrift_monitor *m)
         return;
     baseline_free(&m->baseline);
     window_free(&m->window);
+    window_free(&m->returns);
     pdrift__result_clear(&m->result);
     free(m->model);
     free(m);
@@ -628,6 +630,129 @@ int pdrift_window_reset(pdrift_monitor *m)
     m->window.n_rows = 0;
     m->window.start = 0;
     window_clear_lists(&m->window);
+    m->returns.n_rows = 0;
+    m->returns.start = 0;
+    return succeed(m);
+}
+
+/* ---- trading performance ------------------------------------------------------ */
+
+static int check_returns(pdrift_monitor *m, const double *r, size_t n, const char *fn)
+{
+    if (r == NULL || n == 0)
+        return pdrift__fail(m, PDRIFT_EINVAL, "%s: %s", fn, r == NULL ? "NULL returns" : "no return");
+    for (size_t i = 0; i < n; i++)
+        if (!isfinite(r[i]))
+            return pdrift__fail(m, PDRIFT_EDATA, "%s: return %zu is %s (returns come from the bot: "
+                                "a non-finite one is a bug upstream)", fn, i,
+                                isnan(r[i]) ? "NaN" : "infinite");
+    return PDRIFT_OK;
+}
+
+/* The baseline's Sharpe ratio, drawdown and win rate, with the monitor's
+ * periods per year and risk-free rate. */
+static pdrift__performance performance_of(const pdrift__settings *s, const double *r, size_t n)
+{
+    pdrift__performance p;
+    p.source = PDRIFT__PERFORMANCE_RETURNS;
+    p.n_returns = n;
+    p.sharpe = pdrift__sharpe(r, n, s->periods_per_year, s->risk_free_rate);
+    p.max_drawdown = pdrift__max_drawdown(r, n);
+    pdrift__win_counts(r, n, &p.wins, &p.decided);
+    p.win_rate = p.decided > 0 ? (double)p.wins / (double)p.decided : NAN;
+    return p;
+}
+
+int pdrift_baseline_returns(pdrift_monitor *m, const double *returns, size_t n)
+{
+    if (m == NULL)
+        return PDRIFT_EINVAL;
+    int rc = check_returns(m, returns, n, "pdrift_baseline_returns");
+    if (rc != PDRIFT_OK)
+        return rc;
+    m->performance = performance_of(&m->settings, returns, n);
+    return succeed(m);
+}
+
+int pdrift_baseline_metrics(pdrift_monitor *m, double sharpe, double max_drawdown, double win_rate)
+{
+    if (m == NULL)
+        return PDRIFT_EINVAL;
+    if (isnan(sharpe) && isnan(max_drawdown) && isnan(win_rate))
+        return pdrift__fail(m, PDRIFT_EINVAL, "pdrift_baseline_metrics: every number is unknown (NaN)");
+    if (isinf(sharpe) || !(isnan(max_drawdown) || (max_drawdown >= -1.0 && max_drawdown <= 1.0)) ||
+        !(isnan(win_rate) || (win_rate >= 0.0 && win_rate <= 1.0)))
+        return pdrift__fail(m, PDRIFT_EINVAL, "pdrift_baseline_metrics: out of range (Sharpe %g, "
+                            "max drawdown %g: a fraction in [-1, 0], win rate %g: a fraction in [0, 1])",
+                            sharpe, max_drawdown, win_rate);
+    pdrift__performance p;
+    memset(&p, 0, sizeof p);
+    p.source = PDRIFT__PERFORMANCE_METRICS;
+    p.sharpe = sharpe;
+    p.max_drawdown = max_drawdown > 0.0 ? -max_drawdown : max_drawdown; /* 0.12 means -12% */
+    p.win_rate = win_rate;
+    m->performance = p;
+    return succeed(m);
+}
+
+/* Read a returns series file; *out freed by the caller. */
+static int read_returns(pdrift_monitor *m, const char *path, const char *fn, double **out, size_t *n)
+{
+    static const char *const names[] = {"ret", "return", "returns"};
+    if (path == NULL)
+        return pdrift__fail(m, PDRIFT_EINVAL, "%s: NULL path", fn);
+    int rc = pdrift__series_read(path, names, 3, out, n, m->errmsg, sizeof m->errmsg);
+    if (rc != PDRIFT_OK)
+        return rc;
+    if (*n == 0) {
+        free(*out);
+        *out = NULL;
+        return pdrift__fail(m, PDRIFT_EDATA, "%s: no return in the file", path);
+    }
+    for (size_t i = 0; i < *n; i++)
+        if (!isfinite((*out)[i])) {
+            free(*out);
+            *out = NULL;
+            return pdrift__fail(m, PDRIFT_EDATA, "%s: return %zu is not finite", path, i + 1);
+        }
+    return PDRIFT_OK;
+}
+
+int pdrift_baseline_returns_load(pdrift_monitor *m, const char *path)
+{
+    if (m == NULL)
+        return PDRIFT_EINVAL;
+    double *r = NULL;
+    size_t n = 0;
+    int rc = read_returns(m, path, "pdrift_baseline_returns_load", &r, &n);
+    if (rc == PDRIFT_OK)
+        rc = pdrift_baseline_returns(m, r, n);
+    free(r);
+    return rc;
+}
+
+int pdrift_observe_returns_load(pdrift_monitor *m, const char *path)
+{
+    if (m == NULL)
+        return PDRIFT_EINVAL;
+    double *r = NULL;
+    size_t n = 0;
+    int rc = read_returns(m, path, "pdrift_observe_returns_load", &r, &n);
+    if (rc == PDRIFT_OK)
+        rc = pdrift_observe_returns(m, r, n);
+    free(r);
+    return rc;
+}
+
+int pdrift_observe_returns(pdrift_monitor *m, const double *returns, size_t n)
+{
+    if (m == NULL)
+        return PDRIFT_EINVAL;
+    int rc = check_returns(m, returns, n, "pdrift_observe_returns");
+    if (rc != PDRIFT_OK)
+        return rc;
+    if (window_append(&m->returns, 1, m->settings.returns_window, returns, n) != PDRIFT_OK)
+        return pdrift__fail(m, PDRIFT_ENOMEM, "out of memory for %zu returns", n);
     return succeed(m);
 }
 

@@ -57,6 +57,32 @@ enum {
     PDRIFT__CALIBRATION_AUTOCORRELATION = 2 /* effective sizes n / tau (short baselines) */
 };
 
+/* The trading performance the model had when it was validated. */
+enum {
+    PDRIFT__PERFORMANCE_NONE = 0,
+    PDRIFT__PERFORMANCE_RETURNS = 1, /* computed from validation returns */
+    PDRIFT__PERFORMANCE_METRICS = 2  /* numbers given by the caller */
+};
+
+typedef struct pdrift__performance {
+    int source;               /* PDRIFT__PERFORMANCE_* */
+    size_t n_returns;         /* 0 for explicit numbers */
+    double sharpe, max_drawdown, win_rate; /* NaN: unknown */
+    size_t wins, decided;     /* #(r > 0), #(r != 0), for the win-rate test */
+} pdrift__performance;
+
+typedef struct pdrift__model_result {
+    pdrift_check_status status;
+    pdrift_severity severity;
+    unsigned flags;                 /* 1 Sharpe, 2 drawdown */
+    pdrift__performance baseline;
+    double sharpe, max_drawdown, win_rate; /* current */
+    size_t n_returns;               /* current */
+    double sharpe_degradation;      /* NaN when a Sharpe is unknown */
+    int degradation_relative;       /* 1: (S_b - S_c)/S_b, 0: S_b - S_c */
+    double drawdown_increase, win_rate_change, win_rate_pvalue;
+} pdrift__model_result;
+
 typedef struct pdrift__feature_result {
     pdrift_feature_status status;
     pdrift_severity severity;
@@ -90,6 +116,7 @@ typedef struct pdrift__result {
     double psi_max;
     size_t n_baseline_rows, n_current_rows;
     pdrift_severity data_severity;
+    pdrift__model_result model;
     pdrift_severity severity;
     unsigned drift_types;           /* pdrift_drift_type bits */
     unsigned drift_type;            /* the most severe, 0 if none */
@@ -105,6 +132,8 @@ struct pdrift_monitor {
     char *model;
     pdrift__baseline baseline;
     pdrift__window window;
+    pdrift__performance performance; /* the baseline's trading performance */
+    pdrift__window returns;          /* observed returns, one value per row */
     pdrift__result result;
     char errmsg[PDRIFT__ERRMSG_MAX];
 };
@@ -115,6 +144,28 @@ int pdrift__fail(pdrift_monitor *m, int rc, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)))
 #endif
     ;
+
+/* Model drift (model.c): the current returns (time order) against the
+ * baseline performance. */
+void pdrift__model_detect(const pdrift__settings *s, const pdrift__performance *baseline,
+                          const double *returns, size_t n, pdrift__model_result *out);
+
+/* SPEC §6 as a pure function: the overall severity (the maximum), the drift
+ * types present, the most severe type (ties: model > concept > data) and
+ * the action, with "performance first" when model_holding (model drift
+ * monitored with enough returns and ok). */
+typedef struct pdrift__verdict_out {
+    pdrift_severity severity;
+    unsigned drift_types, drift_type;
+    pdrift_action action;
+} pdrift__verdict_out;
+
+void pdrift__combine(pdrift_severity data, pdrift_severity concept, pdrift_severity model,
+                     int model_holding, pdrift__verdict_out *out);
+
+/* Severity, drift types, action and recommendations of a result whose data
+ * and model parts are filled (verdict.c, SPEC §6). PDRIFT_ENOMEM. */
+int pdrift__verdict(const pdrift_monitor *m, pdrift__result *r);
 
 /* Free a result's memory and mark it invalid. */
 void pdrift__result_clear(pdrift__result *r);

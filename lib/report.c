@@ -173,7 +173,8 @@ static cJSON *data_drift_json(const pdrift_monitor *m)
     cJSON *d = cJSON_CreateObject();
     if (d == NULL)
         return NULL;
-    const char *status = r->n_drifted > 0                  ? "drift"
+    const char *status = r->n_features == 0                ? "not_monitored"
+                         : r->n_drifted > 0                  ? "drift"
                          : r->n_insufficient == r->n_features ? "insufficient_data"
                                                               : "ok";
     cJSON_AddStringToObject(d, "status", status);
@@ -218,29 +219,61 @@ static cJSON *not_monitored_concept(void)
     return c;
 }
 
-static cJSON *metrics_null(void)
+static const char *check_status_name(pdrift_check_status s)
+{
+    switch (s) {
+    case PDRIFT_CHECK_NOT_MONITORED: return "not_monitored";
+    case PDRIFT_CHECK_OK: return "ok";
+    case PDRIFT_CHECK_DRIFT: return "drift";
+    case PDRIFT_CHECK_INSUFFICIENT: return "insufficient_data";
+    }
+    return "not_monitored";
+}
+
+static cJSON *metrics_json(double sharpe, double max_drawdown, double win_rate, size_t n)
 {
     cJSON *o = cJSON_CreateObject();
     if (o == NULL)
         return NULL;
-    cJSON_AddNullToObject(o, "sharpe");
-    cJSON_AddNullToObject(o, "max_drawdown");
-    cJSON_AddNullToObject(o, "win_rate");
-    cJSON_AddNumberToObject(o, "n", 0);
+    add_number(o, "sharpe", sharpe);
+    add_number(o, "max_drawdown", max_drawdown);
+    add_number(o, "win_rate", win_rate);
+    cJSON_AddNumberToObject(o, "n", (double)n);
     return o;
 }
 
-static cJSON *not_monitored_model(void)
+static cJSON *model_drift_json(const pdrift_monitor *m)
 {
+    const pdrift__model_result *mr = &m->result.model;
     cJSON *o = cJSON_CreateObject();
     if (o == NULL)
         return NULL;
-    cJSON_AddStringToObject(o, "status", "not_monitored");
-    cJSON_AddStringToObject(o, "severity", "none");
-    cJSON_AddItemToObject(o, "baseline", metrics_null());
-    cJSON_AddItemToObject(o, "current", metrics_null());
-    cJSON_AddNullToObject(o, "sharpe_degradation");
-    cJSON_AddNullToObject(o, "drawdown_increase");
+    cJSON_AddStringToObject(o, "status", check_status_name(mr->status));
+    cJSON_AddStringToObject(o, "severity", pdrift__severity_name(mr->severity));
+    cJSON *b = metrics_json(mr->baseline.sharpe, mr->baseline.max_drawdown, mr->baseline.win_rate,
+                            mr->baseline.n_returns);
+    if (b != NULL)
+        add_string_or_null(b, "source", mr->baseline.source == PDRIFT__PERFORMANCE_RETURNS ? "returns"
+                                         : mr->baseline.source == PDRIFT__PERFORMANCE_METRICS ? "metrics"
+                                                                                           : NULL);
+    cJSON_AddItemToObject(o, "baseline", b);
+    cJSON_AddItemToObject(o, "current", metrics_json(mr->sharpe, mr->max_drawdown, mr->win_rate,
+                                                     mr->n_returns));
+    add_number(o, "sharpe_degradation", mr->sharpe_degradation);
+    add_string_or_null(o, "sharpe_degradation_mode", isnan(mr->sharpe_degradation) ? NULL
+                                                     : mr->degradation_relative    ? "relative"
+                                                                                   : "absolute");
+    add_number(o, "drawdown_increase", mr->drawdown_increase);
+    add_number(o, "win_rate_change", mr->win_rate_change);
+    add_number(o, "win_rate_pvalue", mr->win_rate_pvalue);
+    cJSON *flags = cJSON_AddObjectToObject(o, "flags");
+    if (flags != NULL) {
+        cJSON_AddBoolToObject(flags, "sharpe", (mr->flags & 1u) != 0);
+        cJSON_AddBoolToObject(flags, "drawdown", (mr->flags & 2u) != 0);
+    }
+    cJSON_AddNumberToObject(o, "periods_per_year", m->settings.periods_per_year);
+    cJSON_AddNumberToObject(o, "risk_free_rate", m->settings.risk_free_rate);
+    cJSON_AddNumberToObject(o, "min_returns", (double)m->settings.min_returns);
     return o;
 }
 
@@ -281,7 +314,7 @@ static cJSON *report_json(const pdrift_monitor *m)
 
     cJSON_AddItemToObject(root, "data_drift", data_drift_json(m));
     cJSON_AddItemToObject(root, "concept_drift", not_monitored_concept());
-    cJSON_AddItemToObject(root, "model_drift", not_monitored_model());
+    cJSON_AddItemToObject(root, "model_drift", model_drift_json(m));
     cJSON_AddItemToObject(root, "recommendations", string_array(r->recommendations, r->n_recommendations));
     return root;
 }

@@ -59,6 +59,20 @@ int pdrift_result_get(const pdrift_monitor *m, pdrift_result_key key, double *ou
     case PDRIFT_RESULT_N_RECOMMENDATIONS: *out = (double)r->n_recommendations; break;
     case PDRIFT_RESULT_N_BASELINE_ROWS: *out = (double)r->n_baseline_rows; break;
     case PDRIFT_RESULT_N_CURRENT_ROWS: *out = (double)r->n_current_rows; break;
+    case PDRIFT_RESULT_MODEL_STATUS: *out = (double)r->model.status; break;
+    case PDRIFT_RESULT_MODEL_SEVERITY: *out = (double)r->model.severity; break;
+    case PDRIFT_RESULT_SHARPE_BASELINE: *out = r->model.baseline.sharpe; break;
+    case PDRIFT_RESULT_SHARPE_CURRENT: *out = r->model.sharpe; break;
+    case PDRIFT_RESULT_MAX_DRAWDOWN_BASELINE: *out = r->model.baseline.max_drawdown; break;
+    case PDRIFT_RESULT_MAX_DRAWDOWN_CURRENT: *out = r->model.max_drawdown; break;
+    case PDRIFT_RESULT_WIN_RATE_BASELINE: *out = r->model.baseline.win_rate; break;
+    case PDRIFT_RESULT_WIN_RATE_CURRENT: *out = r->model.win_rate; break;
+    case PDRIFT_RESULT_SHARPE_DEGRADATION: *out = r->model.sharpe_degradation; break;
+    case PDRIFT_RESULT_DRAWDOWN_INCREASE: *out = r->model.drawdown_increase; break;
+    case PDRIFT_RESULT_WIN_RATE_CHANGE: *out = r->model.win_rate_change; break;
+    case PDRIFT_RESULT_WIN_RATE_PVALUE: *out = r->model.win_rate_pvalue; break;
+    case PDRIFT_RESULT_N_RETURNS_BASELINE: *out = (double)r->model.baseline.n_returns; break;
+    case PDRIFT_RESULT_N_RETURNS_CURRENT: *out = (double)r->model.n_returns; break;
     default: return PDRIFT_EPARAM;
     }
     return PDRIFT_OK;

@@ -64,6 +64,10 @@ typedef struct reader {
     size_t n_columns, cap_columns;
     double *values; /* n_rows x n_columns while reading */
     size_t n_rows, cap_rows;
+    int single_column_headerless; /* pdrift__table_options */
+    int headerless;               /* the first line was data */
+    int want_lines;
+    size_t *lines;                /* cap_rows entries when want_lines */
 } reader;
 
 static const char unnamed_reason[] = "unnamed column (a row index?)";
@@ -115,6 +119,11 @@ static void describe_column(const reader *r, size_t i, char *dst, size_t cap)
 {
     if (i == SIZE_MAX) {
         snprintf(dst, cap, "header");
+    } else if (r->headerless) {
+        if (i == 0)
+            snprintf(dst, cap, "column 1 (no header line)");
+        else
+            snprintf(dst, cap, "field %zu (no header line: a single column)", i + 1);
     } else if (i >= r->n_columns) {
         snprintf(dst, cap, "field %zu (beyond the header's %zu)", i + 1, r->n_columns);
     } else if (r->columns[i].name[0] == '\0') {
@@ -361,6 +370,25 @@ static int check_header_names(reader *r, const header_shape *h, size_t line, siz
                    h->first_number, h->fields > 1 ? ", ..." : "");
 }
 
+/* With single_column_headerless: a first line that is one number is the
+ * first row of a single column without header (1); several fields of
+ * numbers are refused (PDRIFT_EFORMAT); anything else is a header (0). */
+static int check_headerless(reader *r, const header_shape *h, size_t line, size_t col)
+{
+    if (!r->single_column_headerless || h->numbers == 0 || h->numbers != h->fields)
+        return 0;
+    if (r->n_columns > 1)
+        return fail_at(r, PDRIFT_EFORMAT, line, col,
+                       "no header line: the first line holds %zu fields of numbers (\"%s\"%s); "
+                       "only a single column of numbers may go without a header: add a header "
+                       "line naming the columns",
+                       r->n_columns, h->first_number, h->numbers > 1 ? ", ..." : "");
+    r->columns[0].name[0] = '\0';
+    r->headerless = 1;
+    pdrift__csv_rewind_record(&r->csv);
+    return 1;
+}
+
 /* One attempt at the header; NEED_MORE if the buffer ends before it does.
  * The checks on its raw bytes run here, while the buffer holds them. */
 static int parse_header(reader *r)
@@ -391,6 +419,8 @@ static int parse_header(reader *r)
         if (rc != PDRIFT_OK)
             return rc;
     } while (!f.last);
+    if ((rc = check_headerless(r, &shape, line, col)) != 0)
+        return rc == 1 ? PDRIFT_OK : rc;
     if (r->n_columns == 1 && (rc = check_separator(r, &f)) != PDRIFT_OK)
         return rc;
     if (bad.found)
@@ -440,6 +470,12 @@ static int grow_rows(reader *r)
         return fail_file(r, PDRIFT_ENOMEM, "out of memory after %zu rows of %zu columns",
                          r->n_rows, r->n_columns);
     r->values = grown;
+    if (r->want_lines) {
+        size_t *lines = realloc(r->lines, cap * sizeof *lines); /* <= cap * row_size */
+        if (!lines)
+            return fail_file(r, PDRIFT_ENOMEM, "out of memory after %zu rows", r->n_rows);
+        r->lines = lines;
+    }
     r->cap_rows = cap;
     return PDRIFT_OK;
 }
@@ -505,6 +541,11 @@ static int too_many_fields(reader *r, const pdrift__csv_field *extra)
             return field_failure(r, rc, &f, n);
         n++;
     }
+    if (r->headerless)
+        return fail_at(r, PDRIFT_EFORMAT, line, col,
+                       "row has %zu fields but the file has no header line and its first line "
+                       "a single number: a file without a header line must have a single column",
+                       n);
     return fail_at(r, PDRIFT_EFORMAT, line, col,
                    "row has %zu fields but the header has %zu (a comma inside an unquoted value?)",
                    n, r->n_columns);
@@ -539,6 +580,8 @@ static int parse_row(reader *r)
         return fail_at(r, PDRIFT_EFORMAT, f.end_line, f.end_col,
                        "row has %zu field%s but the header has %zu", i, i == 1 ? "" : "s",
                        width);
+    if (r->want_lines)
+        r->lines[r->n_rows] = r->csv.mark_line;
     r->n_rows++;
     return PDRIFT_OK;
 }
@@ -648,6 +691,7 @@ static void reader_free(reader *r)
     drop_columns(r);
     free(r->columns);
     free(r->values);
+    free(r->lines);
     pdrift__csv_close(&r->csv);
 }
 
@@ -659,6 +703,23 @@ int pdrift__table_read(const char *path, pdrift__table *out, char *err, size_t e
 int pdrift__table_read_buffered(const char *path, size_t buffer_size, pdrift__table *out,
                                 char *err, size_t errcap)
 {
+    pdrift__table_options opts;
+    memset(&opts, 0, sizeof opts);
+    opts.buffer_size = buffer_size;
+    return pdrift__table_read_with(path, &opts, out, err, errcap);
+}
+
+int pdrift__table_read_with(const char *path, const pdrift__table_options *opts,
+                            pdrift__table *out, char *err, size_t errcap)
+{
+    pdrift__table_options none;
+    memset(&none, 0, sizeof none);
+    if (!opts)
+        opts = &none;
+    if (opts->row_lines)
+        *opts->row_lines = NULL;
+    if (opts->headerless)
+        *opts->headerless = 0;
     if (err && errcap)
         err[0] = '\0';
     if (out)
@@ -673,7 +734,9 @@ int pdrift__table_read_buffered(const char *path, size_t buffer_size, pdrift__ta
     r.path = path;
     r.err = err;
     r.errcap = errcap;
-    int rc = pdrift__csv_open(&r.csv, path, buffer_size, err, errcap);
+    r.single_column_headerless = opts->single_column_headerless != 0;
+    r.want_lines = opts->row_lines != NULL;
+    int rc = pdrift__csv_open(&r.csv, path, opts->buffer_size, err, errcap);
     if (rc != PDRIFT_OK)
         return rc;
     pdrift__csv_c_locale locale;
@@ -688,6 +751,14 @@ int pdrift__table_read_buffered(const char *path, size_t buffer_size, pdrift__ta
     pdrift__csv_c_locale_leave(&locale);
     if (rc == PDRIFT_OK)
         rc = build_table(&r, out);
+    if (rc == PDRIFT_OK) {
+        if (opts->headerless)
+            *opts->headerless = r.headerless;
+        if (opts->row_lines && r.n_rows > 0) {
+            *opts->row_lines = r.lines;
+            r.lines = NULL;
+        }
+    }
 out:
     reader_free(&r);
     return rc;

@@ -63,13 +63,17 @@ static const expected_param expected[] = {
      0.20, 0.15},
     {PDRIFT_PARAM_DRAWDOWN_INCREASE, 401, "drawdown_increase", DBL_T, 0, 1, 0.10, 1, 0.10, 0.10,
      0.10},
+    {PDRIFT_PARAM_PERIODS_PER_YEAR, 402, "periods_per_year", DBL_T, 1e-3, 1e7, 252, 0, 0, 0, 0},
+    {PDRIFT_PARAM_RISK_FREE_RATE, 403, "risk_free_rate", DBL_T, -0.5, 1, 0, 0, 0, 0, 0},
+    {PDRIFT_PARAM_MIN_RETURNS, 404, "min_returns", INT_T, 2, 1e9, 20, 0, 0, 0, 0},
+    {PDRIFT_PARAM_RETURNS_WINDOW, 405, "returns_window", INT_T, 0, WINDOW_MAX, 0, 0, 0, 0, 0},
 };
 
 #define N_EXPECTED (sizeof expected / sizeof expected[0])
 
 /* Ids that are not parameters: the gaps of each family, both sides of each
  * family, and the values no family uses. */
-static const int unknown_ids[] = {INT_MIN, -1, 0, 10, 99, 105, 199, 202, 300, 399, 402, 500, INT_MAX};
+static const int unknown_ids[] = {INT_MIN, -1, 0, 10, 99, 105, 199, 202, 300, 399, 406, 500, INT_MAX};
 
 #define N_UNKNOWN (sizeof unknown_ids / sizeof unknown_ids[0])
 
@@ -151,6 +155,10 @@ START_TEST(test_enum_values_pinned)
     ck_assert_int_eq(PDRIFT_PARAM_KS_METHOD, 201);
     ck_assert_int_eq(PDRIFT_PARAM_SHARPE_DEGRADATION, 400);
     ck_assert_int_eq(PDRIFT_PARAM_DRAWDOWN_INCREASE, 401);
+    ck_assert_int_eq(PDRIFT_PARAM_PERIODS_PER_YEAR, 402);
+    ck_assert_int_eq(PDRIFT_PARAM_RISK_FREE_RATE, 403);
+    ck_assert_int_eq(PDRIFT_PARAM_MIN_RETURNS, 404);
+    ck_assert_int_eq(PDRIFT_PARAM_RETURNS_WINDOW, 405);
 
     ck_assert_int_eq(PDRIFT_PARAM_TYPE_INT, 1);
     ck_assert_int_eq(PDRIFT_PARAM_TYPE_DOUBLE, 2);
@@ -687,6 +695,10 @@ static void assert_default_settings(const pdrift__settings *s)
     ck_assert_int_eq(s->ks_method, PDRIFT_KS_AUTO);
     ck_assert(s->sharpe_degradation == 0.20);
     ck_assert(s->drawdown_increase == 0.10);
+    ck_assert(s->periods_per_year == 252);
+    ck_assert(s->risk_free_rate == 0);
+    ck_assert_uint_eq(s->min_returns, 20);
+    ck_assert_uint_eq(s->returns_window, 0);
 }
 
 /* A settings struct full of values no resolve would produce. */
@@ -799,6 +811,10 @@ static double settings_field(const pdrift__settings *s, pdrift_param p)
     case PDRIFT_PARAM_KS_METHOD: return (double)s->ks_method;
     case PDRIFT_PARAM_SHARPE_DEGRADATION: return s->sharpe_degradation;
     case PDRIFT_PARAM_DRAWDOWN_INCREASE: return s->drawdown_increase;
+    case PDRIFT_PARAM_PERIODS_PER_YEAR: return s->periods_per_year;
+    case PDRIFT_PARAM_RISK_FREE_RATE: return s->risk_free_rate;
+    case PDRIFT_PARAM_MIN_RETURNS: return (double)s->min_returns;
+    case PDRIFT_PARAM_RETURNS_WINDOW: return (double)s->returns_window;
     }
     ck_abort_msg("parameter %d has no settings field in this test", (int)p);
     return NAN;

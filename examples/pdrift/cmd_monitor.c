@@ -7,6 +7,7 @@
  * with --json) and exits with the severity's code.
  */
 #include <errno.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,6 +26,16 @@ static const char monitor_usage[] =
     "  --sensitivity LEVEL   low, medium (default) or high\n"
     "  --window N            test only the last N rows of the current data\n"
     "  --set NAME=VALUE      any library parameter, e.g. --set psi_bins=20\n"
+    "\n"
+    "  trading performance (model drift; may be used without --baseline/--current):\n"
+    "  --returns FILE            live returns (CSV: a column ret/return/returns, or one\n"
+    "                            numeric column, header optional)\n"
+    "  --baseline-returns FILE   the model's validation returns, same format\n"
+    "  --baseline-sharpe X       or known baseline numbers: annualised Sharpe ratio,\n"
+    "  --baseline-max-dd X       maximum drawdown (-12 or -0.12: |X| > 1 is read as percent),\n"
+    "  --baseline-win-rate X     win rate (55 or 0.55)\n"
+    "  --periods-per-year N      252 (default), 365, 8760, 1 for per-trade returns\n"
+    "\n"
     "  --report-dir DIR      where drift_monitoring_latest.json goes (default reports)\n"
     "  --log FILE            drift event log, one JSON line per event\n"
     "                        (default logs/drift_events.jsonl)\n"
@@ -35,6 +46,8 @@ static const char monitor_usage[] =
 
 typedef struct monitor_args {
     const char *baseline, *current, *model, *sensitivity, *window;
+    const char *returns, *baseline_returns, *baseline_sharpe, *baseline_max_dd, *baseline_win_rate;
+    const char *periods_per_year;
     const char *report_dir, *log;
     const char *settings[64];
     int n_settings;
@@ -74,6 +87,12 @@ static int parse_args(int argc, char **argv, monitor_args *a)
         {"--window", offsetof(monitor_args, window)},
         {"--report-dir", offsetof(monitor_args, report_dir)},
         {"--log", offsetof(monitor_args, log)},
+        {"--returns", offsetof(monitor_args, returns)},
+        {"--baseline-returns", offsetof(monitor_args, baseline_returns)},
+        {"--baseline-sharpe", offsetof(monitor_args, baseline_sharpe)},
+        {"--baseline-max-dd", offsetof(monitor_args, baseline_max_dd)},
+        {"--baseline-win-rate", offsetof(monitor_args, baseline_win_rate)},
+        {"--periods-per-year", offsetof(monitor_args, periods_per_year)},
     };
     a->report_dir = "reports";
     a->log = "logs/drift_events.jsonl";
@@ -112,8 +131,18 @@ static int parse_args(int argc, char **argv, monitor_args *a)
             return -1;
         *(const char **)((char *)a + valued[k].offset) = v;
     }
-    if (a->baseline == NULL || a->current == NULL) {
-        complain("monitor: --baseline and --current are required (see pdrift monitor --help)");
+    int explicit_perf = a->baseline_sharpe || a->baseline_max_dd || a->baseline_win_rate;
+    if ((a->baseline == NULL) != (a->current == NULL) || (a->baseline == NULL && a->returns == NULL)) {
+        complain("monitor: --baseline and --current are required (or --returns with a baseline "
+                 "performance; see pdrift monitor --help)");
+        return -1;
+    }
+    if (a->baseline_returns && explicit_perf) {
+        complain("monitor: --baseline-returns or --baseline-sharpe/-max-dd/-win-rate, not both");
+        return -1;
+    }
+    if ((a->baseline_returns || explicit_perf) && a->returns == NULL) {
+        complain("monitor: a baseline performance needs the live --returns to compare with");
         return -1;
     }
     return 0;
@@ -177,6 +206,14 @@ static int build_config(const monitor_args *a, pdrift_config **out)
                 level = i;
         if (level < 0 || pdrift_config_set_int(cfg, PDRIFT_PARAM_SENSITIVITY, level) != PDRIFT_OK) {
             complain("--sensitivity must be low, medium or high, not '%s'", a->sensitivity);
+            pdrift_config_free(cfg);
+            return -1;
+        }
+    }
+    if (a->periods_per_year != NULL) {
+        char setting[64];
+        snprintf(setting, sizeof setting, "periods_per_year=%s", a->periods_per_year);
+        if (apply_setting(cfg, setting) != 0) {
             pdrift_config_free(cfg);
             return -1;
         }
@@ -279,6 +316,55 @@ static void print_notes(const char *report)
     cJSON_Delete(r);
 }
 
+/* A number from the command line; 0 or -1 (reported). */
+static int parse_number(const char *flag, const char *text, double *out)
+{
+    char *end;
+    errno = 0;
+    double v = strtod(text, &end);
+    if (end == text || *end != '\0' || errno != 0 || !isfinite(v)) {
+        complain("%s: '%s' is not a number", flag, text);
+        return -1;
+    }
+    *out = v;
+    return 0;
+}
+
+/* The baseline performance and the live returns. *note says how a
+ * drawdown or win rate given on the command line was read. */
+static int load_performance(pdrift_monitor *m, const monitor_args *a, char *note, size_t cap)
+{
+    int rc = PDRIFT_OK;
+    if (a->baseline_returns && (rc = pdrift_baseline_returns_load(m, a->baseline_returns)) != PDRIFT_OK)
+        return rc;
+    if (a->baseline_sharpe || a->baseline_max_dd || a->baseline_win_rate) {
+        double sharpe = NAN, dd = NAN, win = NAN;
+        if ((a->baseline_sharpe && parse_number("--baseline-sharpe", a->baseline_sharpe, &sharpe)) ||
+            (a->baseline_max_dd && parse_number("--baseline-max-dd", a->baseline_max_dd, &dd)) ||
+            (a->baseline_win_rate && parse_number("--baseline-win-rate", a->baseline_win_rate, &win)))
+            return PDRIFT_EINVAL;
+        size_t used = 0;
+        /* The operator guide writes {'sharpe': 1.5, 'max_dd': -12.0}: percent. */
+        if (!isnan(dd) && fabs(dd) > 1.0) {
+            used += (size_t)snprintf(note + used, cap - used, "--baseline-max-dd %s read as %g%% "
+                                     "(%g)", a->baseline_max_dd, dd, -fabs(dd) / 100);
+            dd /= 100;
+        }
+        if (!isnan(dd))
+            dd = -fabs(dd);
+        if (!isnan(win) && win > 1.0 && used < cap) {
+            snprintf(note + used, cap - used, "%s--baseline-win-rate %s read as %g%% (%g)",
+                     used ? "; " : "", a->baseline_win_rate, win, win / 100);
+            win /= 100;
+        }
+        if ((rc = pdrift_baseline_metrics(m, sharpe, dd, win)) != PDRIFT_OK)
+            return rc;
+    }
+    if (a->returns && (rc = pdrift_observe_returns_load(m, a->returns)) != PDRIFT_OK)
+        return rc;
+    return PDRIFT_OK;
+}
+
 int cmd_monitor(int argc, char **argv)
 {
     monitor_args a;
@@ -301,13 +387,18 @@ int cmd_monitor(int argc, char **argv)
 
     int code = EXIT_CANNOT_RUN;
     char *report = NULL;
+    char perf_note[256] = "";
     if ((rc = pdrift_monitor_set_model(m, a.model)) != PDRIFT_OK ||
-        (rc = pdrift_baseline_load(m, a.baseline)) != PDRIFT_OK ||
-        (rc = pdrift_observe_load(m, a.current)) != PDRIFT_OK ||
+        (a.baseline && (rc = pdrift_baseline_load(m, a.baseline)) != PDRIFT_OK) ||
+        (a.current && (rc = pdrift_observe_load(m, a.current)) != PDRIFT_OK) ||
+        (rc = load_performance(m, &a, perf_note, sizeof perf_note)) != PDRIFT_OK ||
         (rc = pdrift_detect(m)) != PDRIFT_OK) {
-        complain("%s", *pdrift_errmsg(m) ? pdrift_errmsg(m) : pdrift_strerror((pdrift_status)rc));
+        if (rc != PDRIFT_EINVAL || *pdrift_errmsg(m))
+            complain("%s", *pdrift_errmsg(m) ? pdrift_errmsg(m) : pdrift_strerror((pdrift_status)rc));
         goto out;
     }
+    if (perf_note[0] != '\0' && !a.quiet)
+        fprintf(stderr, "pdrift: note: %s\n", perf_note);
     pdrift_severity severity;
     pdrift_result_severity(m, &severity);
     if ((report = report_text(m)) == NULL || save_outputs(&a, report, severity) != 0)

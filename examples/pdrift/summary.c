@@ -97,6 +97,58 @@ static void print_psi_max(FILE *out, const pdrift_monitor *m, double psi_max)
     }
 }
 
+static double result_value(const pdrift_monitor *m, pdrift_result_key key)
+{
+    double v = NAN;
+    pdrift_result_get(m, key, &v);
+    return v;
+}
+
+static void print_cell(FILE *out, double v, double scale, const char *unit)
+{
+    if (isnan(v))
+        fprintf(out, " %9s", "-");
+    else
+        fprintf(out, " %8.*f%s", scale == 1 ? 2 : 1, v * scale, unit);
+}
+
+/* The metric table, baseline -> current, when trading performance is monitored. */
+static void print_performance(FILE *out, const pdrift_monitor *m)
+{
+    pdrift_check_status status = (pdrift_check_status)(int)result_value(m, PDRIFT_RESULT_MODEL_STATUS);
+    if (status == PDRIFT_CHECK_NOT_MONITORED)
+        return;
+    static const char *const names[] = {"not monitored", "ok", "DRIFT", "not enough returns"};
+    fprintf(out, "\n  Trading performance (model drift: %s):\n", names[status]);
+    fprintf(out, "    %-13s %9s %9s\n", "", "baseline", "current");
+    fprintf(out, "    %-13s", "Sharpe");
+    print_cell(out, result_value(m, PDRIFT_RESULT_SHARPE_BASELINE), 1, " ");
+    print_cell(out, result_value(m, PDRIFT_RESULT_SHARPE_CURRENT), 1, " ");
+    double deg = result_value(m, PDRIFT_RESULT_SHARPE_DEGRADATION);
+    double sb = result_value(m, PDRIFT_RESULT_SHARPE_BASELINE);
+    if (!isnan(deg))
+        fprintf(out, sb > 0 ? "   (%+.1f%%)" : "   (%+.2f)", sb > 0 ? -100 * deg : -deg);
+    fprintf(out, "\n    %-13s", "Max drawdown");
+    print_cell(out, result_value(m, PDRIFT_RESULT_MAX_DRAWDOWN_BASELINE), 100, "%");
+    print_cell(out, result_value(m, PDRIFT_RESULT_MAX_DRAWDOWN_CURRENT), 100, "%");
+    double inc = result_value(m, PDRIFT_RESULT_DRAWDOWN_INCREASE);
+    if (!isnan(inc))
+        fprintf(out, "   (%+.1f points)", 100 * inc);
+    fprintf(out, "\n    %-13s", "Win rate");
+    print_cell(out, result_value(m, PDRIFT_RESULT_WIN_RATE_BASELINE), 100, "%");
+    print_cell(out, result_value(m, PDRIFT_RESULT_WIN_RATE_CURRENT), 100, "%");
+    double change = result_value(m, PDRIFT_RESULT_WIN_RATE_CHANGE);
+    double p = result_value(m, PDRIFT_RESULT_WIN_RATE_PVALUE);
+    if (!isnan(change)) {
+        fprintf(out, "   (%+.1f points", 100 * change);
+        if (!isnan(p))
+            fprintf(out, ", p = %.2g", p);
+        fprintf(out, ")");
+    }
+    fprintf(out, "\n    %-13s %9.0f %9.0f\n", "Returns", result_value(m, PDRIFT_RESULT_N_RETURNS_BASELINE),
+            result_value(m, PDRIFT_RESULT_N_RETURNS_CURRENT));
+}
+
 void print_summary(FILE *out, const pdrift_monitor *m, const char *report_path)
 {
     pdrift_severity severity;
@@ -115,10 +167,12 @@ void print_summary(FILE *out, const pdrift_monitor *m, const char *report_path)
 
     if (severity == PDRIFT_SEVERITY_NONE) {
         fprintf(out, "No drift detected\n");
-        fprintf(out, "  %zu features, %zu current rows against %zu baseline rows\n",
-                (size_t)n_features, (size_t)n_current, (size_t)n_baseline);
-        fprintf(out, "\n  Metrics:\n");
-        print_psi_max(out, m, psi_max);
+        if (n_features > 0) {
+            fprintf(out, "  %zu features, %zu current rows against %zu baseline rows\n",
+                    (size_t)n_features, (size_t)n_current, (size_t)n_baseline);
+            fprintf(out, "\n  Metrics:\n");
+            print_psi_max(out, m, psi_max);
+        }
     } else {
         fprintf(out, "DRIFT DETECTED\n");
         fprintf(out, "  Type     : %s\n", type_text(type));
@@ -127,11 +181,14 @@ void print_summary(FILE *out, const pdrift_monitor *m, const char *report_path)
                                           : action == PDRIFT_ACTION_WATCH  ? "WATCH"
                                           : action == PDRIFT_ACTION_RETRAIN ? "RETRAIN"
                                                                             : "FALLBACK");
-        fprintf(out, "  Data     : %zu current rows against %zu baseline rows\n", (size_t)n_current,
-                (size_t)n_baseline);
+        if (n_features > 0)
+            fprintf(out, "  Data     : %zu current rows against %zu baseline rows\n",
+                    (size_t)n_current, (size_t)n_baseline);
         if (n_drifted > 0)
             print_drifted(out, m, (size_t)n_drifted, (size_t)n_features);
     }
+
+    print_performance(out, m);
 
     double n_rec = 0;
     pdrift_result_get(m, PDRIFT_RESULT_N_RECOMMENDATIONS, &n_rec);
