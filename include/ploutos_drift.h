@@ -438,7 +438,9 @@ PDRIFT_API int pdrift_monitor_set_model(pdrift_monitor *m, const char *name);
  * or Adj Close, optional Volume) is turned into derived stationary features;
  * see docs/features.md.
  *
- * Replaces any previous baseline and clears the window and the last result.
+ * Replaces any previous feature baseline and clears the observed rows and the
+ * last result (observed returns are kept: they belong to the performance
+ * baseline).
  * @return ::PDRIFT_OK; ::PDRIFT_EINVAL; ::PDRIFT_EIO (cannot open or read);
  *         ::PDRIFT_EFORMAT (malformed file: the message names file, line and
  *         column); ::PDRIFT_EDATA (no data row, no numeric column, or a NaN
@@ -450,7 +452,8 @@ PDRIFT_API int pdrift_baseline_load(pdrift_monitor *m, const char *path);
  * Set the baseline from memory (for FFI callers): n_rows rows of n_features
  * values, row-major; NaN is a missing value (or an error under
  * ::PDRIFT_NAN_REJECT). Names must be distinct and non-empty. Everything is
- * copied. Replaces any previous baseline and clears the window and result.
+ * copied. Replaces any previous feature baseline and clears the observed rows
+ * and the last result (observed returns are kept).
  * @return ::PDRIFT_OK, ::PDRIFT_EINVAL, ::PDRIFT_EDATA, ::PDRIFT_ENOMEM
  */
 PDRIFT_API int pdrift_baseline_set(pdrift_monitor *m, const char *const *names, size_t n_features,

@@ -79,6 +79,12 @@ void pdrift__model_detect(const pdrift__settings *s, const pdrift__performance *
         if (baseline->source == PDRIFT__PERFORMANCE_RETURNS && baseline->decided > 0 && decided > 0)
             r.win_rate_pvalue = win_rate_drop_pvalue(baseline->wins, baseline->decided, wins, decided);
     }
-    r.status = r.flags ? PDRIFT_CHECK_DRIFT : PDRIFT_CHECK_OK;
+    /* "ok" means performance was compared and holds: when neither the
+     * Sharpe ratios nor the drawdowns could be compared (a constant series,
+     * a baseline given only as a win rate), nothing was judged. */
+    if (isnan(r.sharpe_degradation) && isnan(r.drawdown_increase))
+        r.status = PDRIFT_CHECK_INSUFFICIENT;
+    else
+        r.status = r.flags ? PDRIFT_CHECK_DRIFT : PDRIFT_CHECK_OK;
     *out = r;
 }

@@ -116,9 +116,15 @@ static int recommend_data(const pdrift_monitor *m, pdrift__result *r)
     text_add(&t, ") on ");
     text_add_names(&t, m, r->order, r->n_drifted);
     const pdrift__model_result *mr = &r->model;
-    if (mr->status == PDRIFT_CHECK_OK && r->drift_types == PDRIFT_DRIFT_DATA)
-        text_add(&t, ": trading performance is holding (Sharpe %.2f vs %.2f), no urgency: watch "
-                 "it; retrain if it degrades", mr->sharpe, mr->baseline.sharpe);
+    if (mr->status == PDRIFT_CHECK_OK && r->drift_types == PDRIFT_DRIFT_DATA) {
+        text_add(&t, ": trading performance is holding");
+        if (isfinite(mr->sharpe) && isfinite(mr->baseline.sharpe))
+            text_add(&t, " (Sharpe %.2f vs %.2f)", mr->sharpe, mr->baseline.sharpe);
+        else if (isfinite(mr->max_drawdown) && isfinite(mr->baseline.max_drawdown))
+            text_add(&t, " (max drawdown %.1f%% vs %.1f%%)", 100 * mr->max_drawdown,
+                     100 * mr->baseline.max_drawdown);
+        text_add(&t, ", no urgency: watch it; retrain if it degrades");
+    }
     else if (r->data_severity == PDRIFT_SEVERITY_HIGH)
         text_add(&t, ": retrain the model on recent data");
     else
@@ -193,6 +199,9 @@ static int recommend_model_insufficient(const pdrift_monitor *m, pdrift__result 
     if (r->model.baseline.source == PDRIFT__PERFORMANCE_NONE)
         text_add(&t, "Not enough data for model drift (no baseline performance: give the "
                  "validation returns or the baseline Sharpe, drawdown and win rate)");
+    else if (r->model.n_returns >= m->settings.min_returns)
+        text_add(&t, "Not enough data for model drift (neither the Sharpe ratios nor the "
+                 "drawdowns can be compared: constant returns, or a baseline without them)");
     else
         text_add(&t, "Not enough data for model drift (%zu returns, need %zu)", r->model.n_returns,
                  m->settings.min_returns);

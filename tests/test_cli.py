@@ -228,3 +228,276 @@ def test_selftest(tmp_path):
     assert r.returncode == 0, r.stdout + r.stderr
     assert "Test 1" in r.stdout and "no drift detected" in r.stdout
     assert "Test 2" in r.stdout and "DRIFT detected" in r.stdout
+
+
+# ---- model drift: trading performance against a baseline (SPEC §5, §6) ------------------------
+
+GOLDEN_METRICS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "data", "metrics_cases.json")
+
+
+def golden_metrics():
+    with open(GOLDEN_METRICS) as f:
+        return json.load(f)
+
+
+def drift_pair(pair_id):
+    """(baseline, current, decisions) of a golden drift pair."""
+    pair = next(p for p in golden_metrics()["drift_pairs"] if p["id"] == pair_id)
+    return pair["baseline"], pair["current"], pair["decisions"]
+
+
+def write_returns(path, values, header="ret", dates=False):
+    """A returns file: one column named `header` (None: no header line), with a Date column first."""
+    with open(path, "w") as f:
+        if header is not None:
+            f.write(("Date," if dates else "") + header + "\n")
+        for i, v in enumerate(values):
+            prefix = f"2024-{1 + i // 28 % 12:02d}-{1 + i % 28:02d}," if dates else ""
+            f.write(prefix + repr(float(v)) + "\n")
+
+
+def model_report(r):
+    report = json.loads(r.stdout)
+    md = report["model_drift"]
+    for key in ("status", "severity", "baseline", "current", "sharpe_degradation", "sharpe_degradation_mode",
+                "drawdown_increase", "win_rate_change", "win_rate_pvalue", "flags", "periods_per_year",
+                "risk_free_rate", "min_returns"):
+        assert key in md, key
+    assert md["status"] in ("not_monitored", "ok", "drift", "insufficient_data")
+    assert md["severity"] in ("none", "low", "medium", "high")
+    for side in ("baseline", "current"):
+        for key in ("sharpe", "max_drawdown", "win_rate"):
+            assert isinstance(md[side][key], (int, float, type(None))), (side, key)
+        assert isinstance(md[side]["n"], int)
+    assert md["baseline"]["source"] in ("returns", "metrics", None)
+    assert isinstance(md["flags"]["sharpe"], bool) and isinstance(md["flags"]["drawdown"], bool)
+    return report, md
+
+
+def test_model_drift_returns_against_baseline_returns(tmp_path):
+    base, cur, decisions = drift_pair("sharpe_halved")
+    write_returns(tmp_path / "base.csv", base)
+    write_returns(tmp_path / "live.csv", cur)
+    args = ["monitor", "--returns", "live.csv", "--baseline-returns", "base.csv"]
+    r = run(*args, cwd=tmp_path)
+    assert r.returncode == 2, r.stdout + r.stderr
+    assert "DRIFT DETECTED" in r.stdout
+    assert "Type     : MODEL" in r.stdout
+    assert "Severity : HIGH" in r.stdout
+    assert "Action   : FALLBACK" in r.stdout
+    assert "Model drift: Sharpe 1.59 -> 0.79 (-50.0%)" in r.stdout
+
+    r = run(*args, "--json", cwd=tmp_path)
+    assert r.returncode == 2
+    report, md = model_report(r)
+    assert report["action"] == "fallback"
+    assert report["drift_type"] == "model" and report["drift_types"] == ["model"]
+    assert report["severity"] == "high" and report["drift_detected"] is True
+    assert report["data_drift"]["status"] == "not_monitored"
+    assert md["status"] == "drift" and md["severity"] == "high"
+    assert md["baseline"]["source"] == "returns"
+    assert md["baseline"]["n"] == 252 and md["current"]["n"] == 126
+    golden = decisions["medium"]
+    assert abs(md["sharpe_degradation"] - golden["sharpe_degradation"]) <= 1e-12
+    assert abs(md["drawdown_increase"] - golden["maxdd_increase"]) <= 1e-12
+    assert md["baseline"]["sharpe"] == pytest.approx(golden["sharpe_base"], rel=1e-12)
+    assert md["current"]["sharpe"] == pytest.approx(golden["sharpe_cur"], rel=1e-12)
+    assert md["sharpe_degradation_mode"] == "relative"
+    assert md["flags"] == {"sharpe": True, "drawdown": False}
+    assert isinstance(md["win_rate_pvalue"], float)  # counts known from the returns
+    assert report["recommendations"][0].startswith("Model drift: Sharpe 1.59 -> 0.79 (-50.0%)")
+
+
+@pytest.mark.parametrize("pair_id,level,code,action", [
+    ("degradation_25pct", "medium", 1, "retrain"),  # model medium: retrain
+    ("degradation_18pct", "high", 1, "watch"),      # model low: watch
+    ("degradation_18pct", "medium", 0, "continue"),
+    ("dd_blowup", "low", 2, "fallback"),            # drawdown +10.4 points: high
+    ("negative_baseline", "medium", 2, "fallback"), # absolute mode
+])
+def test_model_drift_bands_and_actions(tmp_path, pair_id, level, code, action):
+    base, cur, decisions = drift_pair(pair_id)
+    write_returns(tmp_path / "base.csv", base)
+    write_returns(tmp_path / "live.csv", cur)
+    r = run("monitor", "--returns", "live.csv", "--baseline-returns", "base.csv", "--sensitivity", level,
+            "--json", cwd=tmp_path)
+    assert r.returncode == code, r.stdout + r.stderr
+    report, md = model_report(r)
+    golden = decisions[level]
+    assert md["status"] == ("drift" if golden["drift"] else "ok")
+    assert md["sharpe_degradation_mode"] == golden["degradation_mode"]
+    assert md["flags"] == {"sharpe": golden["sharpe_flag"], "drawdown": golden["maxdd_flag"]}
+    assert report["thresholds"]["sharpe_degradation"] == golden["tau"]
+    assert report["action"] == action
+
+
+def test_baseline_numbers_percent_drawdown(tmp_path):
+    _, cur, _ = drift_pair("no_change")
+    write_returns(tmp_path / "live.csv", cur)
+    r = run("monitor", "--returns", "live.csv", "--baseline-sharpe", "1.5", "--baseline-max-dd", "-12",
+            "--json", cwd=tmp_path)
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert "read as -12%" in r.stderr, r.stderr
+    report, md = model_report(r)
+    assert md["status"] == "ok"
+    assert md["baseline"]["source"] == "metrics" and md["baseline"]["n"] == 0
+    assert md["baseline"]["sharpe"] == 1.5
+    assert md["baseline"]["max_drawdown"] == pytest.approx(-0.12, abs=1e-15)
+    assert md["baseline"]["win_rate"] is None and md["win_rate_change"] is None
+    assert md["current"]["n"] == 126
+
+    # The same drawdown as a fraction: no note, same number.
+    r2 = run("monitor", "--returns", "live.csv", "--baseline-sharpe", "1.5", "--baseline-max-dd", "-0.12",
+             "--json", cwd=tmp_path)
+    assert r2.returncode == 0
+    assert "read as" not in r2.stderr
+    assert json.loads(r2.stdout)["model_drift"]["baseline"]["max_drawdown"] == pytest.approx(-0.12, abs=1e-15)
+
+
+def test_baseline_win_rate_percent(tmp_path):
+    _, cur, _ = drift_pair("no_change")
+    write_returns(tmp_path / "live.csv", cur)
+    r = run("monitor", "--returns", "live.csv", "--baseline-win-rate", "55", "--json", cwd=tmp_path)
+    assert r.returncode in (0, 1, 2), r.stderr
+    assert "read as 55%" in r.stderr, r.stderr
+    _, md = model_report(r)
+    assert md["baseline"]["win_rate"] == pytest.approx(0.55, abs=1e-15)
+    assert md["win_rate_pvalue"] is None  # explicit numbers: no counts
+    wins = sum(1 for v in cur if v > 0) / sum(1 for v in cur if v != 0)
+    assert md["win_rate_change"] == pytest.approx(wins - 0.55, abs=1e-12)
+
+
+def test_returns_file_formats(tmp_path):
+    base, cur, decisions = drift_pair("degradation_25pct")
+    write_returns(tmp_path / "base.csv", base, header=None)          # headerless single column
+    write_returns(tmp_path / "live.csv", cur, header="ret", dates=True)  # Date,ret
+    r = run("monitor", "--returns", "live.csv", "--baseline-returns", "base.csv", "--json", cwd=tmp_path)
+    assert r.returncode == 1, r.stdout + r.stderr
+    _, md = model_report(r)
+    assert md["baseline"]["n"] == 252 and md["current"]["n"] == 126
+    assert abs(md["sharpe_degradation"] - decisions["medium"]["sharpe_degradation"]) <= 1e-12
+
+    write_returns(tmp_path / "live2.csv", cur, header="Returns", dates=True)  # any case
+    r = run("monitor", "--returns", "live2.csv", "--baseline-returns", "base.csv", "--json", cwd=tmp_path)
+    assert r.returncode == 1, r.stderr
+    assert json.loads(r.stdout)["model_drift"]["current"]["n"] == 126
+
+
+def test_returns_file_without_ret_column_exit_3(tmp_path):
+    write_csv(tmp_path / "two.csv", ["alpha", "beta"], [[0.01 * i, 0.02 * i] for i in range(30)])
+    write_returns(tmp_path / "base.csv", drift_pair("no_change")[0])
+    r = run("monitor", "--returns", "two.csv", "--baseline-returns", "base.csv", cwd=tmp_path)
+    assert r.returncode == 3
+    assert "two.csv" in r.stderr and '"alpha"' in r.stderr and '"beta"' in r.stderr, r.stderr
+    assert not (tmp_path / "reports").exists()
+
+
+def test_returns_alone_is_insufficient(tmp_path):
+    _, cur, _ = drift_pair("sharpe_halved")
+    write_returns(tmp_path / "live.csv", cur)
+    r = run("monitor", "--returns", "live.csv", "--json", cwd=tmp_path)
+    assert r.returncode == 0, r.stdout + r.stderr
+    report, md = model_report(r)
+    assert md["status"] == "insufficient_data" and md["severity"] == "none"
+    assert md["baseline"]["source"] is None
+    assert report["severity"] == "none" and report["action"] == "continue"
+    assert any(s.startswith("Not enough data for model drift") for s in report["recommendations"])
+    r = run("monitor", "--returns", "live.csv", cwd=tmp_path)
+    assert r.returncode == 0
+    assert "Not enough data for model drift" in r.stdout
+
+
+def test_too_few_returns_is_insufficient(tmp_path):
+    base, cur, _ = drift_pair("sharpe_halved")
+    write_returns(tmp_path / "base.csv", base)
+    write_returns(tmp_path / "live.csv", cur[:19])
+    r = run("monitor", "--returns", "live.csv", "--baseline-returns", "base.csv", "--json", cwd=tmp_path)
+    assert r.returncode == 0, r.stdout + r.stderr
+    report, md = model_report(r)
+    assert md["status"] == "insufficient_data"
+    assert "Not enough data for model drift (19 returns, need 20)" in report["recommendations"]
+
+
+@pytest.mark.parametrize("extra,message", [
+    (["--baseline-returns", "base.csv"], "--returns"),
+    (["--baseline-sharpe", "1.5"], "--returns"),
+    (["--returns", "base.csv", "--baseline-returns", "base.csv", "--baseline-sharpe", "1.5"], "not both"),
+    (["--returns", "base.csv", "--baseline-sharpe", "abc"], "not a number"),
+])
+def test_model_usage_errors_exit_3(tmp_path, extra, message):
+    write_returns(tmp_path / "base.csv", drift_pair("no_change")[0])
+    r = run("monitor", *extra, cwd=tmp_path)
+    assert r.returncode == 3, r.stdout + r.stderr
+    assert message in r.stderr, r.stderr
+
+
+def test_periods_per_year_per_trade(tmp_path):
+    series = next(s for s in golden_metrics()["series"] if s["id"] == "trades_30")
+    write_returns(tmp_path / "trades.csv", series["returns"])
+    r = run("monitor", "--returns", "trades.csv", "--baseline-returns", "trades.csv", "--periods-per-year", "1",
+            "--json", cwd=tmp_path)
+    assert r.returncode == 0, r.stderr
+    _, md = model_report(r)
+    assert md["periods_per_year"] == 1
+    assert md["baseline"]["sharpe"] == pytest.approx(series["sharpe_1_rf0_nonannualized"], rel=1e-12)
+    assert md["current"]["sharpe"] == pytest.approx(series["sharpe_1_rf0_nonannualized"], rel=1e-12)
+    assert md["status"] == "ok" and md["sharpe_degradation"] == 0
+
+
+def test_data_drift_with_performance_holding_is_watch(market):
+    base, cur, _ = drift_pair("no_change")
+    write_returns(market / "base_ret.csv", base)
+    write_returns(market / "live_ret.csv", cur)
+    args = ["monitor", "--baseline", "data/baseline.csv", "--current", "data/current_volatile.csv",
+            "--returns", "live_ret.csv", "--baseline-returns", "base_ret.csv"]
+    r = run(*args, "--json", cwd=market)
+    assert r.returncode == 2, r.stdout + r.stderr  # severity and exit code unchanged
+    report, md = model_report(r)
+    assert md["status"] == "ok"
+    assert report["severity"] == "high" and report["drift_types"] == ["data"]
+    assert report["action"] == "watch"
+    assert report["recommendations"][0].startswith("Data drift")
+    assert "holding" in report["recommendations"][0]
+    r = run(*args, cwd=market)
+    assert r.returncode == 2
+    assert "Type     : DATA" in r.stdout and "Action   : WATCH" in r.stdout
+
+    # The same data drift without performance to go by: retrain.
+    r = run("monitor", "--baseline", "data/baseline.csv", "--current", "data/current_volatile.csv", "--json",
+            cwd=market)
+    assert json.loads(r.stdout)["action"] == "retrain"
+    # Too few returns: performance not known to hold, retrain.
+    write_returns(market / "few.csv", cur[:10])
+    r = run(*args[:-4], "--returns", "few.csv", "--baseline-returns", "base_ret.csv", "--json", cwd=market)
+    report = json.loads(r.stdout)
+    assert report["model_drift"]["status"] == "insufficient_data"
+    assert report["action"] == "retrain" and r.returncode == 2
+    assert report["recommendations"][-1] == "Not enough data for model drift (10 returns, need 20)"
+
+
+def test_data_and_model_drift_together(market):
+    base, cur, _ = drift_pair("sharpe_halved")
+    write_returns(market / "base_ret.csv", base)
+    write_returns(market / "live_ret.csv", cur)
+    r = run("monitor", "--baseline", "data/baseline.csv", "--current", "data/current_volatile.csv",
+            "--returns", "live_ret.csv", "--baseline-returns", "base_ret.csv", "--json", cwd=market)
+    assert r.returncode == 2, r.stdout + r.stderr
+    report, md = model_report(r)
+    assert report["drift_types"] == ["data", "model"]
+    assert report["drift_type"] == "model"  # both high: model wins the tie
+    assert report["action"] == "fallback"
+    recs = report["recommendations"]
+    assert recs[0].startswith("Model drift:") and recs[1].startswith("Data drift")
+    log = (market / "logs" / "drift_events.jsonl").read_text().splitlines()
+    assert json.loads(log[-1])["drift_type"] == "model"
+
+
+def test_calm_data_with_model_drift(market):
+    base, cur, _ = drift_pair("degradation_25pct")
+    write_returns(market / "base_ret.csv", base)
+    write_returns(market / "live_ret.csv", cur)
+    r = run("monitor", "--baseline", "data/baseline.csv", "--current", "data/current_calm.csv",
+            "--returns", "live_ret.csv", "--baseline-returns", "base_ret.csv", cwd=market)
+    assert r.returncode == 1, r.stdout + r.stderr
+    assert "Type     : MODEL" in r.stdout and "Severity : MEDIUM" in r.stdout
+    assert "Action   : RETRAIN" in r.stdout
