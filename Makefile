@@ -65,7 +65,7 @@ TEST_FLAGS := $(BASE) -Wall -Wextra -Wshadow -Werror -Ilib $(DEPS_CFLAGS) $(CHEC
 LIB_SRC  := $(sort $(wildcard lib/*.c))
 LIB_OBJ  := $(LIB_SRC:lib/%.c=$(B)/obj/lib/%.o)
 
-EXAMPLES := $(B)/examples/stats_demo
+EXAMPLES := $(B)/examples/stats_demo $(B)/examples/trading_bot
 PDRIFT   := $(B)/pdrift
 CLI_SRC  := $(sort $(wildcard examples/pdrift/*.c))
 CLI_OBJ  := $(CLI_SRC:examples/pdrift/%.c=$(B)/obj/pdrift/%.o)
@@ -169,7 +169,8 @@ check-install: all
 	@sh tests/install-test.sh "$(MAKE)" "$(PKG_CONFIG)" $(B)/install-test
 
 check-cli: all
-	PDRIFT=$(PDRIFT) $(PYTHON) -m pytest -q -p no:cacheprovider tests/test_cli.py
+	PDRIFT=$(PDRIFT) TRADING_BOT=$(B)/examples/trading_bot \
+	    $(PYTHON) -m pytest -q -p no:cacheprovider tests/test_cli.py tests/test_trading_bot.py
 
 check-scipy: lib
 	PDRIFT_LIBRARY=$(B)/$(SONAME) $(PYTHON) tests/scipy_compare.py
