@@ -215,6 +215,97 @@ PDRIFT_API int pdrift_win_rate(const double *returns, size_t n, double *out);
 /** @} */
 
 /* ------------------------------------------------------------------------ */
+/** @name Concept drift: ADDM and streaming error-rate detectors
+ *
+ *  Concept drift shows in the model's error stream: 0/1 flags (wrong
+ *  direction) or any non-negative loss. ADDM (after Mayaki & Riveill 2022)
+ *  fits a self-exciting threshold autoregression (SETAR) to the smoothed
+ *  errors and compares how often the recent window sits in the high-error
+ *  regime with how often the reference did (SPEC §4, docs/concept.md).
+ *  Page–Hinkley and DDM are the classic streaming detectors, measured beside
+ *  it by bench/concept.
+ *  @{ */
+
+/** Decision of a concept-drift detector. */
+typedef enum pdrift_level {
+    PDRIFT_LEVEL_NONE = 0,        /**< no change detected */
+    PDRIFT_LEVEL_WARNING = 1,     /**< a change is building up */
+    PDRIFT_LEVEL_DRIFT = 2,       /**< the error process changed */
+    PDRIFT_LEVEL_INSUFFICIENT = 3 /**< too few errors to decide */
+} pdrift_level;
+
+/**
+ * ADDM on error series with the default (medium) parameters: k = 10
+ * smoothing, 250 reference values, a 60-value window, SETAR(2; 5, 5) with
+ * delay 2 and 15% trimming. Pure function; thread-safe.
+ *
+ * @param reference_errors, nref  errors of the validated model (raw, >= 0),
+ *                                in time order; at least window + k - 1
+ * @param window_errors, nwin     the latest live errors (raw, >= 0), in time
+ *                                order; at least the window (60)
+ * @param level            out: ::PDRIFT_LEVEL_NONE, WARNING, DRIFT or INSUFFICIENT
+ * @param severity_weight  out, may be NULL: w in [0, 1] on WARNING/DRIFT (the
+ *                         share of a model retrained on recent data to blend
+ *                         in: P = (1 - w) P_old + w P_new), 0 otherwise
+ * @return ::PDRIFT_OK; ::PDRIFT_EINVAL (NULL, nref or nwin 0);
+ *         ::PDRIFT_EDATA (a negative or non-finite error); ::PDRIFT_ENOMEM
+ */
+PDRIFT_API int pdrift_addm(const double *reference_errors, size_t nref, const double *window_errors,
+                           size_t nwin, pdrift_level *level, double *severity_weight);
+
+/** Page–Hinkley detector (Page 1954; Hinkley 1971), two-sided, on a stream. */
+typedef struct pdrift_page_hinkley pdrift_page_hinkley;
+
+/**
+ * Create a two-sided Page–Hinkley detector of a change in the mean.
+ * @param delta   magnitude of changes tolerated (> 0), e.g. 0.005
+ * @param lambda  detection threshold on the cumulative deviation (> 0)
+ * @return ::PDRIFT_OK, ::PDRIFT_EINVAL, ::PDRIFT_ENOMEM
+ */
+PDRIFT_API int pdrift_page_hinkley_new(pdrift_page_hinkley **out, double delta, double lambda);
+
+/**
+ * Feed one observation. *level becomes ::PDRIFT_LEVEL_DRIFT when the
+ * cumulative deviation passes lambda (either direction), WARNING past
+ * lambda / 2, else NONE. After a DRIFT the detector restarts by itself.
+ * @return ::PDRIFT_OK; ::PDRIFT_EINVAL (NULL); ::PDRIFT_EDATA (non-finite x)
+ */
+PDRIFT_API int pdrift_page_hinkley_update(pdrift_page_hinkley *d, double x, pdrift_level *level);
+
+/** Forget everything seen. NULL is a no-op. */
+PDRIFT_API void pdrift_page_hinkley_reset(pdrift_page_hinkley *d);
+
+/** Free a detector. NULL is a no-op. */
+PDRIFT_API void pdrift_page_hinkley_free(pdrift_page_hinkley *d);
+
+/** DDM, the drift detection method of Gama et al. (2004), on a 0/1 error stream. */
+typedef struct pdrift_ddm pdrift_ddm;
+
+/**
+ * Create a DDM detector.
+ * @param warmup          errors seen before any decision (30 in the paper)
+ * @param warning_sigmas  warning level, in standard deviations (2)
+ * @param drift_sigmas    drift level (3), > warning_sigmas
+ * @return ::PDRIFT_OK, ::PDRIFT_EINVAL, ::PDRIFT_ENOMEM
+ */
+PDRIFT_API int pdrift_ddm_new(pdrift_ddm **out, size_t warmup, double warning_sigmas,
+                              double drift_sigmas);
+
+/**
+ * Feed one prediction outcome: error 1 (wrong) or 0 (right). After a DRIFT
+ * the detector restarts by itself.
+ * @return ::PDRIFT_OK; ::PDRIFT_EINVAL (NULL, or error not 0 or 1)
+ */
+PDRIFT_API int pdrift_ddm_update(pdrift_ddm *d, double error, pdrift_level *level);
+
+/** Forget everything seen. NULL is a no-op. */
+PDRIFT_API void pdrift_ddm_reset(pdrift_ddm *d);
+
+/** Free a detector. NULL is a no-op. */
+PDRIFT_API void pdrift_ddm_free(pdrift_ddm *d);
+/** @} */
+
+/* ------------------------------------------------------------------------ */
 /** @name Configuration
  *
  *  An opaque set of parameters, read by ::pdrift_monitor_new. Parameters are
@@ -298,6 +389,18 @@ typedef enum pdrift_param {
     PDRIFT_PARAM_KS_THRESHOLD = 200, /**< double: D above which a significant change counts as
                                           drift; preset 0.20 / 0.15 / 0.10 */
     PDRIFT_PARAM_KS_METHOD = 201,    /**< int ::pdrift_ks_method; default AUTO */
+    /* ADDM (concept drift): 300-399 */
+    PDRIFT_PARAM_ADDM_SMOOTHING = 300,   /**< int: moving-average length k of the errors; 10 */
+    PDRIFT_PARAM_ADDM_REFERENCE = 301,   /**< int: smoothed reference values used, at most; 250 */
+    PDRIFT_PARAM_ADDM_WINDOW = 302,      /**< int: smoothed window values w; 60 */
+    PDRIFT_PARAM_ADDM_LAGS = 303,        /**< int: autoregressive order p per regime; 5 */
+    PDRIFT_PARAM_ADDM_DELAY = 304,       /**< int: threshold delay d; 2 */
+    PDRIFT_PARAM_ADDM_TRIM = 305,        /**< double: least share of rows per regime; 0.15 */
+    PDRIFT_PARAM_ADDM_DELTA_DRIFT = 306, /**< double: occupancy rise for DRIFT; preset
+                                              0.55 / 0.45 / 0.35 */
+    PDRIFT_PARAM_ADDM_DELTA_WARNING = 307, /**< double: for WARNING; preset 0.40 / 0.30 / 0.20 */
+    PDRIFT_PARAM_ADDM_TSAY_GATE = 308,   /**< int 1/0: also require Tsay's threshold test; 0 */
+    PDRIFT_PARAM_ADDM_TSAY_ALPHA = 309,  /**< double: its level; 0.05 */
     /* trading performance: 400-499 */
     PDRIFT_PARAM_SHARPE_DEGRADATION = 400, /**< double: Sharpe drop that counts as model drift
                                                 (relative when the baseline Sharpe is positive);
@@ -534,6 +637,30 @@ PDRIFT_API int pdrift_baseline_returns_load(pdrift_monitor *m, const char *path)
 PDRIFT_API int pdrift_observe_returns_load(pdrift_monitor *m, const char *path);
 
 /**
+ * Set the reference errors for concept drift: the validated model's errors
+ * on its validation period, in time order (0/1 flags or any non-negative
+ * loss). Replacing them (after a retrain) clears the live errors and the
+ * latched concept-drift state.
+ * @return ::PDRIFT_OK; ::PDRIFT_EINVAL (NULL, n = 0); ::PDRIFT_EDATA (a
+ *         negative or non-finite error: a bug upstream); ::PDRIFT_ENOMEM
+ */
+PDRIFT_API int pdrift_baseline_errors(pdrift_monitor *m, const double *errors, size_t n);
+
+/**
+ * Append live errors. Only the latest window + k - 1 are kept (a ring: O(1)
+ * memory per error).
+ * @return as ::pdrift_baseline_errors
+ */
+PDRIFT_API int pdrift_observe_errors(pdrift_monitor *m, const double *errors, size_t n);
+
+/** Read reference errors from a CSV file: a column named error or errors, or
+ *  a single numeric column (header optional); as ::pdrift_baseline_errors. */
+PDRIFT_API int pdrift_baseline_errors_load(pdrift_monitor *m, const char *path);
+
+/** Read live errors from a CSV file; as ::pdrift_observe_errors. */
+PDRIFT_API int pdrift_observe_errors_load(pdrift_monitor *m, const char *path);
+
+/**
  * Number of features of the baseline. @return ::PDRIFT_OK, ::PDRIFT_EINVAL,
  * ::PDRIFT_ESTATE (no baseline)
  */
@@ -624,7 +751,16 @@ typedef enum pdrift_result_key {
     PDRIFT_RESULT_WIN_RATE_CHANGE = 19,    /**< current - baseline */
     PDRIFT_RESULT_WIN_RATE_PVALUE = 20,    /**< one-sided p-value of a drop (NaN without counts) */
     PDRIFT_RESULT_N_RETURNS_BASELINE = 21, /**< 0 for explicit baseline numbers */
-    PDRIFT_RESULT_N_RETURNS_CURRENT = 22
+    PDRIFT_RESULT_N_RETURNS_CURRENT = 22,
+    PDRIFT_RESULT_CONCEPT_STATUS = 23,   /**< ::pdrift_check_status of concept drift */
+    PDRIFT_RESULT_CONCEPT_LEVEL = 24,    /**< ::pdrift_level (latched: DRIFT stays DRIFT) */
+    PDRIFT_RESULT_CONCEPT_SEVERITY = 25, /**< ::pdrift_severity of concept drift */
+    PDRIFT_RESULT_SEVERITY_WEIGHT = 26,  /**< ADDM's blending weight w in [0, 1] */
+    PDRIFT_RESULT_ADDM_THRESHOLD = 27,   /**< fitted SETAR threshold (NaN if none) */
+    PDRIFT_RESULT_ADDM_DELTA = 28,       /**< window minus reference high-regime occupancy */
+    PDRIFT_RESULT_CONCEPT_FIRED_AT = 29, /**< live errors seen when DRIFT first fired (NaN if not) */
+    PDRIFT_RESULT_N_ERRORS_REFERENCE = 30,
+    PDRIFT_RESULT_N_ERRORS_CURRENT = 31  /**< live errors observed since the reference was set */
 } pdrift_result_key;
 
 /** Status of one kind of check (model drift; concept drift adds WARNING). */
@@ -632,7 +768,8 @@ typedef enum pdrift_check_status {
     PDRIFT_CHECK_NOT_MONITORED = 0, /**< no data of that kind was given */
     PDRIFT_CHECK_OK = 1,            /**< tested, no drift */
     PDRIFT_CHECK_DRIFT = 2,         /**< drift */
-    PDRIFT_CHECK_INSUFFICIENT = 3   /**< not enough data to judge */
+    PDRIFT_CHECK_INSUFFICIENT = 3,  /**< not enough data to judge */
+    PDRIFT_CHECK_WARNING = 4        /**< concept drift: a change is building up */
 } pdrift_check_status;
 
 /** Per-feature numbers, read with ::pdrift_result_feature. */
