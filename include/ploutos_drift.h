@@ -266,8 +266,9 @@ PDRIFT_API int pdrift_page_hinkley_new(pdrift_page_hinkley **out, double delta, 
 
 /**
  * Feed one observation. *level becomes ::PDRIFT_LEVEL_DRIFT when the
- * cumulative deviation passes lambda (either direction), WARNING past
- * lambda / 2, else NONE. After a DRIFT the detector restarts by itself.
+ * cumulative deviation from the running mean is strictly greater than lambda
+ * (either direction), WARNING above lambda / 2, else NONE; there is no
+ * warm-up. After a DRIFT the detector restarts by itself.
  * @return ::PDRIFT_OK; ::PDRIFT_EINVAL (NULL); ::PDRIFT_EDATA (non-finite x)
  */
 PDRIFT_API int pdrift_page_hinkley_update(pdrift_page_hinkley *d, double x, pdrift_level *level);
@@ -283,7 +284,8 @@ typedef struct pdrift_ddm pdrift_ddm;
 
 /**
  * Create a DDM detector.
- * @param warmup          errors seen before any decision (30 in the paper)
+ * @param warmup          predictions seen before any decision (30 in the paper): the
+ *                        warmup-th update is the first to decide
  * @param warning_sigmas  warning level, in standard deviations (2)
  * @param drift_sigmas    drift level (3), > warning_sigmas
  * @return ::PDRIFT_OK, ::PDRIFT_EINVAL, ::PDRIFT_ENOMEM
@@ -292,8 +294,12 @@ PDRIFT_API int pdrift_ddm_new(pdrift_ddm **out, size_t warmup, double warning_si
                               double drift_sigmas);
 
 /**
- * Feed one prediction outcome: error 1 (wrong) or 0 (right). After a DRIFT
- * the detector restarts by itself.
+ * Feed one prediction outcome: error 1 (wrong) or 0 (right). *level is
+ * ::PDRIFT_LEVEL_INSUFFICIENT during the warm-up, NONE until both an error and
+ * a correct prediction have been seen (the paper's rule would fire on the
+ * first error after a clean run), then WARNING or DRIFT when p + s reaches
+ * p_min + warning_sigmas (drift_sigmas) s_min. After a DRIFT the detector
+ * restarts by itself.
  * @return ::PDRIFT_OK; ::PDRIFT_EINVAL (NULL, or error not 0 or 1)
  */
 PDRIFT_API int pdrift_ddm_update(pdrift_ddm *d, double error, pdrift_level *level);

@@ -99,6 +99,18 @@ static const param_row params[] = {
     PRESET_PARAM(PDRIFT_PARAM_KS_THRESHOLD, "ks_threshold", 0, 1, 0.20, 0.15, 0.10),
     INT_PARAM(PDRIFT_PARAM_KS_METHOD, "ks_method", PDRIFT_KS_AUTO, PDRIFT_KS_ASYMP,
               PDRIFT_KS_AUTO),
+    /* ADDM (SPEC §4.6). Sizes and lags are bounded where the SETAR fit still
+     * has rows for two regimes; the occupancy rises are shares. */
+    INT_PARAM(PDRIFT_PARAM_ADDM_SMOOTHING, "addm_smoothing", 1, 1000, 10),
+    INT_PARAM(PDRIFT_PARAM_ADDM_REFERENCE, "addm_reference", 1, 1e7, 250),
+    INT_PARAM(PDRIFT_PARAM_ADDM_WINDOW, "addm_window", 2, 1e7, 60),
+    INT_PARAM(PDRIFT_PARAM_ADDM_LAGS, "addm_lags", 1, PDRIFT__ADDM_MAX_LAGS, 5),
+    INT_PARAM(PDRIFT_PARAM_ADDM_DELAY, "addm_delay", 1, PDRIFT__ADDM_MAX_LAGS, 2),
+    REAL_PARAM(PDRIFT_PARAM_ADDM_TRIM, "addm_trim", 0, 0.45, 0.15),
+    PRESET_PARAM(PDRIFT_PARAM_ADDM_DELTA_DRIFT, "addm_delta_drift", 0, 1, 0.55, 0.45, 0.35),
+    PRESET_PARAM(PDRIFT_PARAM_ADDM_DELTA_WARNING, "addm_delta_warning", 0, 1, 0.40, 0.30, 0.20),
+    INT_PARAM(PDRIFT_PARAM_ADDM_TSAY_GATE, "addm_tsay_gate", 0, 1, 0),
+    REAL_PARAM(PDRIFT_PARAM_ADDM_TSAY_ALPHA, "addm_tsay_alpha", 1e-12, 0.5, 0.05),
     /* trading performance */
     PRESET_PARAM(PDRIFT_PARAM_SHARPE_DEGRADATION, "sharpe_degradation", 0, 100, 0.30, 0.20,
                  0.15),
@@ -324,4 +336,15 @@ void pdrift__config_resolve(const pdrift_config *c, pdrift__settings *out)
     out->risk_free_rate = double_of(c, PDRIFT_PARAM_RISK_FREE_RATE);
     out->min_returns = (size_t)int_of(c, PDRIFT_PARAM_MIN_RETURNS);
     out->returns_window = (size_t)int_of(c, PDRIFT_PARAM_RETURNS_WINDOW);
+    out->addm = pdrift__addm_default_params();
+    out->addm.k = (size_t)int_of(c, PDRIFT_PARAM_ADDM_SMOOTHING);
+    out->addm.n_ref = (size_t)int_of(c, PDRIFT_PARAM_ADDM_REFERENCE);
+    out->addm.w = (size_t)int_of(c, PDRIFT_PARAM_ADDM_WINDOW);
+    out->addm.p = (size_t)int_of(c, PDRIFT_PARAM_ADDM_LAGS);
+    out->addm.d = (size_t)int_of(c, PDRIFT_PARAM_ADDM_DELAY);
+    out->addm.trim = double_of(c, PDRIFT_PARAM_ADDM_TRIM);
+    out->addm.delta_drift = double_of(c, PDRIFT_PARAM_ADDM_DELTA_DRIFT);
+    out->addm.delta_warning = double_of(c, PDRIFT_PARAM_ADDM_DELTA_WARNING);
+    out->addm.tsay_gate = (int)int_of(c, PDRIFT_PARAM_ADDM_TSAY_GATE);
+    out->addm.tsay_alpha = double_of(c, PDRIFT_PARAM_ADDM_TSAY_ALPHA);
 }

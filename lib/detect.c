@@ -441,10 +441,12 @@ int pdrift_detect(pdrift_monitor *m)
     if (m == NULL)
         return PDRIFT_EINVAL;
     const size_t nf = m->baseline.n_features;
-    if (nf == 0 && m->performance.source == PDRIFT__PERFORMANCE_NONE && m->returns.n_rows == 0)
+    if (nf == 0 && m->performance.source == PDRIFT__PERFORMANCE_NONE && m->returns.n_rows == 0 &&
+        m->errors.n_reference == 0 && m->errors.live.n_rows == 0)
         return pdrift__fail(m, PDRIFT_ESTATE, "pdrift_detect: nothing to compare with: give a "
                             "baseline (pdrift_baseline_load, pdrift_baseline_set, "
-                            "pdrift_baseline_returns or pdrift_baseline_metrics) first");
+                            "pdrift_baseline_returns, pdrift_baseline_metrics or "
+                            "pdrift_baseline_errors) first");
 
     pdrift__result r = {0};
     int rc = PDRIFT_OK;
@@ -466,9 +468,16 @@ int pdrift_detect(pdrift_monitor *m)
     if (rc == PDRIFT_OK)
         pdrift__model_detect(&m->settings, &m->performance, returns, m->returns.n_rows, &r.model);
     free(returns);
+    /* The latch is updated only when the whole detection succeeds. */
+    pdrift__errors latch = m->errors;
+    if (rc == PDRIFT_OK)
+        rc = pdrift__concept_detect(m, &r.concept);
     if (rc == PDRIFT_OK)
         rc = pdrift__verdict(m, &r);
     if (rc != PDRIFT_OK) {
+        m->errors.latched = latch.latched;
+        m->errors.fired_at = latch.fired_at;
+        m->errors.fired_weight = latch.fired_weight;
         pdrift__result_clear(&r);
         return pdrift__fail(m, rc, "pdrift_detect: out of memory");
     }
@@ -481,6 +490,9 @@ int pdrift_detect(pdrift_monitor *m)
     if (rc != PDRIFT_OK) {
         pdrift__result_clear(&m->result);
         m->result = old;
+        m->errors.latched = latch.latched;
+        m->errors.fired_at = latch.fired_at;
+        m->errors.fired_weight = latch.fired_weight;
         return pdrift__fail(m, rc, "pdrift_detect: out of memory rendering the report");
     }
     pdrift__result_clear(&old);

@@ -130,6 +130,56 @@ void pdrift__win_counts(const double *returns, size_t n, size_t *wins, size_t *d
 int pdrift__all_finite(const double *values, size_t n);
 
 
+/* ---- addm.c: ADDM on error series (SPEC §4) ----------------------------------- */
+
+#define PDRIFT__ADDM_MAX_LAGS 20
+
+typedef struct pdrift__addm_params {
+    size_t k;              /* smoothing length (1 = raw errors) */
+    size_t n_ref;          /* smoothed reference values used, at most */
+    size_t w;              /* smoothed window values */
+    size_t p;              /* AR order per regime, 1..PDRIFT__ADDM_MAX_LAGS */
+    size_t d;              /* threshold delay, >= 1 */
+    double trim;           /* least share of the rows per regime */
+    double delta_drift, delta_warning; /* occupancy rise */
+    double tail_drift, tail_warning;   /* share of the last ceil(w/4) rows in H: 0.75, 0.50 */
+    int tsay_gate;         /* also require Tsay's F test (p < tsay_alpha) */
+    double tsay_alpha;
+    size_t tsay_ini;       /* first rows of the arranged regression: 40 */
+} pdrift__addm_params;
+
+/* The defaults of SPEC §4.6, medium preset. */
+pdrift__addm_params pdrift__addm_default_params(void);
+
+typedef struct pdrift__addm_result {
+    pdrift_level level;
+    double severity_weight;        /* w_t on WARNING / DRIFT, else 0 */
+    double severity_raw;           /* w_t whatever the level */
+    double q3_ref, q3_win;
+    double mean_ref, mean_win;
+    int worse;                     /* mean(y_win) > mean(y_ref) */
+    int fitted;                    /* an admissible threshold exists */
+    double threshold, ssr, ssr_second_best;
+    double beta_low[PDRIFT__ADDM_MAX_LAGS + 1], beta_high[PDRIFT__ADDM_MAX_LAGS + 1];
+    size_t nmin, n_low, n_high, n_candidates;
+    int high_regime;               /* 0: the z <= threshold side is H, 1: the other */
+    double frac_ref_high, frac_win_high, frac_tail_high, delta;
+    size_t tail_l;
+    size_t n_ref_used, n_rows;     /* n_r and n of SPEC §4.2 */
+    double tsay_f, tsay_pvalue;    /* NaN unless computed */
+    size_t tsay_df1, tsay_df2;
+} pdrift__addm_result;
+
+/* ADDM of SPEC §4 on raw reference and window errors. PDRIFT_EINVAL (NULL,
+ * empty, bad params), PDRIFT_EDATA (negative or non-finite error),
+ * PDRIFT_ENOMEM. Too little data is a level (INSUFFICIENT), not an error. */
+int pdrift__addm(const double *reference, size_t nref, const double *window, size_t nwin,
+                 const pdrift__addm_params *params, pdrift__addm_result *out);
+
+/* The trailing k-mean smoothing of SPEC §4.2 on e[0..n): y[j] = mean of
+ * e[j..j+k-1], j = 0..n-k; returns n - k + 1 (0 if n < k). */
+size_t pdrift__addm_smooth(const double *e, size_t n, size_t k, double *y);
+
 /* ---- config.c: parameters ------------------------------------------------- */
 
 /* The effective value of every parameter, presets applied: what a monitor
@@ -154,6 +204,7 @@ typedef struct pdrift__settings {
     double risk_free_rate;       /* annual */
     size_t min_returns;
     size_t returns_window;       /* 0 = keep every observed return */
+    pdrift__addm_params addm;
 } pdrift__settings;
 
 /* Resolve a config (NULL = the defaults) into settings. */
@@ -268,54 +319,5 @@ double pdrift__null_quantile(const double *null, size_t k, double level);
 int pdrift__adjust_pvalues(const double *p, size_t m, pdrift_correction method, double *adjusted);
 
 
-/* ---- addm.c: ADDM on error series (SPEC §4) ----------------------------------- */
-
-#define PDRIFT__ADDM_MAX_LAGS 20
-
-typedef struct pdrift__addm_params {
-    size_t k;              /* smoothing length (1 = raw errors) */
-    size_t n_ref;          /* smoothed reference values used, at most */
-    size_t w;              /* smoothed window values */
-    size_t p;              /* AR order per regime, 1..PDRIFT__ADDM_MAX_LAGS */
-    size_t d;              /* threshold delay, >= 1 */
-    double trim;           /* least share of the rows per regime */
-    double delta_drift, delta_warning; /* occupancy rise */
-    double tail_drift, tail_warning;   /* share of the last ceil(w/4) rows in H: 0.75, 0.50 */
-    int tsay_gate;         /* also require Tsay's F test (p < tsay_alpha) */
-    double tsay_alpha;
-    size_t tsay_ini;       /* first rows of the arranged regression: 40 */
-} pdrift__addm_params;
-
-/* The defaults of SPEC §4.6, medium preset. */
-pdrift__addm_params pdrift__addm_default_params(void);
-
-typedef struct pdrift__addm_result {
-    pdrift_level level;
-    double severity_weight;        /* w_t on WARNING / DRIFT, else 0 */
-    double severity_raw;           /* w_t whatever the level */
-    double q3_ref, q3_win;
-    double mean_ref, mean_win;
-    int worse;                     /* mean(y_win) > mean(y_ref) */
-    int fitted;                    /* an admissible threshold exists */
-    double threshold, ssr, ssr_second_best;
-    double beta_low[PDRIFT__ADDM_MAX_LAGS + 1], beta_high[PDRIFT__ADDM_MAX_LAGS + 1];
-    size_t nmin, n_low, n_high, n_candidates;
-    int high_regime;               /* 0: the z <= threshold side is H, 1: the other */
-    double frac_ref_high, frac_win_high, frac_tail_high, delta;
-    size_t tail_l;
-    size_t n_ref_used, n_rows;     /* n_r and n of SPEC §4.2 */
-    double tsay_f, tsay_pvalue;    /* NaN unless computed */
-    size_t tsay_df1, tsay_df2;
-} pdrift__addm_result;
-
-/* ADDM of SPEC §4 on raw reference and window errors. PDRIFT_EINVAL (NULL,
- * empty, bad params), PDRIFT_EDATA (negative or non-finite error),
- * PDRIFT_ENOMEM. Too little data is a level (INSUFFICIENT), not an error. */
-int pdrift__addm(const double *reference, size_t nref, const double *window, size_t nwin,
-                 const pdrift__addm_params *params, pdrift__addm_result *out);
-
-/* The trailing k-mean smoothing of SPEC §4.2 on e[0..n): y[j] = mean of
- * e[j..j+k-1], j = 0..n-k; returns n - k + 1 (0 if n < k). */
-size_t pdrift__addm_smooth(const double *e, size_t n, size_t k, double *y);
 
 #endif /* PDRIFT_INTERNAL_H */

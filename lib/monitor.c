@@ -128,6 +128,8 @@ void pdrift_monitor_free(pdrift_monitor *m)
     baseline_free(&m->baseline);
     window_free(&m->window);
     window_free(&m->returns);
+    free(m->errors.reference);
+    window_free(&m->errors.live);
     pdrift__result_clear(&m->result);
     free(m->model);
     free(m);
@@ -623,6 +625,17 @@ int pdrift_observe_load(pdrift_monitor *m, const char *path)
     return rc == PDRIFT_OK ? succeed(m) : rc;
 }
 
+/* Forget the live errors and the latched concept-drift state. */
+static void clear_live_errors(pdrift__errors *e)
+{
+    e->live.n_rows = 0;
+    e->live.start = 0;
+    e->n_seen = 0;
+    e->latched = 0;
+    e->fired_at = 0;
+    e->fired_weight = 0.0;
+}
+
 int pdrift_window_reset(pdrift_monitor *m)
 {
     if (m == NULL)
@@ -632,6 +645,7 @@ int pdrift_window_reset(pdrift_monitor *m)
     window_clear_lists(&m->window);
     m->returns.n_rows = 0;
     m->returns.start = 0;
+    clear_live_errors(&m->errors);
     return succeed(m);
 }
 
@@ -771,4 +785,105 @@ const char *pdrift_feature_name(const pdrift_monitor *m, size_t index)
     if (m == NULL || index >= m->baseline.n_features)
         return NULL;
     return m->baseline.features[index].name;
+}
+
+/* ---- error streams (concept drift) ---------------------------------------------- */
+
+static int check_errors(pdrift_monitor *m, const double *e, size_t n, const char *fn)
+{
+    if (e == NULL || n == 0)
+        return pdrift__fail(m, PDRIFT_EINVAL, "%s: %s", fn, e == NULL ? "NULL errors" : "no error");
+    for (size_t i = 0; i < n; i++)
+        if (!(isfinite(e[i]) && e[i] >= 0.0))
+            return pdrift__fail(m, PDRIFT_EDATA, "%s: error %zu is %g (errors are 0/1 flags or "
+                                "non-negative losses: anything else is a bug upstream)", fn, i, e[i]);
+    return PDRIFT_OK;
+}
+
+int pdrift_baseline_errors(pdrift_monitor *m, const double *errors, size_t n)
+{
+    if (m == NULL)
+        return PDRIFT_EINVAL;
+    int rc = check_errors(m, errors, n, "pdrift_baseline_errors");
+    if (rc != PDRIFT_OK)
+        return rc;
+    if (n > SIZE_MAX / sizeof(double))
+        return pdrift__fail(m, PDRIFT_ENOMEM, "pdrift_baseline_errors: too many errors");
+    double *copy = malloc(n * sizeof *copy);
+    if (copy == NULL)
+        return pdrift__fail(m, PDRIFT_ENOMEM, "out of memory for %zu reference errors", n);
+    memcpy(copy, errors, n * sizeof *copy);
+    free(m->errors.reference);
+    m->errors.reference = copy;
+    m->errors.n_reference = n;
+    /* A new reference is a new model: its live errors start from zero, and
+     * ADDM stays INSUFFICIENT for w errors (the cool-down of SPEC §4.2). */
+    clear_live_errors(&m->errors);
+    return succeed(m);
+}
+
+int pdrift_observe_errors(pdrift_monitor *m, const double *errors, size_t n)
+{
+    if (m == NULL)
+        return PDRIFT_EINVAL;
+    int rc = check_errors(m, errors, n, "pdrift_observe_errors");
+    if (rc != PDRIFT_OK)
+        return rc;
+    const pdrift__addm_params *a = &m->settings.addm;
+    size_t keep = a->w + a->k - 1;
+    if (window_append(&m->errors.live, 1, keep, errors, n) != PDRIFT_OK)
+        return pdrift__fail(m, PDRIFT_ENOMEM, "out of memory for %zu errors", n);
+    m->errors.n_seen = n > SIZE_MAX - m->errors.n_seen ? SIZE_MAX : m->errors.n_seen + n;
+    return succeed(m);
+}
+
+/* Read an errors series file; *out freed by the caller. */
+static int read_errors(pdrift_monitor *m, const char *path, const char *fn, double **out, size_t *n)
+{
+    static const char *const names[] = {"error", "errors"};
+    if (path == NULL)
+        return pdrift__fail(m, PDRIFT_EINVAL, "%s: NULL path", fn);
+    int rc = pdrift__series_read(path, names, 2, out, n, m->errmsg, sizeof m->errmsg);
+    if (rc != PDRIFT_OK)
+        return rc;
+    if (*n == 0) {
+        free(*out);
+        *out = NULL;
+        return pdrift__fail(m, PDRIFT_EDATA, "%s: no error in the file", path);
+    }
+    for (size_t i = 0; i < *n; i++)
+        if (!(isfinite((*out)[i]) && (*out)[i] >= 0.0)) {
+            double v = (*out)[i];
+            free(*out);
+            *out = NULL;
+            return pdrift__fail(m, PDRIFT_EDATA, "%s: error %zu is %g (errors are 0/1 flags or "
+                                "non-negative losses)", path, i + 1, v);
+        }
+    return PDRIFT_OK;
+}
+
+int pdrift_baseline_errors_load(pdrift_monitor *m, const char *path)
+{
+    if (m == NULL)
+        return PDRIFT_EINVAL;
+    double *e = NULL;
+    size_t n = 0;
+    int rc = read_errors(m, path, "pdrift_baseline_errors_load", &e, &n);
+    if (rc == PDRIFT_OK)
+        rc = pdrift_baseline_errors(m, e, n);
+    free(e);
+    return rc;
+}
+
+int pdrift_observe_errors_load(pdrift_monitor *m, const char *path)
+{
+    if (m == NULL)
+        return PDRIFT_EINVAL;
+    double *e = NULL;
+    size_t n = 0;
+    int rc = read_errors(m, path, "pdrift_observe_errors_load", &e, &n);
+    if (rc == PDRIFT_OK)
+        rc = pdrift_observe_errors(m, e, n);
+    free(e);
+    return rc;
 }

@@ -83,6 +83,31 @@ typedef struct pdrift__model_result {
     double drawdown_increase, win_rate_change, win_rate_pvalue;
 } pdrift__model_result;
 
+/* The error streams of concept drift. The live errors are a ring of the
+ * latest w + k - 1: older ones never enter the smoothed window (SPEC §4.2). */
+typedef struct pdrift__errors {
+    double *reference;        /* the validated model's errors, time order */
+    size_t n_reference;
+    pdrift__window live;      /* one value per row */
+    size_t n_seen;            /* live errors observed since the reference was set */
+    int latched;              /* DRIFT fired: it stays until reset or a new reference */
+    size_t fired_at;          /* n_seen when it fired */
+    double fired_weight;      /* the severity weight then */
+} pdrift__errors;
+
+typedef struct pdrift__concept_result {
+    pdrift_check_status status;
+    pdrift_severity severity;
+    pdrift_level level;           /* latched */
+    pdrift_level current_level;   /* this detection's own decision */
+    double severity_weight;
+    size_t n_reference, n_live, n_seen;
+    int latched;
+    size_t fired_at;
+    pdrift__addm_result addm;     /* valid when status is not NOT_MONITORED and addm_ran */
+    int addm_ran;
+} pdrift__concept_result;
+
 typedef struct pdrift__feature_result {
     pdrift_feature_status status;
     pdrift_severity severity;
@@ -117,6 +142,7 @@ typedef struct pdrift__result {
     size_t n_baseline_rows, n_current_rows;
     pdrift_severity data_severity;
     pdrift__model_result model;
+    pdrift__concept_result concept;
     pdrift_severity severity;
     unsigned drift_types;           /* pdrift_drift_type bits */
     unsigned drift_type;            /* the most severe, 0 if none */
@@ -134,6 +160,7 @@ struct pdrift_monitor {
     pdrift__window window;
     pdrift__performance performance; /* the baseline's trading performance */
     pdrift__window returns;          /* observed returns, one value per row */
+    pdrift__errors errors;           /* concept drift's error streams */
     pdrift__result result;
     char errmsg[PDRIFT__ERRMSG_MAX];
 };
@@ -149,6 +176,10 @@ int pdrift__fail(pdrift_monitor *m, int rc, const char *fmt, ...)
  * baseline performance. */
 void pdrift__model_detect(const pdrift__settings *s, const pdrift__performance *baseline,
                           const double *returns, size_t n, pdrift__model_result *out);
+
+/* Concept drift (concept.c): ADDM on the monitor's error streams, with the
+ * latch (updates m->errors). PDRIFT_ENOMEM. */
+int pdrift__concept_detect(pdrift_monitor *m, pdrift__concept_result *out);
 
 /* SPEC §6 as a pure function: the overall severity (the maximum), the drift
  * types present, the most severe type (ties: model > concept > data) and

@@ -208,15 +208,81 @@ static cJSON *data_drift_json(const pdrift_monitor *m)
     return d;
 }
 
-static cJSON *not_monitored_concept(void)
+static const char *level_name(pdrift_level l)
 {
-    cJSON *c = cJSON_CreateObject();
-    if (c == NULL)
+    switch (l) {
+    case PDRIFT_LEVEL_NONE: return "none";
+    case PDRIFT_LEVEL_WARNING: return "warning";
+    case PDRIFT_LEVEL_DRIFT: return "drift";
+    case PDRIFT_LEVEL_INSUFFICIENT: return "insufficient_data";
+    }
+    return "none";
+}
+
+static cJSON *concept_drift_json(const pdrift_monitor *m)
+{
+    const pdrift__concept_result *c = &m->result.concept;
+    const pdrift__addm_params *a = &m->settings.addm;
+    cJSON *o = cJSON_CreateObject();
+    if (o == NULL)
         return NULL;
-    cJSON_AddStringToObject(c, "status", "not_monitored");
-    cJSON_AddStringToObject(c, "severity", "none");
-    cJSON_AddNullToObject(c, "severity_weight");
-    return c;
+    const char *status = c->status == PDRIFT_CHECK_NOT_MONITORED ? "not_monitored"
+                         : c->status == PDRIFT_CHECK_INSUFFICIENT ? "insufficient_data"
+                                                                  : level_name(c->level);
+    cJSON_AddStringToObject(o, "status", status);
+    cJSON_AddStringToObject(o, "severity", pdrift__severity_name(c->severity));
+    if (c->status == PDRIFT_CHECK_NOT_MONITORED)
+        cJSON_AddNullToObject(o, "severity_weight");
+    else
+        cJSON_AddNumberToObject(o, "severity_weight", c->severity_weight);
+    cJSON_AddStringToObject(o, "method", "addm");
+    cJSON_AddStringToObject(o, "current_level", level_name(c->current_level));
+    cJSON_AddBoolToObject(o, "latched", c->latched);
+    if (c->latched)
+        cJSON_AddNumberToObject(o, "fired_at", (double)c->fired_at);
+    else
+        cJSON_AddNullToObject(o, "fired_at");
+    cJSON_AddNumberToObject(o, "n_reference", (double)c->n_reference);
+    cJSON_AddNumberToObject(o, "n_window", (double)c->n_live);
+    cJSON_AddNumberToObject(o, "n_seen", (double)c->n_seen);
+
+    const pdrift__addm_result *r = &c->addm;
+    const int fit = c->addm_ran && r->level != PDRIFT_LEVEL_INSUFFICIENT;
+    const int setar = fit && r->fitted;
+    add_number(o, "threshold", setar ? r->threshold : NAN);
+    add_number(o, "frac_ref_high", setar ? r->frac_ref_high : NAN);
+    add_number(o, "frac_win_high", setar ? r->frac_win_high : NAN);
+    add_number(o, "frac_tail_high", setar ? r->frac_tail_high : NAN);
+    add_number(o, "delta_occupancy", setar ? r->delta : NAN);
+    add_number(o, "ssr", setar ? r->ssr : NAN);
+    if (setar) {
+        cJSON_AddNumberToObject(o, "n_low", (double)r->n_low);
+        cJSON_AddNumberToObject(o, "n_high", (double)r->n_high);
+        cJSON_AddStringToObject(o, "high_regime", r->high_regime ? "above" : "at_or_below");
+    } else {
+        cJSON_AddNullToObject(o, "n_low");
+        cJSON_AddNullToObject(o, "n_high");
+        cJSON_AddNullToObject(o, "high_regime");
+    }
+    add_number(o, "mean_reference", fit ? r->mean_ref : NAN);
+    add_number(o, "mean_window", fit ? r->mean_win : NAN);
+    add_number(o, "q3_reference", fit ? r->q3_ref : NAN);
+    add_number(o, "q3_window", fit ? r->q3_win : NAN);
+    add_number(o, "tsay_f", fit ? r->tsay_f : NAN);
+    add_number(o, "tsay_pvalue", fit ? r->tsay_pvalue : NAN);
+    cJSON *p = cJSON_AddObjectToObject(o, "parameters");
+    if (p != NULL) {
+        cJSON_AddNumberToObject(p, "smoothing", (double)a->k);
+        cJSON_AddNumberToObject(p, "reference", (double)a->n_ref);
+        cJSON_AddNumberToObject(p, "window", (double)a->w);
+        cJSON_AddNumberToObject(p, "lags", (double)a->p);
+        cJSON_AddNumberToObject(p, "delay", (double)a->d);
+        cJSON_AddNumberToObject(p, "trim", a->trim);
+        cJSON_AddNumberToObject(p, "delta_drift", a->delta_drift);
+        cJSON_AddNumberToObject(p, "delta_warning", a->delta_warning);
+        cJSON_AddBoolToObject(p, "tsay_gate", a->tsay_gate);
+    }
+    return o;
 }
 
 static const char *check_status_name(pdrift_check_status s)
@@ -226,6 +292,7 @@ static const char *check_status_name(pdrift_check_status s)
     case PDRIFT_CHECK_OK: return "ok";
     case PDRIFT_CHECK_DRIFT: return "drift";
     case PDRIFT_CHECK_INSUFFICIENT: return "insufficient_data";
+    case PDRIFT_CHECK_WARNING: return "warning";
     }
     return "not_monitored";
 }
@@ -313,7 +380,7 @@ static cJSON *report_json(const pdrift_monitor *m)
     cJSON_AddStringToObject(root, "action", pdrift__action_name(r->action));
 
     cJSON_AddItemToObject(root, "data_drift", data_drift_json(m));
-    cJSON_AddItemToObject(root, "concept_drift", not_monitored_concept());
+    cJSON_AddItemToObject(root, "concept_drift", concept_drift_json(m));
     cJSON_AddItemToObject(root, "model_drift", model_drift_json(m));
     cJSON_AddItemToObject(root, "recommendations", string_array(r->recommendations, r->n_recommendations));
     return root;

@@ -73,6 +73,21 @@ int pdrift_result_get(const pdrift_monitor *m, pdrift_result_key key, double *ou
     case PDRIFT_RESULT_WIN_RATE_PVALUE: *out = r->model.win_rate_pvalue; break;
     case PDRIFT_RESULT_N_RETURNS_BASELINE: *out = (double)r->model.baseline.n_returns; break;
     case PDRIFT_RESULT_N_RETURNS_CURRENT: *out = (double)r->model.n_returns; break;
+    case PDRIFT_RESULT_CONCEPT_STATUS: *out = (double)r->concept.status; break;
+    case PDRIFT_RESULT_CONCEPT_LEVEL: *out = (double)r->concept.level; break;
+    case PDRIFT_RESULT_CONCEPT_SEVERITY: *out = (double)r->concept.severity; break;
+    case PDRIFT_RESULT_SEVERITY_WEIGHT: *out = r->concept.severity_weight; break;
+    case PDRIFT_RESULT_ADDM_THRESHOLD:
+        *out = r->concept.addm_ran && r->concept.addm.fitted ? r->concept.addm.threshold : NAN;
+        break;
+    case PDRIFT_RESULT_ADDM_DELTA:
+        *out = r->concept.addm_ran && r->concept.addm.fitted ? r->concept.addm.delta : NAN;
+        break;
+    case PDRIFT_RESULT_CONCEPT_FIRED_AT:
+        *out = r->concept.latched ? (double)r->concept.fired_at : NAN;
+        break;
+    case PDRIFT_RESULT_N_ERRORS_REFERENCE: *out = (double)r->concept.n_reference; break;
+    case PDRIFT_RESULT_N_ERRORS_CURRENT: *out = (double)r->concept.n_seen; break;
     default: return PDRIFT_EPARAM;
     }
     return PDRIFT_OK;

@@ -162,6 +162,23 @@ static int recommend_model(pdrift__result *r)
     return push_recommendation(r, &t);
 }
 
+/* "Concept drift (ADDM DRIFT, severity weight 0.42): retrain; blend
+ * predictions with weight 0.42 meanwhile". */
+static int recommend_concept(pdrift__result *r)
+{
+    const pdrift__concept_result *c = &r->concept;
+    text t = {.len = 0};
+    if (c->level == PDRIFT_LEVEL_DRIFT) {
+        text_add(&t, "Concept drift (ADDM DRIFT after %zu live errors, severity weight %.2f): "
+                 "retrain; blend predictions with weight %.2f meanwhile", c->fired_at,
+                 c->severity_weight, c->severity_weight);
+    } else {
+        text_add(&t, "Concept drift building up (ADDM WARNING, severity weight %.2f): watch the "
+                 "error rate; retrain if it reaches DRIFT", c->severity_weight);
+    }
+    return push_recommendation(r, &t);
+}
+
 /* "Not enough data for data drift on rsi (12 current values, need 30)". */
 static int recommend_data_insufficient(const pdrift_monitor *m, pdrift__result *r)
 {
@@ -208,19 +225,43 @@ static int recommend_model_insufficient(const pdrift_monitor *m, pdrift__result 
     return push_recommendation(r, &t);
 }
 
+/* "Not enough data for concept drift (45 live errors, need 69)". */
+static int recommend_concept_insufficient(const pdrift_monitor *m, pdrift__result *r)
+{
+    const pdrift__addm_params *a = &m->settings.addm;
+    text t = {.len = 0};
+    if (r->concept.n_reference == 0)
+        text_add(&t, "Not enough data for concept drift (no reference errors: give the validation "
+                 "errors of the model)");
+    else if (r->concept.n_reference < a->w + a->k - 1)
+        text_add(&t, "Not enough data for concept drift (%zu reference errors, need %zu)",
+                 r->concept.n_reference, a->w + a->k - 1);
+    else
+        text_add(&t, "Not enough data for concept drift (%zu live errors, need %zu)",
+                 r->concept.n_live, a->w);
+    return push_recommendation(r, &t);
+}
+
 static int recommend(const pdrift_monitor *m, pdrift__result *r)
 {
     int rc = PDRIFT_OK;
-    /* One line per drift type, most severe first (ties: model, then data). */
-    const int model_first = (r->drift_types & PDRIFT_DRIFT_MODEL) &&
-                            r->model.severity >= r->data_severity;
-    if (model_first)
-        rc = recommend_model(r);
-    if (rc == PDRIFT_OK && (r->drift_types & PDRIFT_DRIFT_DATA))
-        rc = recommend_data(m, r);
-    if (rc == PDRIFT_OK && !model_first && (r->drift_types & PDRIFT_DRIFT_MODEL))
-        rc = recommend_model(r);
-    const int tested = r->n_insufficient < r->n_features || r->model.status == PDRIFT_CHECK_OK;
+    /* One line per drift type, most severe first; ties: model, concept, data. */
+    pdrift_severity concept =
+        (r->drift_types & PDRIFT_DRIFT_CONCEPT) ? r->concept.severity : PDRIFT_SEVERITY_NONE;
+    pdrift_severity model =
+        (r->drift_types & PDRIFT_DRIFT_MODEL) ? r->model.severity : PDRIFT_SEVERITY_NONE;
+    pdrift_severity data =
+        (r->drift_types & PDRIFT_DRIFT_DATA) ? r->data_severity : PDRIFT_SEVERITY_NONE;
+    for (int sev = PDRIFT_SEVERITY_HIGH; rc == PDRIFT_OK && sev > PDRIFT_SEVERITY_NONE; sev--) {
+        if (model == (pdrift_severity)sev)
+            rc = recommend_model(r);
+        if (rc == PDRIFT_OK && concept == (pdrift_severity)sev)
+            rc = recommend_concept(r);
+        if (rc == PDRIFT_OK && data == (pdrift_severity)sev)
+            rc = recommend_data(m, r);
+    }
+    const int tested = r->n_insufficient < r->n_features || r->model.status == PDRIFT_CHECK_OK ||
+                       r->concept.status == PDRIFT_CHECK_OK;
     if (rc == PDRIFT_OK && r->drift_types == 0 && tested) {
         text t = {.len = 0};
         text_add(&t, "No drift detected: continue with the current model");
@@ -231,6 +272,8 @@ static int recommend(const pdrift_monitor *m, pdrift__result *r)
         rc = recommend_data_insufficient(m, r);
     if (rc == PDRIFT_OK && r->model.status == PDRIFT_CHECK_INSUFFICIENT)
         rc = recommend_model_insufficient(m, r);
+    if (rc == PDRIFT_OK && r->concept.status == PDRIFT_CHECK_INSUFFICIENT)
+        rc = recommend_concept_insufficient(m, r);
     return rc;
 }
 
@@ -239,7 +282,7 @@ int pdrift__verdict(const pdrift_monitor *m, pdrift__result *r)
     pdrift__verdict_out v;
     pdrift_severity model =
         r->model.status == PDRIFT_CHECK_DRIFT ? r->model.severity : PDRIFT_SEVERITY_NONE;
-    pdrift__combine(r->data_severity, PDRIFT_SEVERITY_NONE, model,
+    pdrift__combine(r->data_severity, r->concept.severity, model,
                     r->model.status == PDRIFT_CHECK_OK, &v);
     r->severity = v.severity;
     r->drift_types = v.drift_types;

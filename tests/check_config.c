@@ -63,6 +63,17 @@ static const expected_param expected[] = {
      0.20, 0.15},
     {PDRIFT_PARAM_DRAWDOWN_INCREASE, 401, "drawdown_increase", DBL_T, 0, 1, 0.10, 1, 0.10, 0.10,
      0.10},
+    {PDRIFT_PARAM_ADDM_SMOOTHING, 300, "addm_smoothing", INT_T, 1, 1000, 10, 0, 0, 0, 0},
+    {PDRIFT_PARAM_ADDM_REFERENCE, 301, "addm_reference", INT_T, 1, 1e7, 250, 0, 0, 0, 0},
+    {PDRIFT_PARAM_ADDM_WINDOW, 302, "addm_window", INT_T, 2, 1e7, 60, 0, 0, 0, 0},
+    {PDRIFT_PARAM_ADDM_LAGS, 303, "addm_lags", INT_T, 1, 20, 5, 0, 0, 0, 0},
+    {PDRIFT_PARAM_ADDM_DELAY, 304, "addm_delay", INT_T, 1, 20, 2, 0, 0, 0, 0},
+    {PDRIFT_PARAM_ADDM_TRIM, 305, "addm_trim", DBL_T, 0, 0.45, 0.15, 0, 0, 0, 0},
+    {PDRIFT_PARAM_ADDM_DELTA_DRIFT, 306, "addm_delta_drift", DBL_T, 0, 1, 0.45, 1, 0.55, 0.45, 0.35},
+    {PDRIFT_PARAM_ADDM_DELTA_WARNING, 307, "addm_delta_warning", DBL_T, 0, 1, 0.30, 1, 0.40, 0.30,
+     0.20},
+    {PDRIFT_PARAM_ADDM_TSAY_GATE, 308, "addm_tsay_gate", INT_T, 0, 1, 0, 0, 0, 0, 0},
+    {PDRIFT_PARAM_ADDM_TSAY_ALPHA, 309, "addm_tsay_alpha", DBL_T, 1e-12, 0.5, 0.05, 0, 0, 0, 0},
     {PDRIFT_PARAM_PERIODS_PER_YEAR, 402, "periods_per_year", DBL_T, 1e-3, 1e7, 252, 0, 0, 0, 0},
     {PDRIFT_PARAM_RISK_FREE_RATE, 403, "risk_free_rate", DBL_T, -0.5, 1, 0, 0, 0, 0, 0},
     {PDRIFT_PARAM_MIN_RETURNS, 404, "min_returns", INT_T, 2, 1e9, 20, 0, 0, 0, 0},
@@ -73,7 +84,7 @@ static const expected_param expected[] = {
 
 /* Ids that are not parameters: the gaps of each family, both sides of each
  * family, and the values no family uses. */
-static const int unknown_ids[] = {INT_MIN, -1, 0, 10, 99, 105, 199, 202, 300, 399, 406, 500, INT_MAX};
+static const int unknown_ids[] = {INT_MIN, -1, 0, 10, 99, 105, 199, 202, 310, 399, 406, 500, INT_MAX};
 
 #define N_UNKNOWN (sizeof unknown_ids / sizeof unknown_ids[0])
 
@@ -155,6 +166,16 @@ START_TEST(test_enum_values_pinned)
     ck_assert_int_eq(PDRIFT_PARAM_KS_METHOD, 201);
     ck_assert_int_eq(PDRIFT_PARAM_SHARPE_DEGRADATION, 400);
     ck_assert_int_eq(PDRIFT_PARAM_DRAWDOWN_INCREASE, 401);
+    ck_assert_int_eq(PDRIFT_PARAM_ADDM_SMOOTHING, 300);
+    ck_assert_int_eq(PDRIFT_PARAM_ADDM_REFERENCE, 301);
+    ck_assert_int_eq(PDRIFT_PARAM_ADDM_WINDOW, 302);
+    ck_assert_int_eq(PDRIFT_PARAM_ADDM_LAGS, 303);
+    ck_assert_int_eq(PDRIFT_PARAM_ADDM_DELAY, 304);
+    ck_assert_int_eq(PDRIFT_PARAM_ADDM_TRIM, 305);
+    ck_assert_int_eq(PDRIFT_PARAM_ADDM_DELTA_DRIFT, 306);
+    ck_assert_int_eq(PDRIFT_PARAM_ADDM_DELTA_WARNING, 307);
+    ck_assert_int_eq(PDRIFT_PARAM_ADDM_TSAY_GATE, 308);
+    ck_assert_int_eq(PDRIFT_PARAM_ADDM_TSAY_ALPHA, 309);
     ck_assert_int_eq(PDRIFT_PARAM_PERIODS_PER_YEAR, 402);
     ck_assert_int_eq(PDRIFT_PARAM_RISK_FREE_RATE, 403);
     ck_assert_int_eq(PDRIFT_PARAM_MIN_RETURNS, 404);
@@ -811,6 +832,16 @@ static double settings_field(const pdrift__settings *s, pdrift_param p)
     case PDRIFT_PARAM_KS_METHOD: return (double)s->ks_method;
     case PDRIFT_PARAM_SHARPE_DEGRADATION: return s->sharpe_degradation;
     case PDRIFT_PARAM_DRAWDOWN_INCREASE: return s->drawdown_increase;
+    case PDRIFT_PARAM_ADDM_SMOOTHING: return (double)s->addm.k;
+    case PDRIFT_PARAM_ADDM_REFERENCE: return (double)s->addm.n_ref;
+    case PDRIFT_PARAM_ADDM_WINDOW: return (double)s->addm.w;
+    case PDRIFT_PARAM_ADDM_LAGS: return (double)s->addm.p;
+    case PDRIFT_PARAM_ADDM_DELAY: return (double)s->addm.d;
+    case PDRIFT_PARAM_ADDM_TRIM: return s->addm.trim;
+    case PDRIFT_PARAM_ADDM_DELTA_DRIFT: return s->addm.delta_drift;
+    case PDRIFT_PARAM_ADDM_DELTA_WARNING: return s->addm.delta_warning;
+    case PDRIFT_PARAM_ADDM_TSAY_GATE: return (double)s->addm.tsay_gate;
+    case PDRIFT_PARAM_ADDM_TSAY_ALPHA: return s->addm.tsay_alpha;
     case PDRIFT_PARAM_PERIODS_PER_YEAR: return s->periods_per_year;
     case PDRIFT_PARAM_RISK_FREE_RATE: return s->risk_free_rate;
     case PDRIFT_PARAM_MIN_RETURNS: return (double)s->min_returns;

@@ -36,6 +36,11 @@ static const char monitor_usage[] =
     "  --baseline-win-rate X     win rate (55 or 0.55)\n"
     "  --periods-per-year N      252 (default), 365, 8760, 1 for per-trade returns\n"
     "\n"
+    "  model errors (concept drift, ADDM):\n"
+    "  --baseline-errors FILE    the model's errors on its validation period (0/1 flags\n"
+    "                            or losses; a column error/errors, or one numeric column)\n"
+    "  --errors FILE             its live errors, same format, oldest first\n"
+    "\n"
     "  --report-dir DIR      where drift_monitoring_latest.json goes (default reports)\n"
     "  --log FILE            drift event log, one JSON line per event\n"
     "                        (default logs/drift_events.jsonl)\n"
@@ -48,6 +53,7 @@ typedef struct monitor_args {
     const char *baseline, *current, *model, *sensitivity, *window;
     const char *returns, *baseline_returns, *baseline_sharpe, *baseline_max_dd, *baseline_win_rate;
     const char *periods_per_year;
+    const char *errors, *baseline_errors;
     const char *report_dir, *log;
     const char *settings[64];
     int n_settings;
@@ -93,6 +99,8 @@ static int parse_args(int argc, char **argv, monitor_args *a)
         {"--baseline-max-dd", offsetof(monitor_args, baseline_max_dd)},
         {"--baseline-win-rate", offsetof(monitor_args, baseline_win_rate)},
         {"--periods-per-year", offsetof(monitor_args, periods_per_year)},
+        {"--errors", offsetof(monitor_args, errors)},
+        {"--baseline-errors", offsetof(monitor_args, baseline_errors)},
     };
     a->report_dir = "reports";
     a->log = "logs/drift_events.jsonl";
@@ -132,9 +140,14 @@ static int parse_args(int argc, char **argv, monitor_args *a)
         *(const char **)((char *)a + valued[k].offset) = v;
     }
     int explicit_perf = a->baseline_sharpe || a->baseline_max_dd || a->baseline_win_rate;
-    if ((a->baseline == NULL) != (a->current == NULL) || (a->baseline == NULL && a->returns == NULL)) {
+    if ((a->baseline == NULL) != (a->current == NULL) ||
+        (a->baseline == NULL && a->returns == NULL && a->errors == NULL)) {
         complain("monitor: --baseline and --current are required (or --returns with a baseline "
-                 "performance; see pdrift monitor --help)");
+                 "performance, or --errors with --baseline-errors; see pdrift monitor --help)");
+        return -1;
+    }
+    if ((a->errors == NULL) != (a->baseline_errors == NULL)) {
+        complain("monitor: --errors and --baseline-errors go together");
         return -1;
     }
     if (a->baseline_returns && explicit_perf) {
@@ -361,6 +374,10 @@ static int load_performance(pdrift_monitor *m, const monitor_args *a, char *note
             return rc;
     }
     if (a->returns && (rc = pdrift_observe_returns_load(m, a->returns)) != PDRIFT_OK)
+        return rc;
+    if (a->baseline_errors && (rc = pdrift_baseline_errors_load(m, a->baseline_errors)) != PDRIFT_OK)
+        return rc;
+    if (a->errors && (rc = pdrift_observe_errors_load(m, a->errors)) != PDRIFT_OK)
         return rc;
     return PDRIFT_OK;
 }

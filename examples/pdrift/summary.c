@@ -149,6 +149,35 @@ static void print_performance(FILE *out, const pdrift_monitor *m)
             result_value(m, PDRIFT_RESULT_N_RETURNS_CURRENT));
 }
 
+/* The concept-drift line, when error streams are monitored. */
+static void print_concept(FILE *out, const pdrift_monitor *m)
+{
+    pdrift_check_status status = (pdrift_check_status)(int)result_value(m, PDRIFT_RESULT_CONCEPT_STATUS);
+    if (status == PDRIFT_CHECK_NOT_MONITORED)
+        return;
+    double n_ref = result_value(m, PDRIFT_RESULT_N_ERRORS_REFERENCE);
+    double n_cur = result_value(m, PDRIFT_RESULT_N_ERRORS_CURRENT);
+    fprintf(out, "\n  Model errors (concept drift, ADDM): ");
+    switch (status) {
+    case PDRIFT_CHECK_DRIFT:
+        fprintf(out, "DRIFT since live error %.0f, severity weight %.2f\n",
+                result_value(m, PDRIFT_RESULT_CONCEPT_FIRED_AT),
+                result_value(m, PDRIFT_RESULT_SEVERITY_WEIGHT));
+        break;
+    case PDRIFT_CHECK_WARNING:
+        fprintf(out, "WARNING, severity weight %.2f\n", result_value(m, PDRIFT_RESULT_SEVERITY_WEIGHT));
+        break;
+    case PDRIFT_CHECK_OK: fprintf(out, "ok\n"); break;
+    default: fprintf(out, "not enough errors\n"); break;
+    }
+    double threshold = result_value(m, PDRIFT_RESULT_ADDM_THRESHOLD);
+    fprintf(out, "    %.0f reference errors, %.0f live errors", n_ref, n_cur);
+    if (!isnan(threshold))
+        fprintf(out, "; SETAR threshold %.3g, high-regime occupancy rise %+.2f", threshold,
+                result_value(m, PDRIFT_RESULT_ADDM_DELTA));
+    fprintf(out, "\n");
+}
+
 void print_summary(FILE *out, const pdrift_monitor *m, const char *report_path)
 {
     pdrift_severity severity;
@@ -189,6 +218,7 @@ void print_summary(FILE *out, const pdrift_monitor *m, const char *report_path)
     }
 
     print_performance(out, m);
+    print_concept(out, m);
 
     double n_rec = 0;
     pdrift_result_get(m, PDRIFT_RESULT_N_RECOMMENDATIONS, &n_rec);
