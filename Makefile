@@ -75,7 +75,7 @@ TEST_BINS    := $(TEST_UNITS:%=$(B)/tests/check_%)
 TEST_SUPPORT := $(B)/obj/tests/golden.o $(B)/obj/tests/sha256.o
 
 .PHONY: all lib examples deps demo check check-units check-header check-exports \
-        check-install check-cli check-scipy bench-serial install uninstall clean
+        check-install check-cli check-scipy bench-serial bench-concept install uninstall clean
 
 all: lib examples $(PDRIFT)
 
@@ -121,6 +121,23 @@ $(B)/bench/serial_false_alarms: bench/serial_false_alarms.c examples/pdrift/simu
 
 bench-serial: $(B)/bench/serial_false_alarms
 	$(B)/bench/serial_false_alarms 200
+
+# Concept drift (docs/concept.md): concept_eval calls the hidden pdrift__addm
+# and so links the static library; concept_monitor uses only the public API
+# of the shared library, as users do.
+$(B)/bench/concept_eval: bench/concept/concept_eval.c bench/concept/stream.h lib/internal.h $(STATIC)
+	@mkdir -p $(B)/bench
+	$(CC) $(PROG_FLAGS) -Ilib -pthread $(LDFLAGS) -o $@ bench/concept/concept_eval.c $(STATIC) \
+	    $(DEPS_LIBS) -lm
+
+$(B)/bench/concept_monitor: bench/concept/concept_monitor.c bench/concept/stream.h $(B)/$(LIBNAME).so
+	@mkdir -p $(B)/bench
+	$(CC) $(PROG_FLAGS) -pthread $(LDFLAGS) -o $@ bench/concept/concept_monitor.c \
+	    -L$(B) -lploutosdrift -Wl,-rpath,'$$ORIGIN/..' -lm
+
+bench-concept: $(B)/bench/concept_eval $(B)/bench/concept_monitor
+	$(B)/bench/concept_eval 1000
+	$(B)/bench/concept_monitor 500
 
 # ---- build dependencies ------------------------------------------------------
 deps:

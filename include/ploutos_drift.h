@@ -590,8 +590,9 @@ PDRIFT_API int pdrift_observe_batch(pdrift_monitor *m, const double *rows, size_
 PDRIFT_API int pdrift_observe_load(pdrift_monitor *m, const char *path);
 
 /**
- * Empty the window: the observed rows and the observed returns (the
- * baselines and the last result are kept).
+ * Empty the window: the observed rows, the observed returns and the live
+ * errors, which also clears a latched concept drift (the baselines, the
+ * reference errors and the last result are kept).
  */
 PDRIFT_API int pdrift_window_reset(pdrift_monitor *m);
 
@@ -645,8 +646,9 @@ PDRIFT_API int pdrift_observe_returns_load(pdrift_monitor *m, const char *path);
 /**
  * Set the reference errors for concept drift: the validated model's errors
  * on its validation period, in time order (0/1 flags or any non-negative
- * loss). Replacing them (after a retrain) clears the live errors and the
- * latched concept-drift state.
+ * loss). Setting them (a new model, e.g. after a retrain) clears the live
+ * errors and the latched concept-drift state: ADDM stays INSUFFICIENT until
+ * w new live errors have been observed.
  * @return ::PDRIFT_OK; ::PDRIFT_EINVAL (NULL, n = 0); ::PDRIFT_EDATA (a
  *         negative or non-finite error: a bug upstream); ::PDRIFT_ENOMEM
  */

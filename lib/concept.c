@@ -77,15 +77,14 @@ int pdrift__concept_detect(pdrift_monitor *m, pdrift__concept_result *out)
         e->fired_weight = r.addm.severity_weight;
     }
     if (e->latched) {
+        /* The weight is the largest seen on a DRIFT since the alarm: the
+         * blend the operator was told never weakens while the problem lasts. */
+        if (r.current_level == PDRIFT_LEVEL_DRIFT && r.addm.severity_weight > e->fired_weight)
+            e->fired_weight = r.addm.severity_weight;
         r.level = PDRIFT_LEVEL_DRIFT;
         r.latched = 1;
         r.fired_at = e->fired_at;
-        /* The stronger of the weight at the alarm and now: the blend the
-         * operator was told keeps its meaning while the problem lasts. */
-        r.severity_weight = r.current_level == PDRIFT_LEVEL_DRIFT &&
-                                    r.addm.severity_weight > e->fired_weight
-                                ? r.addm.severity_weight
-                                : e->fired_weight;
+        r.severity_weight = e->fired_weight;
     } else {
         r.level = r.current_level;
         r.severity_weight = r.addm.severity_weight;

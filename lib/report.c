@@ -5,6 +5,7 @@
  * The report is rendered once, when the detection is made, so that both calls
  * of the protocol see the same bytes (the same generated_at).
  */
+#include <locale.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -82,13 +83,24 @@ static const char *correction_name(pdrift_correction c)
 
 /* ---- building blocks; a NULL from cJSON is caught once, at the end -------- */
 
-/* A number, or null for a value that does not exist: never NaN text. */
+/* A number, or null for a value that does not exist: never NaN text. The
+ * shortest of %.15g, %.16g, %.17g that reads back as the same double, so a
+ * reader gets exactly the library's value (cJSON's own printer accepts 15
+ * digits within an ulp). Rendering runs under the C locale (see
+ * pdrift__report_render), so the decimal point is always '.'. */
 static void add_number(cJSON *obj, const char *key, double v)
 {
-    if (isfinite(v))
-        cJSON_AddNumberToObject(obj, key, v);
-    else
+    if (!isfinite(v)) {
         cJSON_AddNullToObject(obj, key);
+        return;
+    }
+    char buf[40];
+    for (int digits = 15; digits <= 17; digits++) {
+        snprintf(buf, sizeof buf, "%.*g", digits, v);
+        if (strtod(buf, NULL) == v)
+            break;
+    }
+    cJSON_AddRawToObject(obj, key, buf);
 }
 
 static void add_string_or_null(cJSON *obj, const char *key, const char *s)
@@ -407,11 +419,19 @@ static int complete(const cJSON *root, const pdrift__result *r)
 
 int pdrift__report_render(pdrift_monitor *m)
 {
+    /* Numbers are printed by this thread under the C locale, whatever the
+     * host program chose for LC_NUMERIC; the thread's locale is restored. */
+    locale_t c_locale = newlocale(LC_NUMERIC_MASK, "C", (locale_t)0);
+    locale_t previous = c_locale != (locale_t)0 ? uselocale(c_locale) : (locale_t)0;
     cJSON *root = report_json(m);
     char *text = NULL;
     if (root != NULL && complete(root, &m->result))
         text = cJSON_Print(root);
     cJSON_Delete(root);
+    if (previous != (locale_t)0)
+        uselocale(previous);
+    if (c_locale != (locale_t)0)
+        freelocale(c_locale);
     if (text == NULL)
         return PDRIFT_ENOMEM;
     char *copy = pdrift__strdup(text); /* our allocator, whatever cJSON's is */

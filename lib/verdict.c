@@ -236,9 +236,16 @@ static int recommend_concept_insufficient(const pdrift_monitor *m, pdrift__resul
     else if (r->concept.n_reference < a->w + a->k - 1)
         text_add(&t, "Not enough data for concept drift (%zu reference errors, need %zu)",
                  r->concept.n_reference, a->w + a->k - 1);
-    else
+    else if (r->concept.n_live < a->w)
         text_add(&t, "Not enough data for concept drift (%zu live errors, need %zu)",
                  r->concept.n_live, a->w);
+    else if (r->concept.addm_ran && !r->concept.addm.fitted && r->concept.addm.nmin > 0)
+        text_add(&t, "Not enough data for concept drift (ADDM found no SETAR threshold leaving "
+                 "%zu rows in each regime: the errors take too few distinct values)",
+                 r->concept.addm.nmin);
+    else
+        text_add(&t, "Not enough data for concept drift (the reference holds no autoregression "
+                 "row: parameter addm_reference must exceed addm_lags and addm_delay)");
     return push_recommendation(r, &t);
 }
 

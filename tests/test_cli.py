@@ -501,3 +501,277 @@ def test_calm_data_with_model_drift(market):
     assert r.returncode == 1, r.stdout + r.stderr
     assert "Type     : MODEL" in r.stdout and "Severity : MEDIUM" in r.stdout
     assert "Action   : RETRAIN" in r.stdout
+
+
+# ---- concept drift: the model's error stream (SPEC §4, §6) --------------------------------------
+
+GOLDEN_ADDM = os.path.join(os.path.dirname(os.path.abspath(__file__)), "data", "addm_cases.json")
+
+
+def golden_addm():
+    with open(GOLDEN_ADDM) as f:
+        return json.load(f)
+
+
+def addm_case(case_id):
+    return next(c for c in golden_addm()["cases"] if c["id"] == case_id)
+
+
+def write_errors(path, values, header="error", dates=False):
+    """An errors file: one column named `header` (None: no header line), optionally after a Date column."""
+    with open(path, "w") as f:
+        if header is not None:
+            f.write(("Date," if dates else "") + header + "\n")
+        for i, v in enumerate(values):
+            prefix = f"2024-{1 + i // 28 % 12:02d}-{1 + i % 28:02d}," if dates else ""
+            f.write(prefix + repr(float(v)) + "\n")
+
+
+def concept_report(r):
+    report = json.loads(r.stdout)
+    cd = report["concept_drift"]
+    for key in ("status", "severity", "severity_weight", "method", "current_level", "latched", "fired_at",
+                "n_reference", "n_window", "n_seen", "threshold", "frac_ref_high", "frac_win_high",
+                "frac_tail_high", "delta_occupancy", "n_low", "n_high", "high_regime", "ssr",
+                "mean_reference", "mean_window", "q3_reference", "q3_window", "tsay_f", "tsay_pvalue",
+                "parameters"):
+        assert key in cd, key
+    assert cd["status"] in ("not_monitored", "none", "warning", "drift", "insufficient_data")
+    assert cd["severity"] in ("none", "low", "medium", "high")
+    assert cd["method"] == "addm"
+    assert isinstance(cd["latched"], bool)
+    assert (cd["fired_at"] is not None) == cd["latched"]
+    # SPEC §4.5: WARNING low; DRIFT high if w >= 0.5 else medium
+    expected = {"warning": "low", "drift": None}.get(cd["status"], "none")
+    if cd["status"] == "drift":
+        expected = "high" if cd["severity_weight"] >= 0.5 else "medium"
+    assert cd["severity"] == expected, cd
+    return report, cd
+
+
+def golden_drift_stream(tmp_path, header="error"):
+    """The golden sequential stream up to its first DRIFT (t = 183, w = 0.29: medium)."""
+    seq = golden_addm()["sequential"]
+    write_errors(tmp_path / "ref_errors.csv", seq["e_val"], header=header)
+    write_errors(tmp_path / "live_errors.csv", seq["e_live"][:184], header=header)
+    return ["--baseline-errors", "ref_errors.csv", "--errors", "live_errors.csv"]
+
+
+def generated_high_stream(tmp_path):
+    """Error rate 0.45 -> 0.9 (seed 0): ADDM DRIFT with w = 0.5, high."""
+    rng = np.random.default_rng(0)
+    ref = (rng.random(300) < 0.45).astype(float)
+    live = (rng.random(69) < 0.9).astype(float)
+    write_errors(tmp_path / "ref_hi.csv", ref, header=None)
+    write_errors(tmp_path / "live_hi.csv", live, header=None)
+    return ["--baseline-errors", "ref_hi.csv", "--errors", "live_hi.csv"]
+
+
+def test_concept_drift_medium_from_error_files(tmp_path):
+    args = ["monitor", *golden_drift_stream(tmp_path)]
+    r = run(*args, cwd=tmp_path)
+    assert r.returncode == 1, r.stdout + r.stderr
+    assert "DRIFT DETECTED" in r.stdout
+    assert "Type     : CONCEPT" in r.stdout and "Severity : MEDIUM" in r.stdout
+    assert "Action   : RETRAIN" in r.stdout
+    assert "DRIFT since live error 184, severity weight 0.29" in r.stdout
+
+    r = run(*args, "--json", cwd=tmp_path)
+    assert r.returncode == 1, r.stderr
+    report, cd = concept_report(r)
+    assert report["drift_types"] == ["concept"] and report["drift_type"] == "concept"
+    assert report["severity"] == "medium" and report["action"] == "retrain"
+    assert report["drift_detected"] is True
+    assert report["data_drift"]["status"] == "not_monitored"
+    assert report["model_drift"]["status"] == "not_monitored"
+    assert cd["status"] == "drift" and cd["current_level"] == "drift"
+    assert cd["latched"] is True and cd["fired_at"] == 184
+    assert cd["n_reference"] == 259 and cd["n_seen"] == 184 and cd["n_window"] == 69
+    trace = golden_addm()["sequential"]["trace"][183 - 59]
+    assert trace["t"] == 183 and trace["decision"] == "DRIFT"
+    assert cd["severity_weight"] == pytest.approx(trace["severity_raw"], rel=1e-12)
+    assert cd["threshold"] == trace["threshold"]
+    assert cd["delta_occupancy"] == pytest.approx(trace["delta_occupancy"], rel=1e-15)
+    assert cd["parameters"] == {"smoothing": 10, "reference": 250, "window": 60, "lags": 5, "delay": 2,
+                                "trim": 0.15, "delta_drift": 0.45, "delta_warning": 0.3, "tsay_gate": False}
+    recs = report["recommendations"]
+    assert len(recs) == 1
+    assert recs[0].startswith("Concept drift (ADDM DRIFT"), recs
+    assert recs[0].endswith("severity weight 0.29): retrain; blend predictions with weight 0.29 meanwhile"), recs
+    log = (tmp_path / "logs" / "drift_events.jsonl").read_text().splitlines()
+    event = json.loads(log[-1])
+    assert event["drift_type"] == "concept" and event["severity"] == "medium"
+
+
+def test_concept_drift_high_exit_2(tmp_path):
+    r = run("monitor", *generated_high_stream(tmp_path), "--json", cwd=tmp_path)
+    assert r.returncode == 2, r.stdout + r.stderr
+    report, cd = concept_report(r)
+    assert "concept" in report["drift_types"] and report["drift_type"] == "concept"
+    assert report["severity"] == "high" and report["action"] == "retrain"
+    assert cd["status"] == "drift" and cd["severity"] == "high"
+    assert cd["severity_weight"] >= 0.5
+    assert cd["n_reference"] == 300 and cd["n_seen"] == 69 and cd["fired_at"] == 69
+
+
+def test_error_file_formats(tmp_path):
+    case = addm_case("moderate_045_to_060")  # golden WARNING, w = 0.2
+    write_errors(tmp_path / "ref_plain.csv", case["e_val"], header=None)            # headerless
+    write_errors(tmp_path / "live_dated.csv", case["e_win"], header="error", dates=True)  # Date,error
+    write_errors(tmp_path / "ref_errors.csv", case["e_val"], header="errors")         # errors
+    write_errors(tmp_path / "live_upper.csv", case["e_win"], header="Error", dates=True)  # any case
+    reports = []
+    for ref, live in (("ref_plain.csv", "live_dated.csv"), ("ref_errors.csv", "live_upper.csv"),
+                      ("ref_errors.csv", "live_dated.csv")):
+        r = run("monitor", "--baseline-errors", ref, "--errors", live, "--json", cwd=tmp_path)
+        assert r.returncode == 1, (ref, live, r.stdout + r.stderr)
+        report, cd = concept_report(r)
+        assert cd["status"] == "warning" and cd["severity"] == "low", cd
+        assert cd["n_reference"] == 259 and cd["n_seen"] == 60
+        assert cd["severity_weight"] == pytest.approx(case["result"]["severity"], rel=1e-12)
+        assert cd["threshold"] == case["result"]["setar"]["threshold"]
+        assert report["action"] == "watch" and report["drift_types"] == ["concept"]
+        assert report["recommendations"] == [
+            "Concept drift building up (ADDM WARNING, severity weight 0.20): watch the error rate; "
+            "retrain if it reaches DRIFT"]
+        reports.append(cd)
+    for key in ("delta_occupancy", "frac_ref_high", "frac_win_high", "frac_tail_high", "n_low", "n_high"):
+        assert reports[0][key] == reports[1][key] == reports[2][key], key
+
+
+@pytest.mark.parametrize("extra,message", [
+    (["--errors", "live.csv"], "--errors and --baseline-errors go together"),
+    (["--baseline-errors", "ref.csv"], "--errors with --baseline-errors"),  # the general usage line
+    (["--baseline-errors", "ref.csv", "--returns", "ref.csv", "--baseline-sharpe", "1"],
+     "--errors and --baseline-errors go together"),
+    (["--errors", "live.csv", "--baseline", "ref.csv"], "--baseline and --current are required"),
+])
+def test_concept_usage_errors_exit_3(tmp_path, extra, message):
+    write_errors(tmp_path / "ref.csv", [0.0, 1.0] * 50)
+    write_errors(tmp_path / "live.csv", [1.0, 1.0] * 50)
+    r = run("monitor", *extra, cwd=tmp_path)
+    assert r.returncode == 3, r.stdout + r.stderr
+    assert message in r.stderr, r.stderr
+    assert not (tmp_path / "reports").exists()
+
+
+@pytest.mark.parametrize("which", ["live", "ref"])
+def test_negative_error_in_file_exit_3(tmp_path, which):
+    case = addm_case("stable_045")
+    ref, live = list(case["e_val"]), list(case["e_win"])
+    (live if which == "live" else ref)[17] = -1.0
+    write_errors(tmp_path / "ref_errs.csv", ref)
+    write_errors(tmp_path / "live_errs.csv", live)
+    r = run("monitor", "--baseline-errors", "ref_errs.csv", "--errors", "live_errs.csv", cwd=tmp_path)
+    assert r.returncode == 3, r.stdout + r.stderr
+    assert f"{which}_errs.csv" in r.stderr, r.stderr
+    assert not (tmp_path / "reports").exists()
+    assert not (tmp_path / "logs").exists()
+
+
+def test_errors_file_without_error_column_exit_3(tmp_path):
+    write_csv(tmp_path / "two.csv", ["alpha", "beta"], [[0.0, 1.0]] * 100)
+    write_errors(tmp_path / "ref.csv", [0.0, 1.0] * 150)
+    r = run("monitor", "--baseline-errors", "ref.csv", "--errors", "two.csv", cwd=tmp_path)
+    assert r.returncode == 3
+    assert "two.csv" in r.stderr, r.stderr
+
+
+def test_errors_alone_no_drift_and_insufficient(tmp_path):
+    case = addm_case("stable_045")
+    write_errors(tmp_path / "ref.csv", case["e_val"])
+    write_errors(tmp_path / "live.csv", case["e_win"])
+    write_errors(tmp_path / "few.csv", case["e_win"][:45])
+    r = run("monitor", "--baseline-errors", "ref.csv", "--errors", "live.csv", "--json", cwd=tmp_path)
+    assert r.returncode == 0, r.stdout + r.stderr
+    report, cd = concept_report(r)
+    assert cd["status"] == "none" and report["drift_types"] == [] and report["action"] == "continue"
+    assert report["recommendations"] == ["No drift detected: continue with the current model"]
+    r = run("monitor", "--baseline-errors", "ref.csv", "--errors", "live.csv", cwd=tmp_path)
+    assert r.returncode == 0 and "No drift detected" in r.stdout
+    assert "Model errors (concept drift, ADDM): ok" in r.stdout
+
+    r = run("monitor", "--baseline-errors", "ref.csv", "--errors", "few.csv", "--json", cwd=tmp_path)
+    assert r.returncode == 0, r.stdout + r.stderr
+    report, cd = concept_report(r)
+    assert cd["status"] == "insufficient_data" and cd["severity"] == "none"
+    assert cd["threshold"] is None and cd["severity_weight"] == 0
+    assert report["recommendations"] == ["Not enough data for concept drift (45 live errors, need 60)"]
+
+    write_errors(tmp_path / "short_ref.csv", case["e_val"][:50])
+    r = run("monitor", "--baseline-errors", "short_ref.csv", "--errors", "live.csv", "--json", cwd=tmp_path)
+    assert r.returncode == 0
+    assert json.loads(r.stdout)["recommendations"] == [
+        "Not enough data for concept drift (50 reference errors, need 69)"]
+
+
+def test_concept_with_data_drift(market):
+    args = golden_drift_stream(market)
+    # calm data, concept DRIFT (medium): concept is the type, retrain
+    r = run("monitor", "--baseline", "data/baseline.csv", "--current", "data/current_calm.csv", *args,
+            "--json", cwd=market)
+    assert r.returncode == 1, r.stdout + r.stderr
+    report, cd = concept_report(r)
+    assert report["drift_types"] == ["concept"] and report["drift_type"] == "concept"
+    assert report["action"] == "retrain"
+    assert report["data_drift"]["status"] == "ok"
+    # volatile data (high) with concept medium: data is the type, both listed in order data, concept
+    r = run("monitor", "--baseline", "data/baseline.csv", "--current", "data/current_volatile.csv", *args,
+            "--json", cwd=market)
+    assert r.returncode == 2, r.stdout + r.stderr
+    report, cd = concept_report(r)
+    assert report["drift_types"] == ["data", "concept"] and report["drift_type"] == "data"
+    assert report["severity"] == "high" and report["action"] == "retrain"
+    recs = report["recommendations"]
+    assert recs[0].startswith("Data drift") and recs[1].startswith("Concept drift (ADDM DRIFT"), recs
+
+
+def test_concept_warning_blocks_performance_first(market):
+    """Data drift high, performance holding: watch -- unless concept drift is present (SPEC §6)."""
+    base, cur, _ = drift_pair("no_change")
+    write_returns(market / "base_ret.csv", base)
+    write_returns(market / "live_ret.csv", cur)
+    case = addm_case("moderate_045_to_060")  # WARNING, low
+    write_errors(market / "ref.csv", case["e_val"])
+    write_errors(market / "live.csv", case["e_win"])
+    common = ["monitor", "--baseline", "data/baseline.csv", "--current", "data/current_volatile.csv",
+              "--returns", "live_ret.csv", "--baseline-returns", "base_ret.csv", "--json"]
+    r = run(*common, cwd=market)
+    assert json.loads(r.stdout)["action"] == "watch"
+    r = run(*common, "--baseline-errors", "ref.csv", "--errors", "live.csv", cwd=market)
+    assert r.returncode == 2, r.stdout + r.stderr
+    report, cd = concept_report(r)
+    assert report["model_drift"]["status"] == "ok"
+    assert cd["status"] == "warning" and cd["severity"] == "low"
+    assert report["drift_types"] == ["data", "concept"] and report["drift_type"] == "data"
+    assert report["action"] == "retrain"
+    assert "holding" not in report["recommendations"][0]
+
+
+def test_concept_sensitivity_and_set(tmp_path):
+    case = addm_case("moderate_045_to_060")  # delta 0.404, tail 0.80
+    write_errors(tmp_path / "ref.csv", case["e_val"])
+    write_errors(tmp_path / "live.csv", case["e_win"])
+    base = ["monitor", "--baseline-errors", "ref.csv", "--errors", "live.csv", "--json"]
+    expected = {"low": ("warning", 1, 0.55, 0.40), "medium": ("warning", 1, 0.45, 0.30),
+                "high": ("drift", 1, 0.35, 0.20)}
+    for level, (status, code, dd, dw) in expected.items():
+        r = run(*base, "--sensitivity", level, cwd=tmp_path)
+        assert r.returncode == code, (level, r.stdout + r.stderr)
+        _, cd = concept_report(r)
+        assert cd["status"] == status, (level, cd["status"])
+        assert cd["parameters"]["delta_drift"] == dd and cd["parameters"]["delta_warning"] == dw
+    # an explicit threshold wins over the preset
+    r = run(*base, "--sensitivity", "high", "--set", "addm_delta_drift=0.45", cwd=tmp_path)
+    _, cd = concept_report(r)
+    assert cd["status"] == "warning" and cd["parameters"]["delta_drift"] == 0.45
+    r = run(*base, "--set", "addm_delta_warning=0.41", cwd=tmp_path)
+    assert r.returncode == 0
+    _, cd = concept_report(r)
+    assert cd["status"] == "none"
+    # other ADDM parameters reach the detector: a 40-error window needs 44 reference errors
+    r = run(*base, "--set", "addm_window=40", "--set", "addm_smoothing=5", cwd=tmp_path)
+    assert r.returncode in (0, 1, 2), r.stderr
+    _, cd = concept_report(r)
+    assert cd["parameters"]["window"] == 40 and cd["parameters"]["smoothing"] == 5
+    assert cd["n_window"] == 44 and cd["n_seen"] == 60
