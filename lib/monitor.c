@@ -709,55 +709,6 @@ int pdrift_baseline_metrics(pdrift_monitor *m, double sharpe, double max_drawdow
     return succeed(m);
 }
 
-/* Read a returns series file; *out freed by the caller. */
-static int read_returns(pdrift_monitor *m, const char *path, const char *fn, double **out, size_t *n)
-{
-    static const char *const names[] = {"ret", "return", "returns"};
-    if (path == NULL)
-        return pdrift__fail(m, PDRIFT_EINVAL, "%s: NULL path", fn);
-    int rc = pdrift__series_read(path, names, 3, out, n, m->errmsg, sizeof m->errmsg);
-    if (rc != PDRIFT_OK)
-        return rc;
-    if (*n == 0) {
-        free(*out);
-        *out = NULL;
-        return pdrift__fail(m, PDRIFT_EDATA, "%s: no return in the file", path);
-    }
-    for (size_t i = 0; i < *n; i++)
-        if (!isfinite((*out)[i])) {
-            free(*out);
-            *out = NULL;
-            return pdrift__fail(m, PDRIFT_EDATA, "%s: return %zu is not finite", path, i + 1);
-        }
-    return PDRIFT_OK;
-}
-
-int pdrift_baseline_returns_load(pdrift_monitor *m, const char *path)
-{
-    if (m == NULL)
-        return PDRIFT_EINVAL;
-    double *r = NULL;
-    size_t n = 0;
-    int rc = read_returns(m, path, "pdrift_baseline_returns_load", &r, &n);
-    if (rc == PDRIFT_OK)
-        rc = pdrift_baseline_returns(m, r, n);
-    free(r);
-    return rc;
-}
-
-int pdrift_observe_returns_load(pdrift_monitor *m, const char *path)
-{
-    if (m == NULL)
-        return PDRIFT_EINVAL;
-    double *r = NULL;
-    size_t n = 0;
-    int rc = read_returns(m, path, "pdrift_observe_returns_load", &r, &n);
-    if (rc == PDRIFT_OK)
-        rc = pdrift_observe_returns(m, r, n);
-    free(r);
-    return rc;
-}
-
 int pdrift_observe_returns(pdrift_monitor *m, const double *returns, size_t n)
 {
     if (m == NULL)
@@ -837,53 +788,65 @@ int pdrift_observe_errors(pdrift_monitor *m, const double *errors, size_t n)
     return succeed(m);
 }
 
-/* Read an errors series file; *out freed by the caller. */
-static int read_errors(pdrift_monitor *m, const char *path, const char *fn, double **out, size_t *n)
+/* ---- series files (returns, errors) ------------------------------------------------ */
+
+/* What a series file holds: the column names that identify it, and how the
+ * values are checked before they reach the setter. */
+typedef struct series_kind {
+    const char *const *names;
+    size_t n_names;
+    const char *what;   /* "return", "error" */
+    int non_negative;   /* errors are 0/1 flags or losses */
+    int (*set)(pdrift_monitor *m, const double *values, size_t n);
+} series_kind;
+
+static const char *const returns_names[] = {"ret", "return", "returns"};
+static const char *const errors_names[] = {"error", "errors"};
+
+static int load_series(pdrift_monitor *m, const char *path, const char *fn, const series_kind *kind)
 {
-    static const char *const names[] = {"error", "errors"};
+    if (m == NULL)
+        return PDRIFT_EINVAL;
     if (path == NULL)
         return pdrift__fail(m, PDRIFT_EINVAL, "%s: NULL path", fn);
-    int rc = pdrift__series_read(path, names, 2, out, n, m->errmsg, sizeof m->errmsg);
-    if (rc != PDRIFT_OK)
-        return rc;
-    if (*n == 0) {
-        free(*out);
-        *out = NULL;
-        return pdrift__fail(m, PDRIFT_EDATA, "%s: no error in the file", path);
-    }
-    for (size_t i = 0; i < *n; i++)
-        if (!(isfinite((*out)[i]) && (*out)[i] >= 0.0)) {
-            double v = (*out)[i];
-            free(*out);
-            *out = NULL;
-            return pdrift__fail(m, PDRIFT_EDATA, "%s: error %zu is %g (errors are 0/1 flags or "
-                                "non-negative losses)", path, i + 1, v);
-        }
-    return PDRIFT_OK;
+    double *v = NULL;
+    size_t n = 0;
+    int rc = pdrift__series_read(path, kind->names, kind->n_names, &v, &n, m->errmsg,
+                                 sizeof m->errmsg);
+    if (rc == PDRIFT_OK && n == 0)
+        rc = pdrift__fail(m, PDRIFT_EDATA, "%s: no %s in the file", path, kind->what);
+    for (size_t i = 0; rc == PDRIFT_OK && i < n; i++)
+        if (!isfinite(v[i]) || (kind->non_negative && v[i] < 0.0))
+            rc = pdrift__fail(m, PDRIFT_EDATA, "%s: %s %zu is %g (%s)", path, kind->what, i + 1,
+                              v[i], kind->non_negative ? "errors are 0/1 flags or non-negative losses"
+                                                       : "returns must be finite");
+    if (rc == PDRIFT_OK)
+        rc = kind->set(m, v, n);
+    free(v);
+    return rc;
+}
+
+static const series_kind baseline_returns_kind = {returns_names, 3, "return", 0, pdrift_baseline_returns};
+static const series_kind observed_returns_kind = {returns_names, 3, "return", 0, pdrift_observe_returns};
+static const series_kind baseline_errors_kind = {errors_names, 2, "error", 1, pdrift_baseline_errors};
+static const series_kind observed_errors_kind = {errors_names, 2, "error", 1, pdrift_observe_errors};
+
+int pdrift_baseline_returns_load(pdrift_monitor *m, const char *path)
+{
+    return load_series(m, path, "pdrift_baseline_returns_load", &baseline_returns_kind);
+}
+
+int pdrift_observe_returns_load(pdrift_monitor *m, const char *path)
+{
+    return load_series(m, path, "pdrift_observe_returns_load", &observed_returns_kind);
 }
 
 int pdrift_baseline_errors_load(pdrift_monitor *m, const char *path)
 {
-    if (m == NULL)
-        return PDRIFT_EINVAL;
-    double *e = NULL;
-    size_t n = 0;
-    int rc = read_errors(m, path, "pdrift_baseline_errors_load", &e, &n);
-    if (rc == PDRIFT_OK)
-        rc = pdrift_baseline_errors(m, e, n);
-    free(e);
-    return rc;
+    return load_series(m, path, "pdrift_baseline_errors_load", &baseline_errors_kind);
 }
 
 int pdrift_observe_errors_load(pdrift_monitor *m, const char *path)
 {
-    if (m == NULL)
-        return PDRIFT_EINVAL;
-    double *e = NULL;
-    size_t n = 0;
-    int rc = read_errors(m, path, "pdrift_observe_errors_load", &e, &n);
-    if (rc == PDRIFT_OK)
-        rc = pdrift_observe_errors(m, e, n);
-    free(e);
-    return rc;
+    return load_series(m, path, "pdrift_observe_errors_load", &observed_errors_kind);
 }
