@@ -136,8 +136,8 @@ $(B)/bench/concept_monitor: bench/concept/concept_monitor.c bench/concept/stream
 	    -L$(B) -lploutosdrift -Wl,-rpath,'$$ORIGIN/..' -lm
 
 bench-concept: $(B)/bench/concept_eval $(B)/bench/concept_monitor
-	$(B)/bench/concept_eval 1000
-	$(B)/bench/concept_monitor 500
+	$(B)/bench/concept_eval
+	$(B)/bench/concept_monitor
 
 # ---- build dependencies ------------------------------------------------------
 deps:

@@ -237,7 +237,10 @@ typedef enum pdrift_level {
 /**
  * ADDM on error series with the default (medium) parameters: k = 10
  * smoothing, 250 reference values, a 60-value window, SETAR(2; 5, 5) with
- * delay 2 and 15% trimming. Pure function; thread-safe.
+ * delay 2 and 15% trimming, and the default decision rule
+ * (::PDRIFT_ADDM_RULE_MEAN, z >= 3.68 for DRIFT, 2.50 for WARNING; the
+ * occupancy rule of SPEC §4.4 is a parameter of the monitor). Pure function;
+ * thread-safe.
  *
  * @param reference_errors, nref  errors of the validated model (raw, >= 0),
  *                                in time order; at least window + k - 1
@@ -402,11 +405,19 @@ typedef enum pdrift_param {
     PDRIFT_PARAM_ADDM_LAGS = 303,        /**< int: autoregressive order p per regime; 5 */
     PDRIFT_PARAM_ADDM_DELAY = 304,       /**< int: threshold delay d; 2 */
     PDRIFT_PARAM_ADDM_TRIM = 305,        /**< double: least share of rows per regime; 0.15 */
-    PDRIFT_PARAM_ADDM_DELTA_DRIFT = 306, /**< double: occupancy rise for DRIFT; preset
-                                              0.55 / 0.45 / 0.35 */
+    PDRIFT_PARAM_ADDM_DELTA_DRIFT = 306, /**< double: occupancy rule, rise for DRIFT; preset
+                                              0.55 / 0.45 / 0.35 (SPEC §3.2) */
     PDRIFT_PARAM_ADDM_DELTA_WARNING = 307, /**< double: for WARNING; preset 0.40 / 0.30 / 0.20 */
-    PDRIFT_PARAM_ADDM_TSAY_GATE = 308,   /**< int 1/0: also require Tsay's threshold test; 0 */
+    PDRIFT_PARAM_ADDM_TSAY_GATE = 308,   /**< int 1/0: occupancy rule, also require Tsay's
+                                              threshold test; 0 */
     PDRIFT_PARAM_ADDM_TSAY_ALPHA = 309,  /**< double: its level; 0.05 */
+    PDRIFT_PARAM_ADDM_RULE = 310,        /**< int ::pdrift_addm_rule: how WARNING / DRIFT is
+                                              decided; default MEAN */
+    PDRIFT_PARAM_ADDM_Z_DRIFT = 311,     /**< double: mean rule, z for DRIFT; preset 4.26 / 3.68 /
+                                              3.26 (1% / 4% / 10% of unchanged 1000-error
+                                              streams, docs/concept.md) */
+    PDRIFT_PARAM_ADDM_Z_WARNING = 312,   /**< double: mean rule, z for WARNING; preset 3.05 /
+                                              2.50 / 2.22 */
     /* trading performance: 400-499 */
     PDRIFT_PARAM_SHARPE_DEGRADATION = 400, /**< double: Sharpe drop that counts as model drift
                                                 (relative when the baseline Sharpe is positive);
@@ -423,6 +434,19 @@ typedef enum pdrift_param {
     PDRIFT_PARAM_RETURNS_WINDOW = 405      /**< int: observed returns kept (the latest), 0 = all;
                                                 default 0 */
 } pdrift_param;
+
+/** How ADDM decides WARNING and DRIFT (::PDRIFT_PARAM_ADDM_RULE). The SETAR
+ *  fit, its regimes, occupancies and severity weight are computed and
+ *  reported under either rule. */
+typedef enum pdrift_addm_rule {
+    /** z test of the window's mean error against the reference's, with the
+     *  long-run variance of an AR fitted to the reference errors: detects
+     *  sooner at the same false-alarm rate (docs/concept.md); the default. */
+    PDRIFT_ADDM_RULE_MEAN = 0,
+    /** SPEC §4.4: rise of the high-error regime's occupancy, held to the end
+     *  of the window (the rule of the golden reference values). */
+    PDRIFT_ADDM_RULE_OCCUPANCY = 1
+} pdrift_addm_rule;
 
 /** The type of a parameter's value. */
 typedef enum pdrift_param_type {
@@ -768,7 +792,9 @@ typedef enum pdrift_result_key {
     PDRIFT_RESULT_ADDM_DELTA = 28,       /**< window minus reference high-regime occupancy */
     PDRIFT_RESULT_CONCEPT_FIRED_AT = 29, /**< live errors seen when DRIFT first fired (NaN if not) */
     PDRIFT_RESULT_N_ERRORS_REFERENCE = 30,
-    PDRIFT_RESULT_N_ERRORS_CURRENT = 31  /**< live errors observed since the reference was set */
+    PDRIFT_RESULT_N_ERRORS_CURRENT = 31, /**< live errors observed since the reference was set */
+    PDRIFT_RESULT_ADDM_MEAN_Z = 32       /**< mean rule's z of the window's mean error (NaN if
+                                              not computed; see ::PDRIFT_PARAM_ADDM_RULE) */
 } pdrift_result_key;
 
 /** Status of one kind of check (model drift; concept drift adds WARNING). */

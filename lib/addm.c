@@ -73,6 +73,9 @@ pdrift__addm_params pdrift__addm_default_params(void)
     p.tsay_gate = 0;
     p.tsay_alpha = 0.05;
     p.tsay_ini = 40;
+    p.rule = PDRIFT__ADDM_RULE_MEAN;
+    p.z_drift = 3.68;   /* medium: 4% of unchanged 1000-error streams (docs/concept.md) */
+    p.z_warning = 2.50;
     return p;
 }
 
@@ -403,6 +406,10 @@ static int params_valid(const pdrift__addm_params *p)
     if (!isfinite(p->delta_drift) || !isfinite(p->delta_warning) || !isfinite(p->tail_drift) ||
         !isfinite(p->tail_warning) || !isfinite(p->tsay_alpha))
         return 0;
+    if (p->rule != PDRIFT__ADDM_RULE_MEAN && p->rule != PDRIFT__ADDM_RULE_OCCUPANCY)
+        return 0;
+    if (!isfinite(p->z_drift) || !isfinite(p->z_warning))
+        return 0;
     return 1;
 }
 
@@ -425,6 +432,7 @@ static void result_init(pdrift__addm_result *out)
     out->n_ref_used = out->n_rows = 0;
     out->tsay_f = out->tsay_pvalue = NAN;
     out->tsay_df1 = out->tsay_df2 = 0;
+    out->mean_z = out->long_run_variance = NAN;
 }
 
 /* ---- the arranged pass: SETAR grid (SPEC §4.3) and Tsay's test (§4.8) ---- */
@@ -556,8 +564,8 @@ static double tail_error(const double *ref, size_t R, const double *win, size_t 
     return back <= V ? win[V - back] : ref[R - (back - V)];
 }
 
-int pdrift__addm(const double *reference, size_t nref, const double *window, size_t nwin,
-                 const pdrift__addm_params *params, pdrift__addm_result *out)
+static int addm_setar(const double *reference, size_t nref, const double *window, size_t nwin,
+                      const pdrift__addm_params *params, pdrift__addm_result *out)
 {
     if (reference == NULL || window == NULL || params == NULL || out == NULL || nref == 0 ||
         nwin == 0)
@@ -818,6 +826,161 @@ int pdrift__addm(const double *reference, size_t nref, const double *window, siz
     res.level = level;
     res.severity_weight = level == PDRIFT_LEVEL_NONE ? 0.0 : wt;
     *out = res;
+    return PDRIFT_OK;
+}
+
+/* ---- the mean rule (default) ------------------------------------------------------ */
+
+/* Solve the m x m system A b = y (A row-major) by Gaussian elimination with
+ * partial pivoting, in place; 0 if singular. m <= PDRIFT__ADDM_MAX_LAGS + 1. */
+static int solve_small(double *A, double *y, size_t m)
+{
+    for (size_t c = 0; c < m; c++) {
+        size_t piv = c;
+        for (size_t r = c + 1; r < m; r++)
+            if (fabs(A[r * m + c]) > fabs(A[piv * m + c]))
+                piv = r;
+        if (!(fabs(A[piv * m + c]) > 1e-12 * (fabs(A[c * m + c]) + 1e-300)) || A[piv * m + c] == 0.0)
+            return 0;
+        if (piv != c) {
+            for (size_t k = 0; k < m; k++) {
+                double t = A[c * m + k];
+                A[c * m + k] = A[piv * m + k];
+                A[piv * m + k] = t;
+            }
+            double t = y[c];
+            y[c] = y[piv];
+            y[piv] = t;
+        }
+        for (size_t r = c + 1; r < m; r++) {
+            double f = A[r * m + c] / A[c * m + c];
+            for (size_t k = c; k < m; k++)
+                A[r * m + k] -= f * A[c * m + k];
+            y[r] -= f * y[c];
+        }
+    }
+    for (size_t r = m; r-- > 0;) {
+        double sum = y[r];
+        for (size_t k = r + 1; k < m; k++)
+            sum -= A[r * m + k] * y[k];
+        y[r] = sum / A[r * m + r];
+    }
+    return 1;
+}
+
+/* Long-run variance of a series: sigma^2 / (1 - sum phi)^2 of an AR(p) with
+ * intercept fitted by least squares, 1 - sum phi floored at 0.1 (a nearly
+ * integrated fit would otherwise explode it); the plain variance when the
+ * fit is singular or has no residual degree of freedom. */
+static double long_run_variance(const double *e, size_t n, size_t p)
+{
+    const size_t m = p + 1;
+    double mean = 0.0;
+    for (size_t t = 0; t < n; t++)
+        mean += e[t];
+    mean /= (double)n;
+    double plain = 0.0;
+    for (size_t t = 0; t < n; t++)
+        plain += (e[t] - mean) * (e[t] - mean);
+    plain /= (double)n;
+    if (n <= p + m)
+        return plain;
+    double A[(PDRIFT__ADDM_MAX_LAGS + 1) * (PDRIFT__ADDM_MAX_LAGS + 1)] = {0};
+    double b[PDRIFT__ADDM_MAX_LAGS + 1] = {0}, x[PDRIFT__ADDM_MAX_LAGS + 1];
+    for (size_t t = p; t < n; t++) {
+        x[0] = 1.0;
+        for (size_t i = 1; i <= p; i++)
+            x[i] = e[t - i];
+        for (size_t r = 0; r < m; r++) {
+            b[r] += x[r] * e[t];
+            for (size_t c = 0; c < m; c++)
+                A[r * m + c] += x[r] * x[c];
+        }
+    }
+    if (!solve_small(A, b, m))
+        return plain;
+    double ssr = 0.0, phi = 0.0;
+    for (size_t i = 1; i <= p; i++)
+        phi += b[i];
+    for (size_t t = p; t < n; t++) {
+        double f = b[0];
+        for (size_t i = 1; i <= p; i++)
+            f += b[i] * e[t - i];
+        ssr += (e[t] - f) * (e[t] - f);
+    }
+    double sigma2 = ssr / (double)(n - p - m);
+    double factor = 1.0 - phi;
+    if (factor < 0.1)
+        factor = 0.1;
+    return sigma2 / (factor * factor);
+}
+
+/* z = (mean of the last w live errors - mean of the reference errors used) /
+ * sqrt(V (1/w + 1/R')), R' = the last n_ref + k - 1 reference errors (the
+ * span the smoothed reference covers), V their long-run variance. A constant
+ * reference has V = 0: V is then floored at the variance of a Bernoulli at
+ * the reference rate smoothed by one half error, so that one live error is
+ * not an alarm by itself. Fills mean_z and long_run_variance. */
+static int mean_z(const double *reference, size_t nref, const double *window, size_t nwin,
+                  const pdrift__addm_params *params, pdrift__addm_result *res)
+{
+    const size_t w = params->w;
+    size_t span = params->n_ref + params->k - 1;
+    if (span > nref)
+        span = nref;
+    const double *ref = reference + (nref - span);
+    /* Extreme magnitudes are brought near 1 by a power of two (exact), as
+     * in the SETAR fit: the squares of the variance must not overflow. */
+    double e_max = 0.0;
+    for (size_t i = 0; i < span; i++)
+        e_max = ref[i] > e_max ? ref[i] : e_max;
+    for (size_t i = nwin - w; i < nwin; i++)
+        e_max = window[i] > e_max ? window[i] : e_max;
+    int ex = 0;
+    if (e_max > 0x1p400 || (e_max > 0.0 && e_max < 0x1p-400))
+        (void)frexp(e_max, &ex);
+    double *scaled = malloc(span * sizeof *scaled);
+    if (scaled == NULL)
+        return PDRIFT_ENOMEM;
+    double m_ref = 0.0, m_win = 0.0, capped = 0.0;
+    for (size_t i = 0; i < span; i++) {
+        scaled[i] = ldexp(ref[i], -ex);
+        m_ref += scaled[i];
+        capped += ref[i] < 1.0 ? ref[i] : 1.0;
+    }
+    m_ref /= (double)span;
+    for (size_t i = nwin - w; i < nwin; i++)
+        m_win += ldexp(window[i], -ex);
+    m_win /= (double)w;
+    double v = long_run_variance(scaled, span, params->p);
+    free(scaled);
+    if (!(v > 0.0) || !isfinite(v)) {
+        double rate = (capped + 0.5) / ((double)span + 1.0);
+        v = ldexp(rate * (1.0 - rate), -2 * ex);
+    }
+    res->mean_z = (m_win - m_ref) / sqrt(v * (1.0 / (double)w + 1.0 / (double)span));
+    res->long_run_variance = ldexp(v, 2 * ex);
+    return PDRIFT_OK;
+}
+
+int pdrift__addm(const double *reference, size_t nref, const double *window, size_t nwin,
+                 const pdrift__addm_params *params, pdrift__addm_result *out)
+{
+    int rc = addm_setar(reference, nref, window, nwin, params, out);
+    /* n_rows = 0: too few errors (SPEC §4.2), a level under either rule. */
+    if (rc != PDRIFT_OK || out->n_rows == 0)
+        return rc;
+    /* The z is reported under either rule; it decides under the mean rule. */
+    rc = mean_z(reference, nref, window, nwin, params, out);
+    if (rc != PDRIFT_OK || params->rule != PDRIFT__ADDM_RULE_MEAN)
+        return rc;
+    pdrift_level level = PDRIFT_LEVEL_NONE;
+    if (out->mean_z >= params->z_drift)
+        level = PDRIFT_LEVEL_DRIFT;
+    else if (out->mean_z >= params->z_warning)
+        level = PDRIFT_LEVEL_WARNING;
+    out->level = level;
+    out->severity_weight = level == PDRIFT_LEVEL_NONE ? 0.0 : out->severity_raw;
     return PDRIFT_OK;
 }
 

@@ -143,10 +143,21 @@ typedef struct pdrift__addm_params {
     double trim;           /* least share of the rows per regime */
     double delta_drift, delta_warning; /* occupancy rise */
     double tail_drift, tail_warning;   /* share of the last ceil(w/4) rows in H: 0.75, 0.50 */
-    int tsay_gate;         /* also require Tsay's F test (p < tsay_alpha) */
+    int tsay_gate;         /* also require Tsay's F test (p < tsay_alpha); occupancy rule */
     double tsay_alpha;
     size_t tsay_ini;       /* first rows of the arranged regression: 40 */
+    int rule;              /* PDRIFT__ADDM_RULE_*: how WARNING/DRIFT is decided */
+    double z_drift, z_warning; /* mean rule thresholds */
 } pdrift__addm_params;
+
+/* The decision rule. The SETAR fit, its regimes, occupancies and severity
+ * weight are computed and reported whichever rule decides. */
+enum {
+    PDRIFT__ADDM_RULE_MEAN = 0,      /* z test of the window's mean error against the
+                                        reference's, long-run variance from an AR(p) fit
+                                        (docs/concept.md: sooner at the same false-alarm rate) */
+    PDRIFT__ADDM_RULE_OCCUPANCY = 1  /* SPEC §4.4: high-regime occupancy rise and tail */
+};
 
 /* The defaults of SPEC §4.6, medium preset. */
 pdrift__addm_params pdrift__addm_default_params(void);
@@ -168,6 +179,8 @@ typedef struct pdrift__addm_result {
     size_t n_ref_used, n_rows;     /* n_r and n of SPEC §4.2 */
     double tsay_f, tsay_pvalue;    /* NaN unless computed */
     size_t tsay_df1, tsay_df2;
+    double mean_z;                 /* mean rule: z of the raw window mean (NaN if not run) */
+    double long_run_variance;      /* the variance it used */
 } pdrift__addm_result;
 
 /* ADDM of SPEC §4 on raw reference and window errors. PDRIFT_EINVAL (NULL,

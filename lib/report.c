@@ -248,6 +248,7 @@ static cJSON *concept_drift_json(const pdrift_monitor *m)
     else
         cJSON_AddNumberToObject(o, "severity_weight", c->severity_weight);
     cJSON_AddStringToObject(o, "method", "addm");
+    cJSON_AddStringToObject(o, "rule", a->rule == PDRIFT__ADDM_RULE_MEAN ? "mean" : "occupancy");
     cJSON_AddStringToObject(o, "current_level", level_name(c->current_level));
     cJSON_AddBoolToObject(o, "latched", c->latched);
     if (c->latched)
@@ -280,6 +281,8 @@ static cJSON *concept_drift_json(const pdrift_monitor *m)
     add_number(o, "mean_window", fit ? r->mean_win : NAN);
     add_number(o, "q3_reference", fit ? r->q3_ref : NAN);
     add_number(o, "q3_window", fit ? r->q3_win : NAN);
+    add_number(o, "mean_z", fit ? r->mean_z : NAN);
+    add_number(o, "long_run_variance", fit ? r->long_run_variance : NAN);
     add_number(o, "tsay_f", fit ? r->tsay_f : NAN);
     add_number(o, "tsay_pvalue", fit ? r->tsay_pvalue : NAN);
     cJSON *p = cJSON_AddObjectToObject(o, "parameters");
@@ -292,6 +295,8 @@ static cJSON *concept_drift_json(const pdrift_monitor *m)
         cJSON_AddNumberToObject(p, "trim", a->trim);
         cJSON_AddNumberToObject(p, "delta_drift", a->delta_drift);
         cJSON_AddNumberToObject(p, "delta_warning", a->delta_warning);
+        cJSON_AddNumberToObject(p, "z_drift", a->z_drift);
+        cJSON_AddNumberToObject(p, "z_warning", a->z_warning);
         cJSON_AddBoolToObject(p, "tsay_gate", a->tsay_gate);
     }
     return o;

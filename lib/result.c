@@ -88,6 +88,11 @@ int pdrift_result_get(const pdrift_monitor *m, pdrift_result_key key, double *ou
         break;
     case PDRIFT_RESULT_N_ERRORS_REFERENCE: *out = (double)r->concept.n_reference; break;
     case PDRIFT_RESULT_N_ERRORS_CURRENT: *out = (double)r->concept.n_seen; break;
+    case PDRIFT_RESULT_ADDM_MEAN_Z:
+        *out = r->concept.addm_ran && r->concept.addm.level != PDRIFT_LEVEL_INSUFFICIENT
+                   ? r->concept.addm.mean_z
+                   : NAN;
+        break;
     default: return PDRIFT_EPARAM;
     }
     return PDRIFT_OK;

@@ -45,6 +45,16 @@
 
 /* ---- helpers ---------------------------------------------------------------------- */
 
+/* SPEC §4's design: the default parameters with the occupancy decision rule
+ * (SPEC §4.4), which the golden file describes. The library's default rule
+ * is the mean test; it has its own tests at the end of this file. */
+static pdrift__addm_params spec_params(void)
+{
+    pdrift__addm_params pa = pdrift__addm_default_params();
+    pa.rule = PDRIFT__ADDM_RULE_OCCUPANCY;
+    return pa;
+}
+
 static const char *level_name(pdrift_level l)
 {
     switch (l) {
@@ -488,7 +498,7 @@ static void check_regime_betas(const char *id, const char *which, const double *
 START_TEST(test_golden_cases)
 {
     const cJSON *root = golden_load("addm_cases.json");
-    pdrift__addm_params pa = pdrift__addm_default_params();
+    pdrift__addm_params pa = spec_params();
     check_params_match(golden_get(root, "params"), &pa);
     golden_stat st[ST_COUNT];
     for (int i = 0; i < ST_COUNT; i++) {
@@ -617,12 +627,18 @@ START_TEST(test_golden_cases)
                     &st[ST_TSAY_P]);
         check_tsay_brute(ev, R, ew, V, &pa, id, TSAY_REL);
 
-        /* The public function agrees. */
+        /* The public function agrees with the internal one at the library's
+         * defaults (the mean rule); the fit it reports is the same. */
         pdrift_level lv;
         double wt = -1.0;
+        pdrift__addm_params dp = pdrift__addm_default_params();
+        pdrift__addm_result rd;
+        ck_assert_int_eq(pdrift__addm(ev, R, ew, V, &dp, &rd), PDRIFT_OK);
         ck_assert_int_eq(pdrift_addm(ev, R, ew, V, &lv, &wt), PDRIFT_OK);
-        ck_assert(lv == r.level);
-        ck_assert(golden_same_bits(wt, r.severity_weight));
+        ck_assert(lv == rd.level);
+        ck_assert(golden_same_bits(wt, rd.severity_weight));
+        ck_assert(rd.threshold == r.threshold && rd.delta == r.delta);
+        ck_assert(golden_same_bits(rd.severity_raw, r.severity_raw));
 
         free(Y);
         free(ev);
@@ -645,7 +661,7 @@ START_TEST(test_golden_sequential)
     double *el = golden_array(golden_get(sq, "e_live"), &V);
     ck_assert_uint_eq(R, 259);
     ck_assert_uint_eq(V, 300);
-    pdrift__addm_params pa = pdrift__addm_default_params();
+    pdrift__addm_params pa = spec_params();
     golden_stat st[5] = {{"addm trace decision (exact)", 0, 0, 0, 0},
                          {"addm trace threshold (exact)", 0, 0, 0, 0},
                          {"addm trace delta_occupancy (exact)", 0, 0, 0, 0},
@@ -692,7 +708,7 @@ START_TEST(test_invalid_arguments)
     uint64_t seed = 1;
     bernoulli(ref, 300, 0.45, &seed);
     bernoulli(win, 60, 0.45, &seed);
-    pdrift__addm_params pa = pdrift__addm_default_params();
+    pdrift__addm_params pa = spec_params();
     pdrift__addm_result r;
     pdrift_level lv;
     double wt;
@@ -750,7 +766,7 @@ START_TEST(test_bad_errors_rejected)
     static const double bad_values[] = {NAN, -1.0, -0x1p-1074, INFINITY, -INFINITY};
     double ref[300], win[80];
     uint64_t seed = 2;
-    pdrift__addm_params pa = pdrift__addm_default_params();
+    pdrift__addm_params pa = spec_params();
     for (size_t b = 0; b < sizeof bad_values / sizeof *bad_values; b++) {
         for (int side = 0; side < 2; side++) {
             bernoulli(ref, 300, 0.45, &seed);
@@ -777,7 +793,7 @@ END_TEST
 
 START_TEST(test_insufficient_sizes)
 {
-    pdrift__addm_params pa = pdrift__addm_default_params();
+    pdrift__addm_params pa = spec_params();
     double ref[400], win[400];
     uint64_t seed = 3;
     bernoulli(ref, 400, 0.45, &seed);
@@ -846,7 +862,7 @@ START_TEST(test_inputs_unchanged)
     double *ev = golden_array(golden_get(c, "e_val"), &R);
     double *ew = golden_array(golden_get(c, "e_win"), &V);
     double *cv = copy_of(ev, R), *cw = copy_of(ew, V);
-    pdrift__addm_params pa = pdrift__addm_default_params();
+    pdrift__addm_params pa = spec_params();
     pdrift__addm_params pc = pa;
     pdrift__addm_result r1, r2;
     ck_assert_int_eq(pdrift__addm(ev, R, ew, V, &pa, &r1), PDRIFT_OK);
@@ -886,7 +902,7 @@ START_TEST(test_constant_errors)
                 ref[i] = values[v];
             for (size_t i = 0; i < 100; i++)
                 win[i] = values[v];
-            pdrift__addm_params pa = pdrift__addm_default_params();
+            pdrift__addm_params pa = spec_params();
             pa.k = ks[kk];
             pdrift__addm_result r;
             ck_assert_int_eq(pdrift__addm(ref, 300, win, 100, &pa, &r), PDRIFT_OK);
@@ -908,7 +924,7 @@ START_TEST(test_constant_errors)
         ref[i] = 0.0;
     for (size_t i = 0; i < 100; i++)
         win[i] = 1.0;
-    pdrift__addm_params pa = pdrift__addm_default_params();
+    pdrift__addm_params pa = spec_params();
     pdrift__addm_result r;
     ck_assert_int_eq(pdrift__addm(ref, 300, win, 100, &pa, &r), PDRIFT_OK);
     ck_assert_int_eq(r.worse, 1);
@@ -919,7 +935,7 @@ END_TEST
 
 START_TEST(test_public_equals_internal)
 {
-    pdrift__addm_params pa = pdrift__addm_default_params();
+    pdrift__addm_params pa = spec_params();
     uint64_t seed = 11;
     double ref[400], win[200];
     size_t levels[4] = {0, 0, 0, 0};
@@ -932,19 +948,22 @@ START_TEST(test_public_equals_internal)
         ck_assert_int_eq(pdrift__addm(ref, R, win, V, &pa, &r), PDRIFT_OK);
         pdrift_level lv;
         double wt;
+        pdrift__addm_params dp = pdrift__addm_default_params();
+        pdrift__addm_result rd;
+        ck_assert_int_eq(pdrift__addm(ref, R, win, V, &dp, &rd), PDRIFT_OK);
         ck_assert_int_eq(pdrift_addm(ref, R, win, V, &lv, &wt), PDRIFT_OK);
-        ck_assert(lv == r.level);
-        ck_assert(golden_same_bits(wt, r.severity_weight));
+        ck_assert(lv == rd.level);
+        ck_assert(golden_same_bits(wt, rd.severity_weight));
         ck_assert(wt >= 0.0 && wt <= 1.0);
         if (V < pa.w) /* too short: no quartiles */
             ck_assert(r.level == PDRIFT_LEVEL_INSUFFICIENT && isnan(r.severity_raw));
         else
             ck_assert(r.severity_raw >= 0.0 && r.severity_raw <= 1.0);
-        if (r.level == PDRIFT_LEVEL_NONE || r.level == PDRIFT_LEVEL_INSUFFICIENT)
+        if (rd.level == PDRIFT_LEVEL_NONE || rd.level == PDRIFT_LEVEL_INSUFFICIENT)
             ck_assert(wt == 0.0);
         else
-            ck_assert(wt == r.severity_raw);
-        ck_assert(pdrift_addm(ref, R, win, V, &lv, NULL) == PDRIFT_OK && lv == r.level);
+            ck_assert(wt == rd.severity_raw);
+        ck_assert(pdrift_addm(ref, R, win, V, &lv, NULL) == PDRIFT_OK && lv == rd.level);
         levels[r.level]++;
     }
     /* the mixture of rates reaches every level */
@@ -1027,7 +1046,7 @@ static void check_against_brute(const double *ref, size_t R, const double *win, 
 
 START_TEST(test_raw_errors_k1)
 {
-    pdrift__addm_params pa = pdrift__addm_default_params();
+    pdrift__addm_params pa = spec_params();
     pa.k = 1;
     uint64_t seed = 21;
     double ref[300], win[120];
@@ -1061,7 +1080,7 @@ END_TEST
 START_TEST(test_continuous_losses)
 {
     /* Squared-error-like losses: every z is distinct, about T candidates. */
-    pdrift__addm_params pa = pdrift__addm_default_params();
+    pdrift__addm_params pa = spec_params();
     uint64_t seed = 31;
     double ref[300], win[100];
     for (int rep = 0; rep < 6; rep++) {
@@ -1096,7 +1115,7 @@ START_TEST(test_scale_equivariance)
     size_t R, V;
     double *ev = golden_array(golden_get(c, "e_val"), &R);
     double *ew = golden_array(golden_get(c, "e_win"), &V);
-    pdrift__addm_params pa = pdrift__addm_default_params();
+    pdrift__addm_params pa = spec_params();
     pdrift__addm_result r0;
     ck_assert_int_eq(pdrift__addm(ev, R, ew, V, &pa, &r0), PDRIFT_OK);
     for (size_t i = 0; i < sizeof exps / sizeof *exps; i++) {
@@ -1146,7 +1165,7 @@ START_TEST(test_clear_deterioration_and_improvement)
      * window at 0.9 gives DRIFT in about 4 of 5 draws, never NONE through a
      * wrong "worse", and DRIFT always carries a positive weight. Each result
      * is also checked against the brute-force SVD grid. */
-    pdrift__addm_params pa = pdrift__addm_default_params();
+    pdrift__addm_params pa = spec_params();
     uint64_t seed = 41;
     double ref[259], win[60];
     const int reps = 100;
@@ -1168,7 +1187,7 @@ START_TEST(test_clear_deterioration_and_improvement)
         pdrift_level lv;
         double wt;
         ck_assert_int_eq(pdrift_addm(ref, 259, win, 60, &lv, &wt), PDRIFT_OK);
-        ck_assert_int_eq(lv, r.level);
+        ck_assert_int_eq(lv, PDRIFT_LEVEL_DRIFT); /* the default mean rule: z far above 3.68 */
 
         bernoulli(win, 60, 0.2, &seed);
         ck_assert_int_eq(pdrift__addm(ref, 259, win, 60, &pa, &r), PDRIFT_OK);
@@ -1189,7 +1208,7 @@ END_TEST
 
 START_TEST(test_tsay_gate)
 {
-    pdrift__addm_params pa = pdrift__addm_default_params();
+    pdrift__addm_params pa = spec_params();
     uint64_t seed = 41;
     double ref[259], win[60];
     pdrift__addm_result r0, r;
@@ -1245,7 +1264,7 @@ START_TEST(test_tsay_rank_deficient_start)
     /* Raw 0/1 errors, d <= p: the first rows in z order all have z = 0, so
      * the lag-d column is zero there and the start block grows until it is
      * not; the test still runs on the remaining rows. */
-    pdrift__addm_params pa = pdrift__addm_default_params();
+    pdrift__addm_params pa = spec_params();
     pa.k = 1;
     uint64_t seed = 51;
     double ref[300], win[100];
@@ -1278,7 +1297,7 @@ START_TEST(test_smooth)
     ck_assert_uint_eq(pdrift__addm_smooth(e, 7, 0, y), 0);
     ck_assert_uint_eq(pdrift__addm_smooth(NULL, 7, 3, y), 0);
     /* the library's window uses the last k - 1 reference errors (golden note) */
-    pdrift__addm_params pa = pdrift__addm_default_params();
+    pdrift__addm_params pa = spec_params();
     double ref[259], win[60];
     for (size_t i = 0; i < 259; i++)
         ref[i] = i >= 250 ? 1.0 : 0.0; /* the last 9 reference errors are 1 */
@@ -1301,7 +1320,7 @@ START_TEST(test_timing)
     size_t R, V;
     double *ev = golden_array(golden_get(c, "e_val"), &R);
     double *ew = golden_array(golden_get(c, "e_win"), &V);
-    pdrift__addm_params pa = pdrift__addm_default_params();
+    pdrift__addm_params pa = spec_params();
     pdrift__addm_result r;
     const int reps = 3000;
     struct timespec t0, t1;
@@ -1337,6 +1356,133 @@ START_TEST(test_timing)
 }
 END_TEST
 
+/* ---- the default decision rule: the mean test ------------------------------------ */
+
+/* V = sigma^2 / (1 - sum phi)^2 of an AR(p) with intercept, by GSL's
+ * least squares (written independently of lib/addm.c's elimination). */
+static double expected_lrv(const double *e, size_t n, size_t p)
+{
+    size_t rows = n - p, m = p + 1;
+    gsl_matrix *X = gsl_matrix_alloc(rows, m);
+    gsl_vector *y = gsl_vector_alloc(rows), *c = gsl_vector_alloc(m);
+    gsl_matrix *cov = gsl_matrix_alloc(m, m);
+    gsl_multifit_linear_workspace *work = gsl_multifit_linear_alloc(rows, m);
+    for (size_t t = p; t < n; t++) {
+        gsl_matrix_set(X, t - p, 0, 1.0);
+        for (size_t i = 1; i <= p; i++)
+            gsl_matrix_set(X, t - p, i, e[t - i]);
+        gsl_vector_set(y, t - p, e[t]);
+    }
+    double chisq;
+    ck_assert_int_eq(gsl_multifit_linear(X, y, c, cov, &chisq, work), GSL_SUCCESS);
+    double phi = 0.0;
+    for (size_t i = 1; i <= p; i++)
+        phi += gsl_vector_get(c, i);
+    double factor = 1.0 - phi < 0.1 ? 0.1 : 1.0 - phi;
+    gsl_matrix_free(X);
+    gsl_vector_free(y);
+    gsl_vector_free(c);
+    gsl_matrix_free(cov);
+    gsl_multifit_linear_free(work);
+    return chisq / (double)(rows - m) / (factor * factor);
+}
+
+START_TEST(test_mean_rule_values)
+{
+    uint64_t seed = 71;
+    double ref[300], win[80];
+    pdrift__addm_params pa = pdrift__addm_default_params();
+    ck_assert_int_eq(pa.rule, PDRIFT__ADDM_RULE_MEAN);
+    ck_assert(pa.z_drift == 3.68 && pa.z_warning == 2.50);
+    for (int rep = 0; rep < 40; rep++) {
+        bernoulli(ref, 300, 0.45, &seed);
+        bernoulli(win, 80, 0.45 + 0.01 * rep, &seed);
+        pdrift__addm_result r;
+        ck_assert_int_eq(pdrift__addm(ref, 300, win, 80, &pa, &r), PDRIFT_OK);
+        /* the last n_ref + k - 1 = 259 reference errors, the last w = 60 live ones */
+        const double *used = ref + 300 - 259;
+        double m_ref = 0.0, m_win = 0.0;
+        for (size_t i = 0; i < 259; i++)
+            m_ref += used[i];
+        for (size_t i = 20; i < 80; i++)
+            m_win += win[i];
+        m_ref /= 259.0;
+        m_win /= 60.0;
+        double v = expected_lrv(used, 259, 5);
+        double z = (m_win - m_ref) / sqrt(v * (1.0 / 60 + 1.0 / 259));
+        ck_assert_msg(golden_close(r.long_run_variance, v, 1e-10, 0.0), "V %.17g vs %.17g",
+                      r.long_run_variance, v);
+        ck_assert_msg(golden_close(r.mean_z, z, 1e-9, 1e-12), "z %.17g vs %.17g", r.mean_z, z);
+        pdrift_level want = z >= 3.68 ? PDRIFT_LEVEL_DRIFT
+                            : z >= 2.50 ? PDRIFT_LEVEL_WARNING
+                                        : PDRIFT_LEVEL_NONE;
+        ck_assert_int_eq(r.level, want);
+        ck_assert(r.severity_weight == (want == PDRIFT_LEVEL_NONE ? 0.0 : r.severity_raw));
+        /* the occupancy rule on the same data reports the same fit */
+        pdrift__addm_params sp = spec_params();
+        pdrift__addm_result o;
+        ck_assert_int_eq(pdrift__addm(ref, 300, win, 80, &sp, &o), PDRIFT_OK);
+        ck_assert(golden_same_bits(o.threshold, r.threshold) && o.delta == r.delta);
+        /* ... and the same z, reported though it does not decide there */
+        ck_assert(golden_same_bits(o.mean_z, r.mean_z));
+    }
+}
+END_TEST
+
+START_TEST(test_mean_rule_thresholds_and_floor)
+{
+    /* A constant, error-free reference: V = 0, floored at the Bernoulli
+     * variance of the rate (0 + 0.5) / 260. One live error is not DRIFT. */
+    double ref[259], win[60];
+    for (size_t i = 0; i < 259; i++)
+        ref[i] = 0.0;
+    for (size_t i = 0; i < 60; i++)
+        win[i] = i == 59 ? 1.0 : 0.0;
+    pdrift__addm_params pa = pdrift__addm_default_params();
+    pdrift__addm_result r;
+    ck_assert_int_eq(pdrift__addm(ref, 259, win, 60, &pa, &r), PDRIFT_OK);
+    double rate = 0.5 / 260.0, v = rate * (1.0 - rate);
+    ck_assert(golden_close(r.long_run_variance, v, 1e-15, 0.0));
+    double z = (1.0 / 60.0) / sqrt(v * (1.0 / 60 + 1.0 / 259));
+    ck_assert(golden_close(r.mean_z, z, 1e-14, 0.0));
+    ck_assert_int_eq(r.level, z >= 3.68 ? PDRIFT_LEVEL_DRIFT : z >= 2.5 ? PDRIFT_LEVEL_WARNING
+                                                                         : PDRIFT_LEVEL_NONE);
+    /* Thresholds are inclusive and come from the parameters. */
+    pa.z_drift = r.mean_z;
+    pa.z_warning = r.mean_z / 2;
+    ck_assert_int_eq(pdrift__addm(ref, 259, win, 60, &pa, &r), PDRIFT_OK);
+    ck_assert_int_eq(r.level, PDRIFT_LEVEL_DRIFT);
+    pa.z_drift = nextafter(r.mean_z, INFINITY);
+    ck_assert_int_eq(pdrift__addm(ref, 259, win, 60, &pa, &r), PDRIFT_OK);
+    ck_assert_int_eq(r.level, PDRIFT_LEVEL_WARNING);
+    /* Scaling every error by a power of two leaves z unchanged. */
+    uint64_t seed = 5;
+    bernoulli(ref, 259, 0.45, &seed);
+    bernoulli(win, 60, 0.7, &seed);
+    pdrift__addm_params dp = pdrift__addm_default_params();
+    pdrift__addm_result r0;
+    ck_assert_int_eq(pdrift__addm(ref, 259, win, 60, &dp, &r0), PDRIFT_OK);
+    static const int exps[] = {-600, -30, 7, 500};
+    for (size_t i = 0; i < sizeof exps / sizeof exps[0]; i++) {
+        double sr[259], sw[60];
+        for (size_t j = 0; j < 259; j++)
+            sr[j] = ldexp(ref[j], exps[i]);
+        for (size_t j = 0; j < 60; j++)
+            sw[j] = ldexp(win[j], exps[i]);
+        ck_assert_int_eq(pdrift__addm(sr, 259, sw, 60, &dp, &r), PDRIFT_OK);
+        ck_assert_msg(golden_close(r.mean_z, r0.mean_z, 1e-13, 0.0), "2^%d: z %.17g vs %.17g",
+                      exps[i], r.mean_z, r0.mean_z);
+        ck_assert_int_eq(r.level, r0.level);
+    }
+    /* An unknown rule or non-finite thresholds are refused. */
+    dp.rule = 7;
+    ck_assert_int_eq(pdrift__addm(ref, 259, win, 60, &dp, &r), PDRIFT_EINVAL);
+    dp = pdrift__addm_default_params();
+    dp.z_drift = NAN;
+    ck_assert_int_eq(pdrift__addm(ref, 259, win, 60, &dp, &r), PDRIFT_EINVAL);
+}
+END_TEST
+
 static Suite *addm_suite(void)
 {
     Suite *s = suite_create("addm");
@@ -1365,6 +1511,8 @@ static Suite *addm_suite(void)
     tcase_add_test(props, test_clear_deterioration_and_improvement);
     tcase_add_test(props, test_tsay_gate);
     tcase_add_test(props, test_tsay_rank_deficient_start);
+    tcase_add_test(props, test_mean_rule_values);
+    tcase_add_test(props, test_mean_rule_thresholds_and_floor);
     suite_add_tcase(s, props);
 
     TCase *timing = tcase_create("timing");

@@ -129,11 +129,25 @@ static pdrift_severity spec_severity(pdrift_level l, double w)
 
 /* ---- monitor helpers ----------------------------------------------------------------------- */
 
+/* Most tests here check the monitor against the golden file, which
+ * describes SPEC §4's occupancy rule: their configs select it. The library's
+ * default rule (the mean test) has its own tests below
+ * (test_default_rule_through_the_monitor). */
 static pdrift_config *config_new(void)
 {
     pdrift_config *c = NULL;
     ck_assert_int_eq(pdrift_config_new(&c), PDRIFT_OK);
+    ck_assert_int_eq(pdrift_config_set_int(c, PDRIFT_PARAM_ADDM_RULE, PDRIFT_ADDM_RULE_OCCUPANCY),
+                     PDRIFT_OK);
     return c;
+}
+
+/* The internal parameters of SPEC §4 (occupancy rule). */
+static pdrift__addm_params spec_params(void)
+{
+    pdrift__addm_params pa = pdrift__addm_default_params();
+    pa.rule = PDRIFT__ADDM_RULE_OCCUPANCY;
+    return pa;
 }
 
 static void cfg_int(pdrift_config *c, pdrift_param p, long long v)
@@ -146,10 +160,13 @@ static void cfg_dbl(pdrift_config *c, pdrift_param p, double v)
     ck_assert_int_eq(pdrift_config_set_double(c, p, v), PDRIFT_OK);
 }
 
-/* A monitor from a config (NULL: defaults); the config is freed. */
+/* A monitor from a config (NULL: the defaults, with SPEC's occupancy rule);
+ * the config is freed. */
 static pdrift_monitor *monitor_from(pdrift_config *c)
 {
     pdrift_monitor *m = NULL;
+    if (c == NULL)
+        c = config_new();
     ck_assert_int_eq(pdrift_monitor_new(&m, c), PDRIFT_OK);
     ck_assert_ptr_nonnull(m);
     pdrift_config_free(c);
@@ -474,12 +491,12 @@ static void expect_golden(const pdrift_monitor *m, const gcase *g, const char *h
     ck_assert(isnan(result(m, PDRIFT_RESULT_CONCEPT_FIRED_AT)) == (g->decision != PDRIFT_LEVEL_DRIFT));
     ck_assert(result(m, PDRIFT_RESULT_N_ERRORS_REFERENCE) == (double)g->R);
 
-    /* and the public stateless function agrees */
-    pdrift_level lv;
-    double wt;
-    ck_assert_int_eq(pdrift_addm(g->ev, g->R, g->ew, g->V, &lv, &wt), PDRIFT_OK);
-    ck_assert_int_eq(lv, g->decision);
-    ck_assert(golden_same_bits(wt, result(m, PDRIFT_RESULT_SEVERITY_WEIGHT)));
+    /* and the stateless function agrees under the same rule */
+    pdrift__addm_params pa = spec_params();
+    pdrift__addm_result ar;
+    ck_assert_int_eq(pdrift__addm(g->ev, g->R, g->ew, g->V, &pa, &ar), PDRIFT_OK);
+    ck_assert_int_eq(ar.level, g->decision);
+    ck_assert(golden_same_bits(ar.severity_weight, result(m, PDRIFT_RESULT_SEVERITY_WEIGHT)));
 }
 
 START_TEST(test_golden_cases_whole_and_piecewise)
@@ -542,7 +559,7 @@ START_TEST(test_golden_cases_after_many_older_errors)
             char how[64];
             snprintf(how, sizeof how, "after %zu older errors, chunking %zu", old, v);
             expect_golden(m, &g, how);
-            pdrift__addm_params pa = pdrift__addm_default_params();
+            pdrift__addm_params pa = spec_params();
             expect_addm(m, g.ev, g.R, stream, total, &pa, how);
             ck_assert(result(m, PDRIFT_RESULT_N_ERRORS_CURRENT) == (double)total);
             cJSON *root = report(m);
@@ -571,7 +588,7 @@ START_TEST(test_ring_uses_live_errors_before_the_window)
     uint64_t seed = 5;
     bernoulli(stream, 200, 0.95, &seed);
     memcpy(stream + 200, g.ew, 60 * sizeof *stream);
-    pdrift__addm_params pa = pdrift__addm_default_params();
+    pdrift__addm_params pa = spec_params();
     pdrift_monitor *m = monitor_from(NULL);
     reference(m, g.ev, g.R);
     observe(m, stream, 123);
@@ -800,7 +817,7 @@ START_TEST(test_new_reference_clears_latch_and_cools_down)
     double live[80];
     uint64_t seed = 11;
     bernoulli(live, 80, 0.7, &seed);
-    pdrift__addm_params pa = pdrift__addm_default_params();
+    pdrift__addm_params pa = spec_params();
     for (size_t n = 1; n <= 80; n++) {
         observe(m, live + n - 1, 1);
         detect(m);
@@ -904,7 +921,7 @@ START_TEST(test_insufficient_short_reference)
     observe(m, live, 100);
     detect(m);
     ck_assert_int_ne(concept_level(m), PDRIFT_LEVEL_INSUFFICIENT);
-    pdrift__addm_params pa = pdrift__addm_default_params();
+    pdrift__addm_params pa = spec_params();
     expect_addm(m, ref, 69, live, 100, &pa, "69 reference errors");
     pdrift_monitor_free(m);
 }
@@ -966,7 +983,7 @@ START_TEST(test_insufficient_without_threshold_names_the_reason)
 {
     double ref[259] = {0}, live[60] = {0};
     live[59] = 1.0;
-    pdrift__addm_params pa = pdrift__addm_default_params();
+    pdrift__addm_params pa = spec_params();
     pdrift__addm_result a;
     ck_assert_int_eq(pdrift__addm(ref, 259, live, 60, &pa, &a), PDRIFT_OK);
     ck_assert_int_eq(a.level, PDRIFT_LEVEL_INSUFFICIENT); /* precondition */
@@ -1048,7 +1065,7 @@ START_TEST(test_losses_accepted)
         live[i] = i < 30 ? 2.5 * uniform(&seed) * uniform(&seed) : 4.0 * uniform(&seed);
     live[3] = -0.0;
     ref[7] = 0.0;
-    pdrift__addm_params pa = pdrift__addm_default_params();
+    pdrift__addm_params pa = spec_params();
     pdrift_monitor *m = monitor_from(NULL);
     reference(m, ref, 300);
     observe(m, live, 45);
@@ -1056,11 +1073,38 @@ START_TEST(test_losses_accepted)
     detect(m);
     expect_addm(m, ref, 300, live, 90, &pa, "continuous losses");
     ck_assert_int_ne(concept_level(m), PDRIFT_LEVEL_INSUFFICIENT);
-    pdrift_level lv;
-    double wt;
-    ck_assert_int_eq(pdrift_addm(ref, 300, live, 90, &lv, &wt), PDRIFT_OK);
-    ck_assert_int_eq(concept_level(m), lv);
     pdrift_monitor_free(m);
+}
+END_TEST
+
+/* With no config at all, the monitor decides with the library's default
+ * rule, the mean test, exactly as the public stateless pdrift_addm. */
+START_TEST(test_default_rule_through_the_monitor)
+{
+    for (int i = 0; i < 4; i++) {
+        gcase g = gcase_load(i);
+        pdrift_monitor *m = NULL;
+        ck_assert_int_eq(pdrift_monitor_new(&m, NULL), PDRIFT_OK);
+        reference(m, g.ev, g.R);
+        observe(m, g.ew, g.V);
+        detect(m);
+        pdrift_level lv;
+        double wt;
+        ck_assert_int_eq(pdrift_addm(g.ev, g.R, g.ew, g.V, &lv, &wt), PDRIFT_OK);
+        pdrift__addm_params dp = pdrift__addm_default_params();
+        pdrift__addm_result r;
+        ck_assert_int_eq(pdrift__addm(g.ev, g.R, g.ew, g.V, &dp, &r), PDRIFT_OK);
+        ck_assert_int_eq(r.level, lv);
+        ck_assert_int_eq(concept_level(m), lv);
+        ck_assert(golden_same_bits(result(m, PDRIFT_RESULT_SEVERITY_WEIGHT), wt));
+        /* the SETAR fit reported is the golden one whatever the rule */
+        ck_assert(result(m, PDRIFT_RESULT_ADDM_THRESHOLD) == g.threshold);
+        /* the z that decided, through the getter */
+        ck_assert(golden_same_bits(result(m, PDRIFT_RESULT_ADDM_MEAN_Z), r.mean_z));
+        ck_assert(isfinite(r.mean_z));
+        pdrift_monitor_free(m);
+        gcase_free(&g);
+    }
 }
 END_TEST
 
@@ -1284,7 +1328,7 @@ static void make_stream(stream *s, double r0, double r1, uint64_t seed, pdrift_l
     uint64_t st = seed;
     bernoulli(s->ref, 300, r0, &st);
     bernoulli(s->live, 69, r1, &st);
-    pdrift__addm_params pa = pdrift__addm_default_params();
+    pdrift__addm_params pa = spec_params();
     pdrift__addm_result a;
     ck_assert_int_eq(pdrift__addm(s->ref, 300, s->live, 69, &pa, &a), PDRIFT_OK);
     ck_assert_msg(a.level == want && a.severity_weight >= wlo && a.severity_weight <= whi,
@@ -1808,7 +1852,7 @@ START_TEST(test_explicit_parameters_reach_addm)
     gseq s = gseq_load();
     const size_t k = 5, w = 40, p = 3, d = 1, nref = 150;
     const double trim = 0.2;
-    pdrift__addm_params pa = pdrift__addm_default_params();
+    pdrift__addm_params pa = spec_params();
     pa.k = k;
     pa.w = w;
     pa.p = p;
@@ -1887,7 +1931,7 @@ START_TEST(test_explicit_parameters_ring)
     bernoulli(ref, 200, 0.4, &seed);
     bernoulli(live, 500, 0.4, &seed);
     bernoulli(live + 500, 200, 0.75, &seed);
-    pdrift__addm_params pa = pdrift__addm_default_params();
+    pdrift__addm_params pa = spec_params();
     pa.k = k;
     pa.w = w;
     for (size_t end = 100; end <= 700; end += 75) {
@@ -1912,7 +1956,7 @@ END_TEST
 START_TEST(test_tsay_gate_parameter)
 {
     gseq s = gseq_load();
-    pdrift__addm_params pa = pdrift__addm_default_params();
+    pdrift__addm_params pa = spec_params();
     pa.tsay_gate = 1;
     pa.tsay_alpha = 0.05;
     pdrift__addm_params def = pdrift__addm_default_params();
@@ -2000,6 +2044,7 @@ static Suite *concept_suite(void)
     tcase_add_test(params, test_explicit_parameters_reach_addm);
     tcase_add_test(params, test_explicit_parameters_ring);
     tcase_add_test(params, test_tsay_gate_parameter);
+    tcase_add_test(params, test_default_rule_through_the_monitor);
     suite_add_tcase(s, params);
     return s;
 }

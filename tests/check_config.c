@@ -74,6 +74,9 @@ static const expected_param expected[] = {
      0.20},
     {PDRIFT_PARAM_ADDM_TSAY_GATE, 308, "addm_tsay_gate", INT_T, 0, 1, 0, 0, 0, 0, 0},
     {PDRIFT_PARAM_ADDM_TSAY_ALPHA, 309, "addm_tsay_alpha", DBL_T, 1e-12, 0.5, 0.05, 0, 0, 0, 0},
+    {PDRIFT_PARAM_ADDM_RULE, 310, "addm_rule", INT_T, 0, 1, 0, 0, 0, 0, 0},
+    {PDRIFT_PARAM_ADDM_Z_DRIFT, 311, "addm_z_drift", DBL_T, 0, 100, 3.68, 1, 4.26, 3.68, 3.26},
+    {PDRIFT_PARAM_ADDM_Z_WARNING, 312, "addm_z_warning", DBL_T, 0, 100, 2.50, 1, 3.05, 2.50, 2.22},
     {PDRIFT_PARAM_PERIODS_PER_YEAR, 402, "periods_per_year", DBL_T, 1e-3, 1e7, 252, 0, 0, 0, 0},
     {PDRIFT_PARAM_RISK_FREE_RATE, 403, "risk_free_rate", DBL_T, -0.5, 1, 0, 0, 0, 0, 0},
     {PDRIFT_PARAM_MIN_RETURNS, 404, "min_returns", INT_T, 2, 1e9, 20, 0, 0, 0, 0},
@@ -84,7 +87,7 @@ static const expected_param expected[] = {
 
 /* Ids that are not parameters: the gaps of each family, both sides of each
  * family, and the values no family uses. */
-static const int unknown_ids[] = {INT_MIN, -1, 0, 10, 99, 105, 199, 202, 310, 399, 406, 500, INT_MAX};
+static const int unknown_ids[] = {INT_MIN, -1, 0, 10, 99, 105, 199, 202, 313, 399, 406, 500, INT_MAX};
 
 #define N_UNKNOWN (sizeof unknown_ids / sizeof unknown_ids[0])
 
@@ -176,6 +179,11 @@ START_TEST(test_enum_values_pinned)
     ck_assert_int_eq(PDRIFT_PARAM_ADDM_DELTA_WARNING, 307);
     ck_assert_int_eq(PDRIFT_PARAM_ADDM_TSAY_GATE, 308);
     ck_assert_int_eq(PDRIFT_PARAM_ADDM_TSAY_ALPHA, 309);
+    ck_assert_int_eq(PDRIFT_PARAM_ADDM_RULE, 310);
+    ck_assert_int_eq(PDRIFT_PARAM_ADDM_Z_DRIFT, 311);
+    ck_assert_int_eq(PDRIFT_PARAM_ADDM_Z_WARNING, 312);
+    ck_assert_int_eq(PDRIFT_ADDM_RULE_MEAN, 0);
+    ck_assert_int_eq(PDRIFT_ADDM_RULE_OCCUPANCY, 1);
     ck_assert_int_eq(PDRIFT_PARAM_PERIODS_PER_YEAR, 402);
     ck_assert_int_eq(PDRIFT_PARAM_RISK_FREE_RATE, 403);
     ck_assert_int_eq(PDRIFT_PARAM_MIN_RETURNS, 404);
@@ -842,6 +850,9 @@ static double settings_field(const pdrift__settings *s, pdrift_param p)
     case PDRIFT_PARAM_ADDM_DELTA_WARNING: return s->addm.delta_warning;
     case PDRIFT_PARAM_ADDM_TSAY_GATE: return (double)s->addm.tsay_gate;
     case PDRIFT_PARAM_ADDM_TSAY_ALPHA: return s->addm.tsay_alpha;
+    case PDRIFT_PARAM_ADDM_RULE: return (double)s->addm.rule;
+    case PDRIFT_PARAM_ADDM_Z_DRIFT: return s->addm.z_drift;
+    case PDRIFT_PARAM_ADDM_Z_WARNING: return s->addm.z_warning;
     case PDRIFT_PARAM_PERIODS_PER_YEAR: return s->periods_per_year;
     case PDRIFT_PARAM_RISK_FREE_RATE: return s->risk_free_rate;
     case PDRIFT_PARAM_MIN_RETURNS: return (double)s->min_returns;

@@ -1684,7 +1684,7 @@ START_TEST(test_getters_values_and_nan)
     /* unknown keys and indices */
     double v = 42.0;
     ck_assert_int_eq(pdrift_result_get(m, (pdrift_result_key)0, &v), PDRIFT_EPARAM);
-    ck_assert_int_eq(pdrift_result_get(m, (pdrift_result_key)32, &v), PDRIFT_EPARAM);
+    ck_assert_int_eq(pdrift_result_get(m, (pdrift_result_key)33, &v), PDRIFT_EPARAM);
     ck_assert_int_eq(pdrift_result_get(m, (pdrift_result_key)999, &v), PDRIFT_EPARAM);
     ck_assert_int_eq(pdrift_result_feature(m, 0, (pdrift_feature_key)0, &v), PDRIFT_EPARAM);
     ck_assert_int_eq(pdrift_result_feature(m, 0, (pdrift_feature_key)19, &v), PDRIFT_EPARAM);

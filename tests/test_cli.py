@@ -533,7 +533,8 @@ def concept_report(r):
     for key in ("status", "severity", "severity_weight", "method", "current_level", "latched", "fired_at",
                 "n_reference", "n_window", "n_seen", "threshold", "frac_ref_high", "frac_win_high",
                 "frac_tail_high", "delta_occupancy", "n_low", "n_high", "high_regime", "ssr",
-                "mean_reference", "mean_window", "q3_reference", "q3_window", "tsay_f", "tsay_pvalue",
+                "mean_reference", "mean_window", "q3_reference", "q3_window", "mean_z", "long_run_variance", "rule",
+                "tsay_f", "tsay_pvalue",
                 "parameters"):
         assert key in cd, key
     assert cd["status"] in ("not_monitored", "none", "warning", "drift", "insufficient_data")
@@ -567,6 +568,18 @@ def generated_high_stream(tmp_path):
     return ["--baseline-errors", "ref_hi.csv", "--errors", "live_hi.csv"]
 
 
+def expected_mean_z(reference, window, smoothing=10, n_ref=250, w=60, p=5):
+    """The mean rule's z (docs/concept.md), written from its definition with numpy."""
+    ref = np.asarray(reference, float)[-(n_ref + smoothing - 1):]
+    win = np.asarray(window, float)[-w:]
+    X = np.column_stack([np.ones(len(ref) - p)] + [ref[p - i:len(ref) - i] for i in range(1, p + 1)])
+    y = ref[p:]
+    beta, *_ = np.linalg.lstsq(X, y, rcond=None)
+    sigma2 = np.sum((y - X @ beta) ** 2) / (len(ref) - p - (p + 1))
+    v = sigma2 / max(1.0 - beta[1:].sum(), 0.1) ** 2
+    return (win.mean() - ref.mean()) / np.sqrt(v * (1.0 / w + 1.0 / len(ref))), v
+
+
 def test_concept_drift_medium_from_error_files(tmp_path):
     args = ["monitor", *golden_drift_stream(tmp_path)]
     r = run(*args, cwd=tmp_path)
@@ -575,6 +588,7 @@ def test_concept_drift_medium_from_error_files(tmp_path):
     assert "Type     : CONCEPT" in r.stdout and "Severity : MEDIUM" in r.stdout
     assert "Action   : RETRAIN" in r.stdout
     assert "DRIFT since live error 184, severity weight 0.29" in r.stdout
+    assert "259 reference errors, 184 live errors; window mean error z = 3.94; SETAR threshold" in r.stdout
 
     r = run(*args, "--json", cwd=tmp_path)
     assert r.returncode == 1, r.stderr
@@ -593,7 +607,13 @@ def test_concept_drift_medium_from_error_files(tmp_path):
     assert cd["threshold"] == trace["threshold"]
     assert cd["delta_occupancy"] == pytest.approx(trace["delta_occupancy"], rel=1e-15)
     assert cd["parameters"] == {"smoothing": 10, "reference": 250, "window": 60, "lags": 5, "delay": 2,
-                                "trim": 0.15, "delta_drift": 0.45, "delta_warning": 0.3, "tsay_gate": False}
+                                "trim": 0.15, "delta_drift": 0.45, "delta_warning": 0.3,
+                                "z_drift": 3.68, "z_warning": 2.5, "tsay_gate": False}
+    # the default decision is the mean rule; its z is over the medium preset's 3.68
+    seq = golden_addm()["sequential"]
+    z, v = expected_mean_z(seq["e_val"], seq["e_live"][:184])
+    assert cd["rule"] == "mean" and z >= 3.68
+    assert cd["mean_z"] == pytest.approx(z, rel=1e-9) and cd["long_run_variance"] == pytest.approx(v, rel=1e-9)
     recs = report["recommendations"]
     assert len(recs) == 1
     assert recs[0].startswith("Concept drift (ADDM DRIFT"), recs
@@ -601,6 +621,13 @@ def test_concept_drift_medium_from_error_files(tmp_path):
     log = (tmp_path / "logs" / "drift_events.jsonl").read_text().splitlines()
     event = json.loads(log[-1])
     assert event["drift_type"] == "concept" and event["severity"] == "medium"
+    # SPEC's occupancy rule (addm_rule=1) reaches the same golden DRIFT with the same fit and z
+    r = run(*args, "--json", "--set", "addm_rule=1", cwd=tmp_path)
+    assert r.returncode == 1, r.stderr
+    _, occ = concept_report(r)
+    assert occ["rule"] == "occupancy" and occ["status"] == "drift" and occ["fired_at"] == 184
+    for key in ("threshold", "delta_occupancy", "severity_weight", "mean_z"):
+        assert occ[key] == cd[key], key
 
 
 def test_concept_drift_high_exit_2(tmp_path):
@@ -623,7 +650,8 @@ def test_error_file_formats(tmp_path):
     reports = []
     for ref, live in (("ref_plain.csv", "live_dated.csv"), ("ref_errors.csv", "live_upper.csv"),
                       ("ref_errors.csv", "live_dated.csv")):
-        r = run("monitor", "--baseline-errors", ref, "--errors", live, "--json", cwd=tmp_path)
+        r = run("monitor", "--baseline-errors", ref, "--errors", live, "--json", "--set", "addm_rule=1",
+                cwd=tmp_path)
         assert r.returncode == 1, (ref, live, r.stdout + r.stderr)
         report, cd = concept_report(r)
         assert cd["status"] == "warning" and cd["severity"] == "low", cd
@@ -635,7 +663,8 @@ def test_error_file_formats(tmp_path):
             "Concept drift building up (ADDM WARNING, severity weight 0.20): watch the error rate; "
             "retrain if it reaches DRIFT"]
         reports.append(cd)
-    for key in ("delta_occupancy", "frac_ref_high", "frac_win_high", "frac_tail_high", "n_low", "n_high"):
+    for key in ("delta_occupancy", "frac_ref_high", "frac_win_high", "frac_tail_high", "n_low", "n_high",
+                "mean_z"):
         assert reports[0][key] == reports[1][key] == reports[2][key], key
 
 
@@ -738,7 +767,7 @@ def test_concept_warning_blocks_performance_first(market):
               "--returns", "live_ret.csv", "--baseline-returns", "base_ret.csv", "--json"]
     r = run(*common, cwd=market)
     assert json.loads(r.stdout)["action"] == "watch"
-    r = run(*common, "--baseline-errors", "ref.csv", "--errors", "live.csv", cwd=market)
+    r = run(*common, "--baseline-errors", "ref.csv", "--errors", "live.csv", "--set", "addm_rule=1", cwd=market)
     assert r.returncode == 2, r.stdout + r.stderr
     report, cd = concept_report(r)
     assert report["model_drift"]["status"] == "ok"
@@ -753,22 +782,44 @@ def test_concept_sensitivity_and_set(tmp_path):
     write_errors(tmp_path / "ref.csv", case["e_val"])
     write_errors(tmp_path / "live.csv", case["e_win"])
     base = ["monitor", "--baseline-errors", "ref.csv", "--errors", "live.csv", "--json"]
+    occupancy = [*base, "--set", "addm_rule=1"]
+    # SPEC's rule: the presets move the occupancy thresholds
     expected = {"low": ("warning", 1, 0.55, 0.40), "medium": ("warning", 1, 0.45, 0.30),
                 "high": ("drift", 1, 0.35, 0.20)}
     for level, (status, code, dd, dw) in expected.items():
-        r = run(*base, "--sensitivity", level, cwd=tmp_path)
+        r = run(*occupancy, "--sensitivity", level, cwd=tmp_path)
         assert r.returncode == code, (level, r.stdout + r.stderr)
         _, cd = concept_report(r)
-        assert cd["status"] == status, (level, cd["status"])
+        assert cd["status"] == status and cd["rule"] == "occupancy", (level, cd["status"])
         assert cd["parameters"]["delta_drift"] == dd and cd["parameters"]["delta_warning"] == dw
     # an explicit threshold wins over the preset
-    r = run(*base, "--sensitivity", "high", "--set", "addm_delta_drift=0.45", cwd=tmp_path)
+    r = run(*occupancy, "--sensitivity", "high", "--set", "addm_delta_drift=0.45", cwd=tmp_path)
     _, cd = concept_report(r)
     assert cd["status"] == "warning" and cd["parameters"]["delta_drift"] == 0.45
-    r = run(*base, "--set", "addm_delta_warning=0.41", cwd=tmp_path)
+    r = run(*occupancy, "--set", "addm_delta_warning=0.41", cwd=tmp_path)
     assert r.returncode == 0
     _, cd = concept_report(r)
     assert cd["status"] == "none"
+    # the default mean rule: this window's mean is only z = 1.6 above the reference
+    z, _ = expected_mean_z(case["e_val"], case["e_win"])
+    presets = {"low": (4.26, 3.05), "medium": (3.68, 2.5), "high": (3.26, 2.22)}
+    for level, (zd, zw) in presets.items():
+        r = run(*base, "--sensitivity", level, cwd=tmp_path)
+        assert r.returncode == 0, (level, r.stdout + r.stderr)
+        _, cd = concept_report(r)
+        assert cd["rule"] == "mean" and cd["status"] == "none"
+        assert cd["mean_z"] == pytest.approx(z, rel=1e-9) and 1.0 < z < 2.22
+        assert cd["parameters"]["z_drift"] == zd and cd["parameters"]["z_warning"] == zw
+        assert cd["parameters"]["delta_drift"] == expected[level][2]
+    # thresholds under the observed z turn it into WARNING, then DRIFT
+    r = run(*base, "--set", "addm_z_warning=1.5", cwd=tmp_path)
+    assert r.returncode == 1
+    assert concept_report(r)[1]["status"] == "warning"
+    r = run(*base, "--set", "addm_z_warning=1.0", "--set", "addm_z_drift=1.5", cwd=tmp_path)
+    assert r.returncode == 1
+    assert concept_report(r)[1]["status"] == "drift"
+    r = run(*base, "--set", "addm_rule=2", cwd=tmp_path)
+    assert r.returncode == 3 and "addm_rule" in r.stderr, r.stderr
     # other ADDM parameters reach the detector: a 40-error window needs 44 reference errors
     r = run(*base, "--set", "addm_window=40", "--set", "addm_smoothing=5", cwd=tmp_path)
     assert r.returncode in (0, 1, 2), r.stderr

@@ -171,7 +171,10 @@ static void print_concept(FILE *out, const pdrift_monitor *m)
     default: fprintf(out, "not enough errors\n"); break;
     }
     double threshold = result_value(m, PDRIFT_RESULT_ADDM_THRESHOLD);
+    double z = result_value(m, PDRIFT_RESULT_ADDM_MEAN_Z);
     fprintf(out, "    %.0f reference errors, %.0f live errors", n_ref, n_cur);
+    if (!isnan(z))
+        fprintf(out, "; window mean error z = %.2f", z);
     if (!isnan(threshold))
         fprintf(out, "; SETAR threshold %.3g, high-regime occupancy rise %+.2f", threshold,
                 result_value(m, PDRIFT_RESULT_ADDM_DELTA));
