@@ -5,7 +5,14 @@
  * after concept_eval; public API only, linked against the shared library.
  *
  *   concept_monitor [--seeds N] [--threads N] [--sensitivity low|medium|high]
+ *                   [--rule mean|occupancy] [--z-drift X] [--z-warning Y]
  *                   [--delta-drift X] [--delta-warning Y]
+ *
+ * --rule sets PDRIFT_PARAM_ADDM_RULE (without it: the library's default, the
+ * mean rule); --z-drift / --z-warning set the mean rule's thresholds,
+ * --delta-drift / --delta-warning the occupancy rule's (without them: the
+ * sensitivity's presets). The header line names the rule in force and its
+ * thresholds, read back from the configuration.
  *
  * Criterion: with a reference of 259 validation errors at 0.45 and a sliding
  * 60-error window, at most 5% of no-change streams may raise DRIFT, and at
@@ -46,6 +53,8 @@
 
 typedef struct opts {
     int sensitivity;
+    int rule;                          /* pdrift_addm_rule, -1: the library's default */
+    double z_drift, z_warning;         /* NaN: the preset's */
     double delta_drift, delta_warning; /* NaN: the preset's */
 } opts;
 
@@ -63,19 +72,38 @@ typedef struct job {
     atomic_int failed;
 } job;
 
-static pdrift_monitor *new_monitor(const opts *o, const double *ref)
+/* The configuration the options describe (NULL if the library refuses a
+ * value). */
+static pdrift_config *make_config(const opts *o)
 {
     pdrift_config *cfg;
-    pdrift_monitor *m = NULL;
     if (pdrift_config_new(&cfg) != PDRIFT_OK)
         return NULL;
     int rc = pdrift_config_set_int(cfg, PDRIFT_PARAM_SENSITIVITY, o->sensitivity);
+    if (rc == PDRIFT_OK && o->rule >= 0)
+        rc = pdrift_config_set_int(cfg, PDRIFT_PARAM_ADDM_RULE, o->rule);
+    if (rc == PDRIFT_OK && !isnan(o->z_drift))
+        rc = pdrift_config_set_double(cfg, PDRIFT_PARAM_ADDM_Z_DRIFT, o->z_drift);
+    if (rc == PDRIFT_OK && !isnan(o->z_warning))
+        rc = pdrift_config_set_double(cfg, PDRIFT_PARAM_ADDM_Z_WARNING, o->z_warning);
     if (rc == PDRIFT_OK && !isnan(o->delta_drift))
         rc = pdrift_config_set_double(cfg, PDRIFT_PARAM_ADDM_DELTA_DRIFT, o->delta_drift);
     if (rc == PDRIFT_OK && !isnan(o->delta_warning))
         rc = pdrift_config_set_double(cfg, PDRIFT_PARAM_ADDM_DELTA_WARNING, o->delta_warning);
-    if (rc == PDRIFT_OK)
-        rc = pdrift_monitor_new(&m, cfg);
+    if (rc != PDRIFT_OK) {
+        pdrift_config_free(cfg);
+        return NULL;
+    }
+    return cfg;
+}
+
+static pdrift_monitor *new_monitor(const opts *o, const double *ref)
+{
+    pdrift_monitor *m = NULL;
+    pdrift_config *cfg = make_config(o);
+    if (cfg == NULL)
+        return NULL;
+    int rc = pdrift_monitor_new(&m, cfg);
     pdrift_config_free(cfg);
     if (rc != PDRIFT_OK)
         return NULL;
@@ -160,14 +188,15 @@ static void wilson(size_t k, size_t n, double *lo, double *hi)
 static void usage(void)
 {
     fprintf(stderr, "usage: concept_monitor [--seeds N] [--threads N] [--sensitivity low|medium|high]\n"
+                    "                       [--rule mean|occupancy] [--z-drift X] [--z-warning Y]\n"
                     "                       [--delta-drift X] [--delta-warning Y]\n");
     exit(2);
 }
 
 int main(int argc, char **argv)
 {
-    opts o = {PDRIFT_SENSITIVITY_MEDIUM, NAN, NAN};
-    size_t n = 600;
+    opts o = {PDRIFT_SENSITIVITY_MEDIUM, -1, NAN, NAN, NAN, NAN};
+    size_t n = 1000;
     long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
     size_t n_threads = ncpu > 0 ? (size_t)ncpu : 1;
     for (int a = 1; a < argc; a += 2) {
@@ -181,6 +210,17 @@ int main(int argc, char **argv)
         else if (strcmp(k, "--sensitivity") == 0)
             o.sensitivity = strcmp(v, "low") == 0 ? 0 : strcmp(v, "high") == 0 ? 2
                           : strcmp(v, "medium") == 0 ? 1 : -1;
+        else if (strcmp(k, "--rule") == 0) {
+            if (strcmp(v, "mean") == 0)
+                o.rule = PDRIFT_ADDM_RULE_MEAN;
+            else if (strcmp(v, "occupancy") == 0)
+                o.rule = PDRIFT_ADDM_RULE_OCCUPANCY;
+            else
+                usage();
+        } else if (strcmp(k, "--z-drift") == 0)
+            o.z_drift = strtod(v, NULL);
+        else if (strcmp(k, "--z-warning") == 0)
+            o.z_warning = strtod(v, NULL);
         else if (strcmp(k, "--delta-drift") == 0)
             o.delta_drift = strtod(v, NULL);
         else if (strcmp(k, "--delta-warning") == 0)
@@ -191,25 +231,37 @@ int main(int argc, char **argv)
     if (n == 0 || n_threads == 0 || n_threads > 64 || o.sensitivity < 0)
         usage();
 
-    /* The thresholds the monitor will apply. */
-    double dd = NAN, dw = NAN;
+    /* The rule and thresholds the monitor will apply, read back from the
+     * configuration. */
+    long long rule = -1, def_rule = -1;
+    double td = NAN, tw = NAN;
     {
-        double ref[REF_N];
-        make_reference(SEED0, ref);
         pdrift_config *cfg;
-        if (pdrift_config_new(&cfg) != PDRIFT_OK)
+        if (pdrift_config_new(&cfg) != PDRIFT_OK ||
+            pdrift_config_get_int(cfg, PDRIFT_PARAM_ADDM_RULE, &def_rule) != PDRIFT_OK)
             return 1;
-        pdrift_config_set_int(cfg, PDRIFT_PARAM_SENSITIVITY, o.sensitivity);
-        if (!isnan(o.delta_drift) &&
-            pdrift_config_set_double(cfg, PDRIFT_PARAM_ADDM_DELTA_DRIFT, o.delta_drift) != PDRIFT_OK)
-            usage();
-        if (!isnan(o.delta_warning) &&
-            pdrift_config_set_double(cfg, PDRIFT_PARAM_ADDM_DELTA_WARNING, o.delta_warning) != PDRIFT_OK)
-            usage();
-        pdrift_config_get_double(cfg, PDRIFT_PARAM_ADDM_DELTA_DRIFT, &dd);
-        pdrift_config_get_double(cfg, PDRIFT_PARAM_ADDM_DELTA_WARNING, &dw);
         pdrift_config_free(cfg);
+        cfg = make_config(&o);
+        if (cfg == NULL)
+            usage(); /* a value the library refuses */
+        int rc = pdrift_config_get_int(cfg, PDRIFT_PARAM_ADDM_RULE, &rule);
+        int occ = rule == PDRIFT_ADDM_RULE_OCCUPANCY;
+        if (rc == PDRIFT_OK)
+            rc = pdrift_config_get_double(cfg, occ ? PDRIFT_PARAM_ADDM_DELTA_DRIFT
+                                                   : PDRIFT_PARAM_ADDM_Z_DRIFT, &td);
+        if (rc == PDRIFT_OK)
+            rc = pdrift_config_get_double(cfg, occ ? PDRIFT_PARAM_ADDM_DELTA_WARNING
+                                                   : PDRIFT_PARAM_ADDM_Z_WARNING, &tw);
+        pdrift_config_free(cfg);
+        if (rc != PDRIFT_OK || (rule != PDRIFT_ADDM_RULE_MEAN && rule != PDRIFT_ADDM_RULE_OCCUPANCY))
+            return 1;
     }
+    const int occ = rule == PDRIFT_ADDM_RULE_OCCUPANCY;
+    /* The rule's own thresholds given explicitly, or the other rule's (no effect). */
+    const int own_set = occ ? !isnan(o.delta_drift) || !isnan(o.delta_warning)
+                            : !isnan(o.z_drift) || !isnan(o.z_warning);
+    const int other_set = occ ? !isnan(o.z_drift) || !isnan(o.z_warning)
+                              : !isnan(o.delta_drift) || !isnan(o.delta_warning);
 
     job j;
     j.o = &o;
@@ -242,12 +294,27 @@ int main(int argc, char **argv)
     }
     static const char *const sens[3] = {"low", "medium", "high"};
     printf("## Acceptance criterion through the public monitor (bench/concept/concept_monitor.c)\n\n");
-    printf("%zu fresh seeds (from %llu), sensitivity %s, delta_DRIFT %.2f, delta_WARNING %.2f%s; "
-           "reference 259 errors at 0.45, window 60, pdrift_detect after every live error, DRIFT "
-           "latched. 95%% Wilson intervals in brackets.\n\n", n, (unsigned long long)SEED0,
-           sens[o.sensitivity], dd, dw,
-           isnan(o.delta_drift) && isnan(o.delta_warning) ? " (library presets)" : " (set explicitly)");
-    printf("| measure | result | criterion | met |\n|---|---|---|---|\n");
+    char rule_text[256];
+    if (occ)
+        snprintf(rule_text, sizeof rule_text,
+                 "ADDM occupancy rule of SPEC §4.4 (addm_rule=1%s): DRIFT when the high-error "
+                 "regime's occupancy rises by at least delta_DRIFT %.2f (and the tail condition "
+                 "holds), WARNING at delta_WARNING %.2f",
+                 rule == def_rule ? ", the library's default" : "", td, tw);
+    else
+        snprintf(rule_text, sizeof rule_text,
+                 "ADDM mean rule (addm_rule=0%s): DRIFT when the window's mean-error z >= z_DRIFT "
+                 "%.2f, WARNING at z_WARNING %.2f",
+                 rule == def_rule ? ", the library's default" : "", td, tw);
+    printf("%zu fresh seeds (from %llu), sensitivity %s, %s%s%s; reference 259 errors at 0.45, "
+           "window 60, pdrift_detect after every live error, DRIFT latched. 95%% Wilson intervals "
+           "in brackets.\n\n", n, (unsigned long long)SEED0, sens[o.sensitivity], rule_text,
+           own_set ? " (set explicitly)" : " (library presets)",
+           other_set ? (occ ? "; the z thresholds given apply to the mean rule only"
+                            : "; the delta thresholds given apply to the occupancy rule only")
+                     : "");
+    printf("| measure (ADDM %s, %s %.2f / %.2f) | result | criterion | met |\n|---|---|---|---|\n",
+           occ ? "occupancy rule" : "mean rule", occ ? "delta" : "z", td, tw);
     for (int k = 0; k < 3; k++) {
         double lo, hi;
         wilson(f[k], n, &lo, &hi);

@@ -87,4 +87,22 @@ static inline void make_live(uint64_t seed, shape sh, size_t change, double to, 
         live[t - 1] = sm64_uniform(&g) < rate_at(sh, change, to, t) ? 1.0 : 0.0;
 }
 
+/* n errors of a stationary two-state Markov chain with error rate p and
+ * lag-1 autocorrelation rho (0 <= rho < 1): after an error the next is one
+ * with probability p + rho (1 - p), after a correct prediction with
+ * probability p (1 - rho). Parts 2 (reference) and 3 (live) of a seed. */
+static inline void make_markov(uint64_t seed, uint64_t part, double p, double rho, size_t n,
+                               double *e)
+{
+    splitmix64 g = sm64_for(seed, part);
+    double prev = sm64_uniform(&g) < p ? 1.0 : 0.0;
+    for (size_t i = 0; i < n; i++) {
+        if (i > 0) {
+            double q = prev == 1.0 ? p + rho * (1.0 - p) : p * (1.0 - rho);
+            prev = sm64_uniform(&g) < q ? 1.0 : 0.0;
+        }
+        e[i] = prev;
+    }
+}
+
 #endif /* PDRIFT_BENCH_STREAM_H */
