@@ -107,11 +107,13 @@ $(B)/examples/%: examples/%.c $(HEADER) $(B)/$(LIBNAME).so | $(B)/examples
 
 # ---- the pdrift CLI (examples/pdrift/): public header only, shared library --
 $(B)/obj/pdrift/%.o: examples/pdrift/%.c $(wildcard examples/pdrift/*.h) $(HEADER) | $(B)/obj/pdrift
-	$(CC) $(PROG_FLAGS) $(DEPS_CFLAGS) -c $< -o $@
+	$(CC) $(PROG_FLAGS) $(DEPS_CFLAGS) $(shell $(PKG_CONFIG) --cflags cairo 2>/dev/null) -c $< -o $@
 
+# Only the CLI draws (plot.c): cairo is linked here, never into the library.
 $(PDRIFT): $(CLI_OBJ) $(B)/$(LIBNAME).so
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(CLI_OBJ) -L$(B) -lploutosdrift -Wl,-rpath,'$$ORIGIN:$$ORIGIN/../lib' \
-	    $(shell $(PKG_CONFIG) --libs libcjson 2>/dev/null || echo -lcjson) -lm
+	    $(shell $(PKG_CONFIG) --libs libcjson 2>/dev/null || echo -lcjson) \
+	    $(shell $(PKG_CONFIG) --libs cairo 2>/dev/null || echo -lcairo) -lm
 
 # ---- benchmarks and measurements (bench/) --------------------------------------
 $(B)/bench/serial_false_alarms: bench/serial_false_alarms.c examples/pdrift/simulate.c $(B)/$(LIBNAME).so
@@ -170,7 +172,8 @@ $(B)/tests/check_%: tests/check_%.c tests/golden.h lib/internal.h $(HEADER) $(TE
 
 check: deps
 	@$(MAKE) --no-print-directory all $(TEST_BINS)
-	@$(MAKE) --no-print-directory check-units check-header check-exports check-install check-cli check-scipy
+	@$(MAKE) --no-print-directory check-units check-header check-exports check-install check-cli check-scipy \
+	    check-prometheus check-plot
 	@echo "make check: all tests passed"
 
 check-units: $(TEST_BINS)
@@ -187,10 +190,39 @@ check-install: all
 
 check-cli: all
 	PDRIFT=$(PDRIFT) TRADING_BOT=$(B)/examples/trading_bot \
-	    $(PYTHON) -m pytest -q -p no:cacheprovider tests/test_cli.py tests/test_trading_bot.py
+	    $(PYTHON) -m pytest -q -p no:cacheprovider tests/test_cli.py tests/test_trading_bot.py tests/test_ops.py
 
 check-scipy: lib
 	PDRIFT_LIBRARY=$(B)/$(SONAME) $(PYTHON) tests/scipy_compare.py
+
+# The Prometheus textfile output (examples/pdrift/prometheus.c) on its own,
+# checked by a strict parser of the exposition format and, when installed,
+# promtool (Debian's prometheus package; not in install-deps: ~100 MB).
+.PHONY: check-prometheus
+$(B)/tests/prom_driver: tests/prom_driver.c $(B)/obj/pdrift/prometheus.o $(B)/obj/pdrift/files.o \
+                        examples/pdrift/cli.h $(HEADER) | $(B)/tests
+	$(CC) $(PROG_FLAGS) $(DEPS_CFLAGS) -Iexamples/pdrift $(LDFLAGS) -o $@ tests/prom_driver.c \
+	    $(B)/obj/pdrift/prometheus.o $(B)/obj/pdrift/files.o \
+	    $(shell $(PKG_CONFIG) --libs libcjson 2>/dev/null || echo -lcjson) -lm
+
+check-prometheus: all $(B)/tests/prom_driver
+	PROM_DRIVER=$(B)/tests/prom_driver PDRIFT=$(PDRIFT) \
+	    $(PYTHON) -m pytest -q -p no:cacheprovider tests/test_prometheus.py
+
+# The drift-history chart (examples/pdrift/plot.c) through a small driver;
+# fontconfig (a dependency of cairo) only so that it can free its caches at
+# exit and valgrind sees plot.c's leaks alone.
+.PHONY: check-plot
+$(B)/tests/plot_driver: tests/plot_driver.c $(B)/obj/pdrift/plot.o $(B)/obj/pdrift/files.o \
+                        examples/pdrift/cli.h $(HEADER) | $(B)/tests
+	$(CC) $(PROG_FLAGS) $(DEPS_CFLAGS) $(shell $(PKG_CONFIG) --cflags cairo fontconfig 2>/dev/null) \
+	    -Iexamples/pdrift $(LDFLAGS) -o $@ tests/plot_driver.c $(B)/obj/pdrift/plot.o $(B)/obj/pdrift/files.o \
+	    $(shell $(PKG_CONFIG) --libs libcjson 2>/dev/null || echo -lcjson) \
+	    $(shell $(PKG_CONFIG) --libs cairo fontconfig 2>/dev/null || echo -lcairo -lfontconfig) -lm
+
+check-plot: $(B)/tests/plot_driver $(PDRIFT)
+	PLOT_DRIVER=$(B)/tests/plot_driver PDRIFT=$(PDRIFT) \
+	    $(PYTHON) -m pytest -q -p no:cacheprovider tests/test_plot.py
 
 # ---- install -----------------------------------------------------------------
 $(B)/ploutosdrift.pc: pkgconfig/ploutosdrift.pc.in $(HEADER) | $(B)

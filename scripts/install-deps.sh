@@ -4,16 +4,17 @@
 # Set PDRIFT_NO_INSTALL=1 to only check.
 set -eu
 
-# build: compiler, pkg-config, GSL, cJSON; tests: Check, a C++ compiler for
-# the header test, binutils (nm, readelf), Debian's Python with numpy/scipy
-# for the comparison against scipy itself and pytest for the CLI tests.
-packages="gcc g++ make pkg-config binutils libgsl-dev libcjson-dev check python3 python3-numpy python3-scipy python3-pytest"
+# build: compiler, pkg-config, GSL, cJSON, cairo (pdrift's chart only); tests:
+# Check, a C++ compiler for the header test, binutils (nm, readelf), Debian's
+# Python with numpy/scipy for the comparison against scipy itself and pytest
+# for the CLI tests.
+packages="gcc g++ make pkg-config binutils libgsl-dev libcjson-dev libcairo2-dev check python3 python3-numpy python3-scipy python3-pytest curl jq util-linux"
 
 if ! command -v dpkg-query >/dev/null 2>&1; then
     # Not Debian: check what matters through pkg-config and say what is missing.
-    for pc in gsl libcjson check; do
+    for pc in gsl libcjson cairo check; do
         pkg-config --exists "$pc" 2>/dev/null ||
-            { echo "install-deps: pkg-config cannot find '$pc'; install GSL, cJSON and Check development packages" >&2; exit 1; }
+            { echo "install-deps: pkg-config cannot find '$pc'; install GSL, cJSON, cairo and Check development packages" >&2; exit 1; }
     done
     exit 0
 fi

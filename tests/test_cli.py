@@ -159,7 +159,8 @@ def test_bad_file_keeps_previous_report_and_log(market):
     assert run(*args, cwd=market).returncode == 2
     report_path = market / "reports" / "drift_monitoring_latest.json"
     log_path = market / "logs" / "drift_events.jsonl"
-    before = report_path.read_bytes(), log_path.read_bytes()
+    history_path = market / "reports" / "drift_report.json"
+    before = report_path.read_bytes(), log_path.read_bytes(), history_path.read_bytes()
 
     bad = market / "data" / "bad.csv"
     lines = (market / "data" / "current_volatile.csv").read_text().splitlines()
@@ -170,8 +171,9 @@ def test_bad_file_keeps_previous_report_and_log(market):
     r = run("monitor", "--baseline", "data/baseline.csv", "--current", "data/bad.csv", cwd=market)
     assert r.returncode == 3
     assert "data/bad.csv:6:" in r.stderr and '"abc" is not a number' in r.stderr, r.stderr
-    assert (report_path.read_bytes(), log_path.read_bytes()) == before
-    assert [p.name for p in report_path.parent.iterdir()] == ["drift_monitoring_latest.json"]
+    assert (report_path.read_bytes(), log_path.read_bytes(), history_path.read_bytes()) == before
+    assert sorted(p.name for p in report_path.parent.iterdir()) == [
+        ".pdrift.lock", "drift_monitoring_latest.json", "drift_report.json"]
 
 
 def test_schema_mismatch_names_the_column(tmp_path):

@@ -41,11 +41,28 @@ static const char monitor_usage[] =
     "                            or losses; a column error/errors, or one numeric column)\n"
     "  --errors FILE             its live errors, same format, oldest first\n"
     "\n"
-    "  --report-dir DIR      where drift_monitoring_latest.json goes (default reports)\n"
+    "  outputs (docs/operations.md):\n"
+    "  --report-dir DIR      drift_monitoring_latest.json (this run) and drift_report.json\n"
+    "                        (history and summary across runs); default reports\n"
+    "  --history-max N       runs kept in the history (default 1000; totals are kept)\n"
     "  --log FILE            drift event log, one JSON line per event\n"
-    "                        (default logs/drift_events.jsonl)\n"
+    "                        (default logs/drift_events.jsonl; '' for none)\n"
+    "  --log-max-bytes N     rotate the log before it passes N bytes (default 10485760;\n"
+    "                        0 never) keeping --log-keep old files (default 5)\n"
+    "  --prometheus FILE     node_exporter textfile-collector metrics (.prom)\n"
+    "  --plot FILE           drift-history chart (PNG), e.g. reports/drift_history.png\n"
     "  --json                print the JSON report on stdout instead of the summary\n"
     "  --quiet               print nothing but errors; the exit code tells\n"
+    "\n"
+    "  hooks (run as /bin/sh -c CMD, report on stdin, PDRIFT_* in the environment):\n"
+    "  --alert-cmd CMD           when severity >= --alert-min-severity (default medium)\n"
+    "  --alert-cooldown S        the same alert at most once per S seconds (default 86400)\n"
+    "  --auto-retrain            on action retrain or fallback: write\n"
+    "                            REPORT_DIR/retrain_requested.json and run --retrain-cmd\n"
+    "  --retrain-cmd CMD         the retraining command\n"
+    "  --retrain-cooldown S      at most one retrain per S seconds (default 86400)\n"
+    "  --hook-timeout S          kill a hook after S seconds (default 300)\n"
+    "  --lock-timeout S          wait at most S seconds for another run's lock (default 60)\n"
     "\n"
     "exit codes: 0 no drift, 1 low or medium drift, 2 high, 3 could not run\n";
 
@@ -55,9 +72,12 @@ typedef struct monitor_args {
     const char *periods_per_year;
     const char *errors, *baseline_errors;
     const char *report_dir, *log;
+    const char *history_max, *log_max_bytes, *log_keep, *prometheus, *plot;
+    const char *alert_cmd, *alert_min_severity, *alert_cooldown;
+    const char *retrain_cmd, *retrain_cooldown, *hook_timeout, *lock_timeout;
     const char *settings[64];
     int n_settings;
-    int json, quiet;
+    int json, quiet, auto_retrain;
 } monitor_args;
 
 /* --flag VALUE or --flag=VALUE; returns the value or NULL (and complains). */
@@ -101,6 +121,18 @@ static int parse_args(int argc, char **argv, monitor_args *a)
         {"--periods-per-year", offsetof(monitor_args, periods_per_year)},
         {"--errors", offsetof(monitor_args, errors)},
         {"--baseline-errors", offsetof(monitor_args, baseline_errors)},
+        {"--history-max", offsetof(monitor_args, history_max)},
+        {"--log-max-bytes", offsetof(monitor_args, log_max_bytes)},
+        {"--log-keep", offsetof(monitor_args, log_keep)},
+        {"--prometheus", offsetof(monitor_args, prometheus)},
+        {"--plot", offsetof(monitor_args, plot)},
+        {"--alert-cmd", offsetof(monitor_args, alert_cmd)},
+        {"--alert-min-severity", offsetof(monitor_args, alert_min_severity)},
+        {"--alert-cooldown", offsetof(monitor_args, alert_cooldown)},
+        {"--retrain-cmd", offsetof(monitor_args, retrain_cmd)},
+        {"--retrain-cooldown", offsetof(monitor_args, retrain_cooldown)},
+        {"--hook-timeout", offsetof(monitor_args, hook_timeout)},
+        {"--lock-timeout", offsetof(monitor_args, lock_timeout)},
     };
     a->report_dir = "reports";
     a->log = "logs/drift_events.jsonl";
@@ -114,6 +146,10 @@ static int parse_args(int argc, char **argv, monitor_args *a)
         }
         if (strcmp(arg, "--quiet") == 0) {
             a->quiet = 1;
+            continue;
+        }
+        if (strcmp(arg, "--auto-retrain") == 0) {
+            a->auto_retrain = 1;
             continue;
         }
         if (flag_is(arg, "--set")) {
@@ -157,6 +193,66 @@ static int parse_args(int argc, char **argv, monitor_args *a)
     if ((a->baseline_returns || explicit_perf) && a->returns == NULL) {
         complain("monitor: a baseline performance needs the live --returns to compare with");
         return -1;
+    }
+    if (a->retrain_cmd && !a->auto_retrain) {
+        complain("monitor: --retrain-cmd runs only with --auto-retrain");
+        return -1;
+    }
+    if (a->report_dir[0] == '\0') {
+        complain("monitor: --report-dir must name a directory");
+        return -1;
+    }
+    return 0;
+}
+
+/* The numeric options of the outputs and hooks, checked. */
+typedef struct output_opts {
+    long history_max;
+    long long log_max_bytes;
+    int log_keep;
+    int alert_min;            /* severity rank */
+    double alert_cooldown, retrain_cooldown, hook_timeout, lock_timeout;
+} output_opts;
+
+static int number_in(const char *flag, const char *text, double lo, double hi, double *out)
+{
+    if (text == NULL)
+        return 0;
+    char *end;
+    errno = 0;
+    double v = strtod(text, &end);
+    if (end == text || *end != '\0' || errno != 0 || !(v >= lo && v <= hi)) {
+        complain("%s: '%s' is not a number from %g to %g", flag, text, lo, hi);
+        return -1;
+    }
+    *out = v;
+    return 0;
+}
+
+static int parse_output_opts(const monitor_args *a, output_opts *o)
+{
+    double history_max = 1000, log_max = 10485760, keep = 5;
+    o->alert_cooldown = o->retrain_cooldown = 86400;
+    o->hook_timeout = 300;
+    o->lock_timeout = 60;
+    o->alert_min = 2;
+    if (number_in("--history-max", a->history_max, 1, 1e9, &history_max) ||
+        number_in("--log-max-bytes", a->log_max_bytes, 0, 9e18, &log_max) ||
+        number_in("--log-keep", a->log_keep, 0, 1000, &keep) ||
+        number_in("--alert-cooldown", a->alert_cooldown, 0, 1e10, &o->alert_cooldown) ||
+        number_in("--retrain-cooldown", a->retrain_cooldown, 0, 1e10, &o->retrain_cooldown) ||
+        number_in("--hook-timeout", a->hook_timeout, 0.1, 1e6, &o->hook_timeout) ||
+        number_in("--lock-timeout", a->lock_timeout, 0, 1e6, &o->lock_timeout))
+        return -1;
+    o->history_max = (long)history_max;
+    o->log_max_bytes = (long long)log_max;
+    o->log_keep = (int)keep;
+    if (a->alert_min_severity != NULL) {
+        o->alert_min = severity_rank(a->alert_min_severity);
+        if (o->alert_min < 1) {
+            complain("--alert-min-severity must be low, medium or high, not '%s'", a->alert_min_severity);
+            return -1;
+        }
     }
     return 0;
 }
@@ -264,57 +360,251 @@ char *report_text(const pdrift_monitor *m)
     return buf;
 }
 
-/* One compact JSON line for the event log, from the report. */
-static char *event_line(const char *report, const char *report_path)
+/* DIR/name, malloc'd. */
+static char *dir_file(const char *dir, const char *name)
 {
-    cJSON *r = cJSON_Parse(report);
-    if (r == NULL)
-        return NULL;
+    size_t n = strlen(dir) + strlen(name) + 2;
+    char *p = malloc(n);
+    if (p != NULL)
+        snprintf(p, n, "%s/%s", dir, name);
+    return p;
+}
+
+static const char *str_of(const cJSON *o, const char *key, const char *fallback)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
+    return cJSON_IsString(v) ? v->valuestring : fallback;
+}
+
+/* SPEC §6, CLI only: medium or worse data drift in 3 of the last 5 runs
+ * turns watch into retrain. The report gets an "escalation" object either
+ * way. Returns 1 when this run escalated. */
+static int apply_escalation(cJSON *report, const cJSON *history)
+{
+    int matching = 0;
+    int escalated = history_escalation(history, report, &matching);
     cJSON *e = cJSON_CreateObject();
+    cJSON_AddBoolToObject(e, "escalated", escalated);
+    cJSON_AddStringToObject(e, "rule", "data drift of medium severity or worse in 3 of the last 5 runs "
+                                       "turns watch into retrain");
+    cJSON_AddNumberToObject(e, "matching_runs", matching);
+    cJSON_AddNumberToObject(e, "of_last", ESCALATE_OF_LAST);
+    cJSON_AddNumberToObject(e, "needed", ESCALATE_RUNS);
+    if (escalated) {
+        cJSON_AddStringToObject(e, "action_before", "watch");
+        cJSON_ReplaceItemInObjectCaseSensitive(report, "action", cJSON_CreateString("retrain"));
+        char text[200];
+        snprintf(text, sizeof text, "Persistent data drift (medium or worse in %d of the last %d runs): "
+                 "retrain the model on recent data", matching, ESCALATE_OF_LAST);
+        cJSON *recs = cJSON_GetObjectItemCaseSensitive(report, "recommendations");
+        if (cJSON_IsArray(recs))
+            cJSON_InsertItemInArray(recs, 0, cJSON_CreateString(text));
+    }
+    cJSON_AddItemToObject(report, "escalation", e);
+    return escalated;
+}
+
+static cJSON *outcome_json(const char *status, const hook_outcome *h, double cooldown_left)
+{
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddStringToObject(o, "status", h ? h->status : status);
+    if (h != NULL) {
+        if (h->exit_status >= 0)
+            cJSON_AddNumberToObject(o, "exit_status", h->exit_status);
+        else
+            cJSON_AddNullToObject(o, "exit_status");
+        cJSON_AddNumberToObject(o, "seconds", floor(h->seconds * 1000 + 0.5) / 1000);
+        cJSON_AddStringToObject(o, "message", h->message);
+    }
+    if (cooldown_left > 0)
+        cJSON_AddNumberToObject(o, "cooldown_remaining", floor(cooldown_left + 0.5));
+    return o;
+}
+
+/* The alert and retrain hooks; their outcomes go into run (alert,
+ * retrain). -1 when the retrain marker cannot be written (reported). */
+static int run_hooks(const monitor_args *a, const output_opts *o, const cJSON *history, const cJSON *report,
+                     const char *report_path, cJSON *run)
+{
+    const char *severity = str_of(report, "severity", "none");
+    const char *action = str_of(report, "action", "continue");
+    hook_spec h = {.report_path = report_path, .severity = severity,
+                   .type = str_of(report, "drift_type", ""), .action = action,
+                   .model = str_of(report, "model", ""), .timeout = o->hook_timeout};
+    double left = 0;
+    hook_outcome out;
+    /* alert */
+    cJSON *alert;
+    if (a->alert_cmd == NULL)
+        alert = outcome_json("not_configured", NULL, 0);
+    else if (severity_rank(severity) < o->alert_min)
+        alert = outcome_json("below_threshold", NULL, 0);
+    else if (history_in_cooldown(history, "last_alert", report, o->alert_cooldown, 1, &left))
+        alert = outcome_json("cooldown", NULL, left);
+    else {
+        h.name = "alert";
+        h.command = a->alert_cmd;
+        h.ok_status = "sent";
+        hook_run(&h, &out);
+        if (strcmp(out.status, "sent") != 0)
+            complain("alert command %s", out.message);
+        alert = outcome_json(NULL, &out, 0);
+    }
+    cJSON_AddItemToObject(run, "alert", alert);
+    /* retrain */
+    int wanted = strcmp(action, "retrain") == 0 || strcmp(action, "fallback") == 0;
+    cJSON *retrain;
+    int rc = 0;
+    if (!a->auto_retrain)
+        retrain = outcome_json("disabled", NULL, 0);
+    else if (!wanted)
+        retrain = outcome_json("not_needed", NULL, 0);
+    else if (history_in_cooldown(history, "last_retrain", report, o->retrain_cooldown, 0, &left))
+        retrain = outcome_json("cooldown", NULL, left);
+    else {
+        /* the marker a training pipeline can poll for, then the command */
+        cJSON *m = cJSON_CreateObject();
+        cJSON_AddStringToObject(m, "requested_at", str_of(report, "generated_at", ""));
+        cJSON_AddItemToObject(m, "model", cJSON_Duplicate(cJSON_GetObjectItemCaseSensitive(report, "model"), 1));
+        cJSON_AddStringToObject(m, "severity", severity);
+        cJSON_AddStringToObject(m, "drift_type", h.type);
+        cJSON_AddStringToObject(m, "action", action);
+        cJSON_AddStringToObject(m, "report", report_path);
+        const cJSON *recs = cJSON_GetObjectItemCaseSensitive(report, "recommendations");
+        cJSON_AddItemToObject(m, "recommendations", cJSON_Duplicate(recs, 1));
+        char *text = cJSON_Print(m);
+        cJSON_Delete(m);
+        char *marker = dir_file(a->report_dir, "retrain_requested.json");
+        if (text == NULL || marker == NULL || write_file_atomic(marker, text, strlen(text)) != 0) {
+            complain("cannot write %s: %s", marker ? marker : "the retrain marker", strerror(errno));
+            rc = -1;
+        }
+        cJSON_free(text);
+        free(marker);
+        if (rc == 0 && a->retrain_cmd != NULL) {
+            h.name = "retrain";
+            h.command = a->retrain_cmd;
+            h.ok_status = "started";
+            hook_run(&h, &out);
+            if (strcmp(out.status, "started") != 0)
+                complain("retrain command %s", out.message);
+            retrain = outcome_json(NULL, &out, 0);
+        } else {
+            retrain = outcome_json(rc == 0 ? "requested" : "failed", NULL, 0);
+        }
+    }
+    cJSON_AddItemToObject(run, "retrain", retrain);
+    return rc;
+}
+
+/* One compact JSON line for the event log. */
+static char *event_line(const cJSON *report, const cJSON *run, const char *report_path)
+{
+    cJSON *e = cJSON_CreateObject();
+    if (e == NULL)
+        return NULL;
     static const char *const copied[] = {"generated_at", "model", "drift_type", "drift_types",
                                          "severity", "action"};
-    for (size_t i = 0; e != NULL && i < sizeof copied / sizeof copied[0]; i++) {
-        cJSON *item = cJSON_GetObjectItemCaseSensitive(r, copied[i]);
+    for (size_t i = 0; i < sizeof copied / sizeof copied[0]; i++) {
+        const cJSON *item = cJSON_GetObjectItemCaseSensitive(report, copied[i]);
         if (item != NULL)
             cJSON_AddItemToObject(e, i == 0 ? "timestamp" : copied[i], cJSON_Duplicate(item, 1));
     }
-    cJSON *data = cJSON_GetObjectItemCaseSensitive(r, "data_drift");
+    cJSON_AddBoolToObject(e, "escalated", cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(run, "escalated")));
+    const cJSON *data = cJSON_GetObjectItemCaseSensitive(report, "data_drift");
     static const char *const data_keys[] = {"psi_max", "n_drifted", "drifted_features"};
-    for (size_t i = 0; e != NULL && data != NULL && i < sizeof data_keys / sizeof data_keys[0]; i++) {
-        cJSON *item = cJSON_GetObjectItemCaseSensitive(data, data_keys[i]);
+    for (size_t i = 0; data != NULL && i < sizeof data_keys / sizeof data_keys[0]; i++) {
+        const cJSON *item = cJSON_GetObjectItemCaseSensitive(data, data_keys[i]);
         if (item != NULL)
             cJSON_AddItemToObject(e, data_keys[i], cJSON_Duplicate(item, 1));
     }
-    if (e != NULL)
-        cJSON_AddStringToObject(e, "report", report_path);
-    char *line = e != NULL ? cJSON_PrintUnformatted(e) : NULL;
+    static const char *const hooks[] = {"alert", "retrain"};
+    for (size_t i = 0; i < 2; i++)
+        cJSON_AddItemToObject(e, hooks[i], cJSON_Duplicate(cJSON_GetObjectItemCaseSensitive(run, hooks[i]), 1));
+    cJSON_AddStringToObject(e, "report", report_path);
+    char *line = json_print_exact(e, 0);
     cJSON_Delete(e);
-    cJSON_Delete(r);
     return line;
 }
 
-/* Write the report and, on drift, the event line. 0 or -1 (reported). */
-static int save_outputs(const monitor_args *a, const char *report, pdrift_severity severity)
+/* The event line, with rotation first. 0 or -1 (reported). */
+static int log_event(const monitor_args *a, const output_opts *o, const cJSON *report, const cJSON *run,
+                     const char *report_path)
 {
-    size_t n = strlen(a->report_dir) + 64;
-    char *path = malloc(n);
-    if (path == NULL)
-        return -1;
-    snprintf(path, n, "%s/drift_monitoring_latest.json", a->report_dir);
-    int rc = 0;
-    if (make_dirs(a->report_dir) != 0 || write_file_atomic(path, report, strlen(report)) != 0) {
-        complain("cannot write %s: %s", path, strerror(errno));
-        rc = -1;
+    if (a->log[0] == '\0')
+        return 0;
+    char *line = event_line(report, run, report_path);
+    int rc = -1;
+    if (line == NULL)
+        complain("cannot append to %s: out of memory", a->log);
+    else if (make_parent_dirs(a->log) != 0 ||
+             rotate_if_needed(a->log, o->log_max_bytes, o->log_keep, strlen(line) + 1) != 0 ||
+             append_line(a->log, line) != 0)
+        complain("cannot append to %s: %s", a->log, strerror(errno));
+    else
+        rc = 0;
+    cJSON_free(line);
+    return rc;
+}
+
+/* Everything this run writes, under the report directory's lock. The
+ * printed report (with the escalation) is returned in *final. 0 or -1
+ * (reported); each file is replaced atomically, so a failure leaves the
+ * previous version whole. */
+static int write_outputs(const monitor_args *a, const output_opts *o, cJSON *history, const char *report_text_,
+                         char **final, int *escalated)
+{
+    char *latest = dir_file(a->report_dir, "drift_monitoring_latest.json");
+    char *hist_path = dir_file(a->report_dir, "drift_report.json");
+    cJSON *report = cJSON_Parse(report_text_);
+    int rc = -1;
+    char err[512] = "";
+    if (latest == NULL || hist_path == NULL || report == NULL) {
+        complain("out of memory");
+        goto out;
     }
-    if (rc == 0 && severity > PDRIFT_SEVERITY_NONE && a->log[0] != '\0') {
-        char *line = event_line(report, path);
-        if (line == NULL || make_parent_dirs(a->log) != 0 || append_line(a->log, line) != 0) {
-            complain("cannot append to %s: %s", a->log, line ? strerror(errno) : "out of memory");
-            rc = -1;
-        }
-        cJSON_free(line);
+    *escalated = apply_escalation(report, history);
+    *final = json_print_exact(report, 1);
+    if (*final == NULL || write_file_atomic(latest, *final, strlen(*final)) != 0) {
+        complain("cannot write %s: %s", latest, *final ? strerror(errno) : "out of memory");
+        goto out;
     }
-    free(path);
+    cJSON *run = history_run_from_report(report);
+    if (run == NULL) {
+        complain("out of memory");
+        goto out;
+    }
+    cJSON_ReplaceItemInObjectCaseSensitive(run, "escalated", cJSON_CreateBool(*escalated));
+    int hooks_rc = run_hooks(a, o, history, report, latest, run);
+    int drift = severity_rank(str_of(report, "severity", "none")) > 0;
+    int log_rc = drift ? log_event(a, o, report, run, latest) : 0;
+    history_add_run(history, run, o->history_max);
+    char *text = json_print_exact(history, 1);
+    if (text == NULL || write_file_atomic(hist_path, text, strlen(text)) != 0) {
+        complain("cannot write %s: %s", hist_path, text ? strerror(errno) : "out of memory");
+        cJSON_free(text);
+        goto out;
+    }
+    cJSON_free(text);
+    if (hooks_rc != 0 || log_rc != 0)
+        goto out;
+    if (a->prometheus != NULL &&
+        (make_parent_dirs(a->prometheus) != 0 ||
+         write_prometheus(a->prometheus, report, cJSON_GetObjectItemCaseSensitive(history, "summary"), err,
+                          sizeof err) != 0)) {
+        complain("%s", err[0] ? err : strerror(errno));
+        goto out;
+    }
+    if (a->plot != NULL &&
+        (make_parent_dirs(a->plot) != 0 || plot_history(a->plot, history, err, sizeof err) != 0)) {
+        complain("%s", err[0] ? err : strerror(errno));
+        goto out;
+    }
+    rc = 0;
+out:
+    cJSON_Delete(report);
+    free(latest);
+    free(hist_path);
     return rc;
 }
 
@@ -391,6 +681,9 @@ int cmd_monitor(int argc, char **argv)
         fputs(monitor_usage, parsed > 0 ? stdout : stderr);
         return parsed > 0 ? 0 : EXIT_CANNOT_RUN;
     }
+    output_opts opts;
+    if (parse_output_opts(&a, &opts) != 0)
+        return EXIT_CANNOT_RUN;
     pdrift_config *cfg;
     if (build_config(&a, &cfg) != 0)
         return EXIT_CANNOT_RUN;
@@ -402,9 +695,12 @@ int cmd_monitor(int argc, char **argv)
         return EXIT_CANNOT_RUN;
     }
 
-    int code = EXIT_CANNOT_RUN;
-    char *report = NULL;
+    int code = EXIT_CANNOT_RUN, lock = -1;
+    char *report = NULL, *final = NULL, *hist_path = NULL;
     char perf_note[256] = "";
+    char err[1024] = "";
+    cJSON *history = NULL;
+    /* Read and decide first: bad input stops here, before any file is touched. */
     if ((rc = pdrift_monitor_set_model(m, a.model)) != PDRIFT_OK ||
         (a.baseline && (rc = pdrift_baseline_load(m, a.baseline)) != PDRIFT_OK) ||
         (a.current && (rc = pdrift_observe_load(m, a.current)) != PDRIFT_OK) ||
@@ -414,26 +710,54 @@ int cmd_monitor(int argc, char **argv)
             complain("%s", *pdrift_errmsg(m) ? pdrift_errmsg(m) : pdrift_strerror((pdrift_status)rc));
         goto out;
     }
+    /* One run at a time per report directory: an overlapping cron run waits
+     * here, then reads the history the other one wrote. */
+    if (make_dirs(a.report_dir) != 0) {
+        complain("cannot create %s: %s", a.report_dir, strerror(errno));
+        goto out;
+    }
+    if (lock_dir(a.report_dir, opts.lock_timeout, &lock) != 0) {
+        if (errno == EWOULDBLOCK)
+            complain("another pdrift run holds %s/.pdrift.lock (waited %g s; --lock-timeout)", a.report_dir,
+                     opts.lock_timeout);
+        else
+            complain("cannot lock %s/.pdrift.lock: %s", a.report_dir, strerror(errno));
+        goto out;
+    }
+    hist_path = dir_file(a.report_dir, "drift_report.json");
+    history = hist_path ? history_load(hist_path, err, sizeof err) : NULL;
+    if (history == NULL) {
+        complain("%s", err[0] ? err : "out of memory");
+        goto out;
+    }
     if (perf_note[0] != '\0' && !a.quiet)
         fprintf(stderr, "pdrift: note: %s\n", perf_note);
     pdrift_severity severity;
     pdrift_result_severity(m, &severity);
-    if ((report = report_text(m)) == NULL || save_outputs(&a, report, severity) != 0)
+    int escalated = 0;
+    if ((report = report_text(m)) == NULL || write_outputs(&a, &opts, history, report, &final, &escalated) != 0)
         goto out;
 
     if (!a.quiet)
         print_notes(report); /* context first: what was read and how */
     if (a.json) {
-        fputs(report, stdout);
+        fputs(final, stdout);
         fputc('\n', stdout);
     } else if (!a.quiet) {
         char path[4096];
         snprintf(path, sizeof path, "%s/drift_monitoring_latest.json", a.report_dir);
         print_summary(stdout, m, path);
+        if (escalated)
+            printf("  Escalated: data drift of medium severity or worse in %d of the last %d runs: "
+                   "action WATCH -> RETRAIN\n", ESCALATE_RUNS, ESCALATE_OF_LAST);
     }
     code = exit_code_for(severity);
 out:
+    unlock_dir(lock);
+    cJSON_Delete(history);
+    free(hist_path);
     free(report);
+    cJSON_free(final);
     pdrift_monitor_free(m);
     return code;
 }

@@ -9,7 +9,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <stdint.h>
+#include <sys/file.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "cli.h"
@@ -124,6 +127,122 @@ int append_line(const char *path, const char *line)
     if (w != (ssize_t)(n + 1)) {
         errno = w < 0 ? saved : EIO;
         return -1;
+    }
+    return 0;
+}
+
+int read_file(const char *path, char **text, size_t *len)
+{
+    *text = NULL;
+    *len = 0;
+    FILE *f = fopen(path, "rb");
+    if (f == NULL)
+        return -1;
+    size_t cap = 65536, n = 0;
+    char *buf = malloc(cap + 1);
+    while (buf != NULL) {
+        n += fread(buf + n, 1, cap - n, f);
+        if (n < cap)
+            break;
+        char *grown = cap < SIZE_MAX / 4 ? realloc(buf, 2 * cap + 1) : NULL;
+        if (grown == NULL) {
+            free(buf);
+            buf = NULL;
+            errno = ENOMEM;
+            break;
+        }
+        buf = grown;
+        cap *= 2;
+    }
+    int failed = buf == NULL || ferror(f);
+    int saved = errno;
+    fclose(f);
+    if (failed) {
+        free(buf);
+        errno = saved ? saved : EIO;
+        return -1;
+    }
+    buf[n] = '\0';
+    *text = buf;
+    *len = n;
+    return 0;
+}
+
+int lock_dir(const char *dir, double timeout, int *fd_out)
+{
+    size_t n = strlen(dir) + 16;
+    char *path = malloc(n);
+    if (path == NULL)
+        return -1;
+    snprintf(path, n, "%s/.pdrift.lock", dir);
+    int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+    free(path);
+    if (fd < 0)
+        return -1;
+    /* Poll rather than block: the wait has a deadline. */
+    for (long waited_ms = 0;; waited_ms += 50) {
+        if (flock(fd, LOCK_EX | LOCK_NB) == 0) {
+            *fd_out = fd;
+            return 0;
+        }
+        if (errno != EWOULDBLOCK && errno != EINTR) {
+            int saved = errno;
+            close(fd);
+            errno = saved;
+            return -1;
+        }
+        if ((double)waited_ms >= timeout * 1000.0) {
+            close(fd);
+            errno = EWOULDBLOCK;
+            return -1;
+        }
+        struct timespec ts = {0, 50 * 1000000L};
+        nanosleep(&ts, NULL);
+    }
+}
+
+void unlock_dir(int fd)
+{
+    if (fd >= 0)
+        close(fd); /* closing releases the flock */
+}
+
+/* path.N */
+static char *numbered(const char *path, int i)
+{
+    size_t n = strlen(path) + 16;
+    char *s = malloc(n);
+    if (s != NULL)
+        snprintf(s, n, "%s.%d", path, i);
+    return s;
+}
+
+int rotate_if_needed(const char *path, long long max_bytes, int keep, size_t incoming)
+{
+    struct stat st;
+    if (max_bytes <= 0 || stat(path, &st) != 0 || st.st_size == 0 ||
+        (long long)st.st_size + (long long)incoming <= max_bytes)
+        return 0;
+    if (keep <= 0)
+        return unlink(path);
+    /* path.(keep-1) -> path.keep, ..., path -> path.1: each a rename, so a
+     * crash midway loses nothing but the oldest file. */
+    for (int i = keep - 1; i >= 0; i--) {
+        char *from = i == 0 ? NULL : numbered(path, i);
+        char *to = numbered(path, i + 1);
+        if (to == NULL || (i > 0 && from == NULL)) {
+            free(from);
+            free(to);
+            return -1;
+        }
+        int rc = rename(i == 0 ? path : from, to);
+        int saved = errno;
+        free(from);
+        free(to);
+        if (rc != 0 && saved != ENOENT) {
+            errno = saved;
+            return -1;
+        }
     }
     return 0;
 }

@@ -2,6 +2,7 @@
  * pdrift.c — the pdrift command: dispatch to the subcommands.
  *
  *   pdrift monitor --baseline FILE --current FILE [options]
+ *   pdrift summary [--report-dir DIR]
  *   pdrift selftest
  *   pdrift sample-data DIR
  *   pdrift --version | --help
@@ -22,6 +23,7 @@ static const char usage[] =
     "\n"
     "commands:\n"
     "  monitor --baseline FILE --current FILE [options]   run a monitoring check\n"
+    "  summary [--report-dir DIR] [--json]                drift history across runs\n"
     "  selftest                                           no-drift and drift demonstration\n"
     "  sample-data DIR                                    write generated sample market files\n"
     "  --version                                          library and tool version\n"
@@ -68,6 +70,8 @@ int main(int argc, char **argv)
     }
     if (strcmp(cmd, "monitor") == 0)
         return cmd_monitor(argc - 1, argv + 1);
+    if (strcmp(cmd, "summary") == 0)
+        return cmd_summary(argc - 1, argv + 1);
     if (strcmp(cmd, "selftest") == 0)
         return cmd_selftest(argc - 1, argv + 1);
     if (strcmp(cmd, "sample-data") == 0)
