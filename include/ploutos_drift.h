@@ -559,7 +559,9 @@ PDRIFT_API const char *pdrift_errmsg(const pdrift_monitor *m);
 PDRIFT_API int pdrift_monitor_set_model(pdrift_monitor *m, const char *name);
 
 /**
- * Load the baseline from a CSV file with a header row: comma-separated,
+ * Load the baseline from a snapshot written by ::pdrift_baseline_save
+ * (recognised by its magic bytes; it also sets the baseline performance and
+ * reference errors it holds) or from a CSV file with a header row: comma-separated,
  * optional UTF-8 BOM, LF, CRLF or CR line ends, RFC 4180 quoting, blank lines
  * skipped. Empty cells and pandas' missing markers (NaN, nan, NA, N/A, n/a,
  * NULL, null, None, #N/A, <NA>, ...) are missing values; inf and -inf are
@@ -577,9 +579,30 @@ PDRIFT_API int pdrift_monitor_set_model(pdrift_monitor *m, const char *name);
  * @return ::PDRIFT_OK; ::PDRIFT_EINVAL; ::PDRIFT_EIO (cannot open or read);
  *         ::PDRIFT_EFORMAT (malformed file: the message names file, line and
  *         column); ::PDRIFT_EDATA (no data row, no numeric column, or a NaN
- *         under ::PDRIFT_NAN_REJECT); ::PDRIFT_ENOMEM
+ *         under ::PDRIFT_NAN_REJECT); ::PDRIFT_ECORRUPT (a truncated or damaged
+ *         snapshot); ::PDRIFT_EVERSION (a snapshot from a newer format);
+ *         ::PDRIFT_ENOMEM
  */
 PDRIFT_API int pdrift_baseline_load(pdrift_monitor *m, const char *path);
+
+/**
+ * Save the monitor's baseline as a snapshot that ::pdrift_baseline_load
+ * reads back without parsing or sorting: the features (values in time order
+ * and sorted, PSI cuts and counts, missing counts, autocorrelation times),
+ * the baseline performance (validation returns or explicit metrics) and the
+ * reference errors when set. The file is versioned, checksummed and
+ * little-endian (docs/snapshot.md); it is written to a temporary name,
+ * fsync'ed and renamed, so a failure leaves any previous file intact.
+ * Loading a snapshot with other PSI bins or binning recomputes the bins
+ * from the sorted values; Sharpe ratios are recomputed from the saved
+ * returns with the loading monitor's periods per year and risk-free rate.
+ * Thread-safety: like every monitor function, not concurrently with other
+ * calls on the same monitor (it writes the detailed error message).
+ * @return ::PDRIFT_OK; ::PDRIFT_EINVAL (NULL); ::PDRIFT_ESTATE (no feature
+ *         baseline); ::PDRIFT_EIO (cannot write, the message says why);
+ *         ::PDRIFT_ENOMEM
+ */
+PDRIFT_API int pdrift_baseline_save(const pdrift_monitor *m, const char *path);
 
 /**
  * Set the baseline from memory (for FFI callers): n_rows rows of n_features

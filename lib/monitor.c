@@ -77,7 +77,7 @@ static int contains(char *const *list, size_t n, const char *s)
 
 /* ---- lifecycle ------------------------------------------------------------- */
 
-static void baseline_free(pdrift__baseline *b)
+void pdrift__baseline_free(pdrift__baseline *b)
 {
     for (size_t f = 0; f < b->n_features; f++) {
         pdrift__baseline_feature *bf = &b->features[f];
@@ -125,11 +125,12 @@ void pdrift_monitor_free(pdrift_monitor *m)
 {
     if (m == NULL)
         return;
-    baseline_free(&m->baseline);
+    pdrift__baseline_free(&m->baseline);
     window_free(&m->window);
     window_free(&m->returns);
     free(m->errors.reference);
     window_free(&m->errors.live);
+    free(m->performance_returns);
     pdrift__result_clear(&m->result);
     free(m->model);
     free(m);
@@ -163,6 +164,26 @@ int pdrift_monitor_set_model(pdrift_monitor *m, const char *name)
 
 /* ---- the baseline ----------------------------------------------------------- */
 
+/* The autocorrelation time and the PSI bins of a feature whose series and
+ * sorted values are in place (also used by a snapshot that lacks them). */
+int pdrift__feature_finish(const pdrift__settings *s, pdrift__baseline_feature *bf, int need_tau,
+                           int need_bins)
+{
+    if (need_tau)
+        bf->tau = s->serial_correction ? pdrift__autocorrelation_time(bf->series, bf->n_values) : 1.0;
+    if (!need_bins || bf->n_values == 0)
+        return PDRIFT_OK; /* no value: never testable, reported insufficient_data */
+    free(bf->cuts);
+    free(bf->counts);
+    bf->cuts = malloc((size_t)(s->psi.bins - 1) * sizeof *bf->cuts);
+    bf->counts = malloc((size_t)s->psi.bins * sizeof *bf->counts);
+    if (bf->cuts == NULL || bf->counts == NULL)
+        return PDRIFT_ENOMEM;
+    bf->n_cuts = pdrift__psi_cuts(bf->sorted, bf->n_values, s->psi.bins, s->psi.binning, bf->cuts);
+    pdrift__psi_count(bf->sorted, bf->n_values, bf->cuts, bf->n_cuts, bf->counts);
+    return PDRIFT_OK;
+}
+
 /* Sort the values of one feature and place its PSI bins. */
 static int prepare_feature(const pdrift__settings *s, pdrift__baseline_feature *bf,
                            const double *column, size_t stride, size_t n_rows)
@@ -182,18 +203,8 @@ static int prepare_feature(const pdrift__settings *s, pdrift__baseline_feature *
     if (bf->series == NULL)
         return PDRIFT_ENOMEM;
     memcpy(bf->series, bf->sorted, bf->n_values * sizeof *bf->series);
-    bf->tau = s->serial_correction ? pdrift__autocorrelation_time(bf->series, bf->n_values) : 1.0;
     pdrift__sort(bf->sorted, bf->n_values);
-    if (bf->n_values == 0)
-        return PDRIFT_OK; /* never testable: reported insufficient_data */
-
-    bf->cuts = malloc((size_t)(s->psi.bins - 1) * sizeof *bf->cuts);
-    bf->counts = malloc((size_t)s->psi.bins * sizeof *bf->counts);
-    if (bf->cuts == NULL || bf->counts == NULL)
-        return PDRIFT_ENOMEM;
-    bf->n_cuts = pdrift__psi_cuts(bf->sorted, bf->n_values, s->psi.bins, s->psi.binning, bf->cuts);
-    pdrift__psi_count(bf->sorted, bf->n_values, bf->cuts, bf->n_cuts, bf->counts);
-    return PDRIFT_OK;
+    return pdrift__feature_finish(s, bf, 1, 1);
 }
 
 /* The first NaN of a row-major matrix, as row and column, or 0 if none. */
@@ -233,9 +244,9 @@ static int build_baseline(pdrift_monitor *m, pdrift__baseline *b, const char *co
 
 /* Swap a freshly built baseline in: the old one, the window and the result
  * belong to another baseline and go. */
-static void install_baseline(pdrift_monitor *m, pdrift__baseline *b)
+void pdrift__install_baseline(pdrift_monitor *m, pdrift__baseline *b)
 {
-    baseline_free(&m->baseline);
+    pdrift__baseline_free(&m->baseline);
     m->baseline = *b;
     memset(b, 0, sizeof *b);
     window_free(&m->window);
@@ -279,10 +290,10 @@ int pdrift_baseline_set(pdrift_monitor *m, const char *const *names, size_t n_fe
     pdrift__baseline b = {0};
     rc = build_baseline(m, &b, names, n_features, rows, n_rows);
     if (rc != PDRIFT_OK) {
-        baseline_free(&b);
+        pdrift__baseline_free(&b);
         return rc;
     }
-    install_baseline(m, &b);
+    pdrift__install_baseline(m, &b);
     return succeed(m);
 }
 
@@ -397,6 +408,8 @@ int pdrift_baseline_load(pdrift_monitor *m, const char *path)
         return PDRIFT_EINVAL;
     if (path == NULL)
         return pdrift__fail(m, PDRIFT_EINVAL, "pdrift_baseline_load: NULL path");
+    if (pdrift__is_snapshot(path))
+        return pdrift__snapshot_load(m, path);
 
     pdrift__table t;
     int derived;
@@ -431,10 +444,10 @@ int pdrift_baseline_load(pdrift_monitor *m, const char *path)
     }
     pdrift__table_free(&t);
     if (rc != PDRIFT_OK) {
-        baseline_free(&b);
+        pdrift__baseline_free(&b);
         return rc;
     }
-    install_baseline(m, &b);
+    pdrift__install_baseline(m, &b);
     return succeed(m);
 }
 
@@ -665,7 +678,7 @@ static int check_returns(pdrift_monitor *m, const double *r, size_t n, const cha
 
 /* The baseline's Sharpe ratio, drawdown and win rate, with the monitor's
  * periods per year and risk-free rate. */
-static pdrift__performance performance_of(const pdrift__settings *s, const double *r, size_t n)
+pdrift__performance pdrift__performance_of(const pdrift__settings *s, const double *r, size_t n)
 {
     pdrift__performance p;
     p.source = PDRIFT__PERFORMANCE_RETURNS;
@@ -684,7 +697,15 @@ int pdrift_baseline_returns(pdrift_monitor *m, const double *returns, size_t n)
     int rc = check_returns(m, returns, n, "pdrift_baseline_returns");
     if (rc != PDRIFT_OK)
         return rc;
-    m->performance = performance_of(&m->settings, returns, n);
+    /* Kept for pdrift_baseline_save: a snapshot recomputes the metrics with
+     * the loading monitor's periods per year and risk-free rate. */
+    double *copy = n <= SIZE_MAX / sizeof *copy ? malloc(n * sizeof *copy) : NULL;
+    if (copy == NULL)
+        return pdrift__fail(m, PDRIFT_ENOMEM, "out of memory for %zu baseline returns", n);
+    memcpy(copy, returns, n * sizeof *copy);
+    free(m->performance_returns);
+    m->performance_returns = copy;
+    m->performance = pdrift__performance_of(&m->settings, returns, n);
     return succeed(m);
 }
 
@@ -706,6 +727,8 @@ int pdrift_baseline_metrics(pdrift_monitor *m, double sharpe, double max_drawdow
     p.max_drawdown = max_drawdown > 0.0 ? -max_drawdown : max_drawdown; /* 0.12 means -12% */
     p.win_rate = win_rate;
     m->performance = p;
+    free(m->performance_returns);
+    m->performance_returns = NULL;
     return succeed(m);
 }
 

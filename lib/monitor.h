@@ -7,6 +7,7 @@
 #define PDRIFT_MONITOR_H
 
 #include <stdarg.h>
+#include <stdint.h>
 #include <time.h>
 
 #include "internal.h"
@@ -159,6 +160,7 @@ struct pdrift_monitor {
     pdrift__baseline baseline;
     pdrift__window window;
     pdrift__performance performance; /* the baseline's trading performance */
+    double *performance_returns;     /* the returns it came from (NULL for explicit numbers) */
     pdrift__window returns;          /* observed returns, one value per row */
     pdrift__errors errors;           /* concept drift's error streams */
     pdrift__result result;
@@ -171,6 +173,24 @@ int pdrift__fail(pdrift_monitor *m, int rc, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)))
 #endif
     ;
+
+/* The baseline's lifecycle (monitor.c), shared with snapshot.c. */
+void pdrift__baseline_free(pdrift__baseline *b);
+/* Swap a freshly built baseline in (b is emptied); the window and the last
+ * result belong to the old baseline and go. */
+void pdrift__install_baseline(pdrift_monitor *m, pdrift__baseline *b);
+/* Autocorrelation time (need_tau) and PSI bins (need_bins) of a feature
+ * whose series and sorted values are set. PDRIFT_ENOMEM. */
+int pdrift__feature_finish(const pdrift__settings *s, pdrift__baseline_feature *bf, int need_tau,
+                           int need_bins);
+/* Sharpe, drawdown and win rate of validation returns, with s's periods
+ * per year and risk-free rate. */
+pdrift__performance pdrift__performance_of(const pdrift__settings *s, const double *r, size_t n);
+
+/* Baseline snapshots (snapshot.c, docs/snapshot.md). */
+int pdrift__is_snapshot(const char *path);          /* starts with the snapshot magic */
+int pdrift__snapshot_load(pdrift_monitor *m, const char *path);
+uint64_t pdrift__snapshot_hash(const void *data, size_t n); /* n a multiple of 8 */
 
 /* Model drift (model.c): the current returns (time order) against the
  * baseline performance. */

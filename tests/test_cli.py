@@ -828,3 +828,61 @@ def test_concept_sensitivity_and_set(tmp_path):
     _, cd = concept_report(r)
     assert cd["parameters"]["window"] == 40 and cd["parameters"]["smoothing"] == 5
     assert cd["n_window"] == 44 and cd["n_seen"] == 60
+
+
+# ---- baseline snapshots (pdrift baseline, docs/snapshot.md) ---------------------------------
+
+def strip_source(report):
+    report = dict(report)
+    for key in ("generated_at",):
+        report.pop(key)
+    report["data_drift"] = dict(report["data_drift"], baseline=dict(report["data_drift"]["baseline"], source=None))
+    return report
+
+
+def test_snapshot_gives_the_same_report(market):
+    write_returns(market / "val_ret.csv", np.random.default_rng(4).normal(0.001, 0.01, 300))
+    write_errors(market / "val_err.csv", (np.random.default_rng(5).random(300) < 0.45).astype(float))
+    r = run("baseline", "--from", "data/baseline.csv", "-o", "base.pdb", "--returns", "val_ret.csv",
+            "--errors", "val_err.csv", cwd=market)
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.startswith("base.pdb: baseline snapshot of 7 features from data/baseline.csv")
+    write_returns(market / "live_ret.csv", np.random.default_rng(6).normal(-0.002, 0.02, 100))
+    write_errors(market / "live_err.csv", (np.random.default_rng(7).random(100) < 0.7).astype(float))
+    live = ["--current", "data/current_volatile.csv", "--returns", "live_ret.csv", "--errors", "live_err.csv",
+            "--json", "--log", ""]
+    a = run("monitor", "--baseline", "base.pdb", *live, "--report-dir", "ra", cwd=market)
+    b = run("monitor", "--baseline", "data/baseline.csv", "--baseline-returns", "val_ret.csv",
+            "--baseline-errors", "val_err.csv", *live, "--report-dir", "rb", cwd=market)
+    assert a.returncode == b.returncode == 2, a.stderr + b.stderr
+    ra, rb = json.loads(a.stdout), json.loads(b.stdout)
+    assert ra["data_drift"]["baseline"]["source"] == "base.pdb"
+    assert strip_source(ra) == strip_source(rb)
+    assert ra["model_drift"]["baseline"]["n"] == 300 and ra["concept_drift"]["n_reference"] == 300
+
+
+def test_snapshot_damage_exit_3(market):
+    assert run("baseline", "--from", "data/baseline.csv", "-o", "base.pdb", cwd=market).returncode == 0
+    data = (market / "base.pdb").read_bytes()
+    (market / "cut.pdb").write_bytes(data[: len(data) // 2])
+    r = run("monitor", "--baseline", "cut.pdb", "--current", "data/current_calm.csv", cwd=market)
+    assert r.returncode == 3 and "cut.pdb: snapshot truncated" in r.stderr, r.stderr
+    flipped = bytearray(data)
+    flipped[len(data) // 3] ^= 0x10
+    (market / "flip.pdb").write_bytes(bytes(flipped))
+    r = run("monitor", "--baseline", "flip.pdb", "--current", "data/current_calm.csv", cwd=market)
+    assert r.returncode == 3 and "flip.pdb: snapshot checksum mismatch" in r.stderr, r.stderr
+    future = bytearray(data)
+    future[8] = 9
+    (market / "future.pdb").write_bytes(bytes(future))
+    r = run("monitor", "--baseline", "future.pdb", "--current", "data/current_calm.csv", cwd=market)
+    assert r.returncode == 3 and "snapshot format 9" in r.stderr and "newer" in r.stderr, r.stderr
+    assert not (market / "reports").exists()
+    write_errors(market / "live_err.csv", [1.0, 0.0] * 50)
+    r = run("monitor", "--baseline", "base.pdb", "--current", "data/current_calm.csv", "--errors", "live_err.csv",
+            cwd=market)
+    assert r.returncode == 3 and "base.pdb holds no validation errors" in r.stderr, r.stderr
+    r = run("baseline", "--from", "data/baseline.csv", cwd=market)
+    assert r.returncode == 3 and "-o are required" in r.stderr
+    r = run("baseline", "--from", "data/nope.csv", "-o", "x.pdb", cwd=market)
+    assert r.returncode == 3 and "data/nope.csv" in r.stderr and not (market / "x.pdb").exists()

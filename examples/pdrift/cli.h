@@ -26,6 +26,11 @@ int cmd_monitor(int argc, char **argv);
 int cmd_selftest(int argc, char **argv);
 int cmd_sample_data(int argc, char **argv);
 
+/* Apply one NAME=VALUE (--set) to a config, by the library's parameter
+ * names; 0 or -1 (reported). */
+int apply_setting(pdrift_config *cfg, const char *setting);
+int cmd_baseline(int argc, char **argv);
+
 /* Exit code for a detection's severity. */
 int exit_code_for(pdrift_severity s);
 

@@ -182,7 +182,9 @@ static int parse_args(int argc, char **argv, monitor_args *a)
                  "performance, or --errors with --baseline-errors; see pdrift monitor --help)");
         return -1;
     }
-    if ((a->errors == NULL) != (a->baseline_errors == NULL)) {
+    /* --errors alone is fine with a --baseline snapshot that holds the
+     * validation errors (checked once it is loaded). */
+    if ((a->baseline_errors && a->errors == NULL) || (a->errors && a->baseline_errors == NULL && a->baseline == NULL)) {
         complain("monitor: --errors and --baseline-errors go together");
         return -1;
     }
@@ -203,6 +205,13 @@ static int parse_args(int argc, char **argv, monitor_args *a)
         return -1;
     }
     return 0;
+}
+
+static double result_value_of(const pdrift_monitor *m, pdrift_result_key key)
+{
+    double v = NAN;
+    pdrift_result_get(m, key, &v);
+    return v;
 }
 
 /* The numeric options of the outputs and hooks, checked. */
@@ -258,7 +267,7 @@ static int parse_output_opts(const monitor_args *a, output_opts *o)
 }
 
 /* Apply one NAME=VALUE to the config, by the library's parameter names. */
-static int apply_setting(pdrift_config *cfg, const char *setting)
+int apply_setting(pdrift_config *cfg, const char *setting)
 {
     const char *eq = strchr(setting, '=');
     if (eq == NULL || eq == setting) {
@@ -708,6 +717,11 @@ int cmd_monitor(int argc, char **argv)
         (rc = pdrift_detect(m)) != PDRIFT_OK) {
         if (rc != PDRIFT_EINVAL || *pdrift_errmsg(m))
             complain("%s", *pdrift_errmsg(m) ? pdrift_errmsg(m) : pdrift_strerror((pdrift_status)rc));
+        goto out;
+    }
+    if (a.errors && a.baseline_errors == NULL && result_value_of(m, PDRIFT_RESULT_N_ERRORS_REFERENCE) == 0) {
+        complain("--errors: %s holds no validation errors; give --baseline-errors FILE (or build the "
+                 "snapshot with pdrift baseline --errors FILE)", a.baseline);
         goto out;
     }
     /* One run at a time per report directory: an overlapping cron run waits

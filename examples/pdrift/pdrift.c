@@ -2,6 +2,7 @@
  * pdrift.c — the pdrift command: dispatch to the subcommands.
  *
  *   pdrift monitor --baseline FILE --current FILE [options]
+ *   pdrift baseline --from FILE -o SNAPSHOT
  *   pdrift summary [--report-dir DIR]
  *   pdrift selftest
  *   pdrift sample-data DIR
@@ -23,6 +24,7 @@ static const char usage[] =
     "\n"
     "commands:\n"
     "  monitor --baseline FILE --current FILE [options]   run a monitoring check\n"
+    "  baseline --from FILE -o SNAPSHOT                   build a baseline snapshot\n"
     "  summary [--report-dir DIR] [--json]                drift history across runs\n"
     "  selftest                                           no-drift and drift demonstration\n"
     "  sample-data DIR                                    write generated sample market files\n"
@@ -70,6 +72,8 @@ int main(int argc, char **argv)
     }
     if (strcmp(cmd, "monitor") == 0)
         return cmd_monitor(argc - 1, argv + 1);
+    if (strcmp(cmd, "baseline") == 0)
+        return cmd_baseline(argc - 1, argv + 1);
     if (strcmp(cmd, "summary") == 0)
         return cmd_summary(argc - 1, argv + 1);
     if (strcmp(cmd, "selftest") == 0)

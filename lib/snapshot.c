@@ -1,0 +1,625 @@
+/*
+ * snapshot.c — baseline snapshots: pdrift_baseline_save, and the snapshot
+ * half of pdrift_baseline_load (docs/snapshot.md).
+ *
+ * A snapshot is what a baseline costs to prepare, written once: per feature
+ * the values in time order and sorted, the PSI cuts and counts and the
+ * autocorrelation time, plus the validation returns or metrics and the
+ * reference errors. Loading maps the file, checks its size, version and
+ * checksum, and copies the arrays out: no parsing, no sorting.
+ *
+ * Layout: little-endian, every field on an 8-byte boundary.
+ *
+ *   header (64 bytes)
+ *     0  magic "\x89PDRIFT\n"          8  u32 format version (1)
+ *    12  u32 header size (64)          16  u32 library version that wrote it
+ *    20  u32 flags (SNAP_*)            24  u64 file size
+ *    32  u64 features                  40  u64 rows
+ *    48  u32 PSI bins, u32 binning     56  u64 0x0102030405060708 (byte order)
+ *   strings: origin, then the notes (u64 count; each u64 length + bytes, padded)
+ *   per feature: name; u64 values, u64 missing, f64 tau (NaN: not computed),
+ *     u64 cuts; f64 series[values]; f64 sorted[values]; f64 cuts[cuts];
+ *     u64 counts[cuts + 1] (none when values = 0)
+ *   SNAP_PERFORMANCE: u64 source, u64 returns, f64 Sharpe, drawdown, win rate,
+ *     u64 wins, u64 decided, then f64 returns[returns]
+ *   SNAP_ERRORS: u64 n, f64 errors[n]
+ *   trailer: u64 checksum of every byte before it (snapshot_hash)
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "monitor.h"
+
+#define SNAP_VERSION 1u
+#define SNAP_HEADER 64u
+#define SNAP_ORDER UINT64_C(0x0102030405060708)
+static const unsigned char SNAP_MAGIC[8] = {0x89, 'P', 'D', 'R', 'I', 'F', 'T', '\n'};
+
+enum {
+    SNAP_OHLCV = 1u,       /* features derived from raw OHLCV columns */
+    SNAP_PERFORMANCE = 2u, /* the baseline's trading performance follows */
+    SNAP_ERRORS = 4u       /* the reference errors follow */
+};
+
+/* ---- byte order ------------------------------------------------------------ */
+
+static int host_is_little(void)
+{
+    const uint16_t one = 1;
+    unsigned char b;
+    memcpy(&b, &one, 1);
+    return b == 1;
+}
+
+static uint64_t swap64(uint64_t v)
+{
+    v = ((v & UINT64_C(0x00FF00FF00FF00FF)) << 8) | ((v >> 8) & UINT64_C(0x00FF00FF00FF00FF));
+    v = ((v & UINT64_C(0x0000FFFF0000FFFF)) << 16) | ((v >> 16) & UINT64_C(0x0000FFFF0000FFFF));
+    return (v << 32) | (v >> 32);
+}
+
+static uint64_t le64(uint64_t v) { return host_is_little() ? v : swap64(v); }
+
+/* ---- the checksum ----------------------------------------------------------- */
+
+/* 64-bit checksum of n bytes (n a multiple of 8): four lanes of
+ * multiply-rotate over little-endian words, merged and avalanched (the
+ * structure of xxHash64, written here). It detects truncation, bit flips and
+ * torn writes; it is not a cryptographic signature. */
+static uint64_t rotl(uint64_t x, unsigned r) { return (x << r) | (x >> (64 - r)); }
+
+#define P1 UINT64_C(0x9E3779B185EBCA87)
+#define P2 UINT64_C(0xC2B2AE3D27D4EB4F)
+#define P3 UINT64_C(0x165667B19E3779F9)
+
+static uint64_t lane(uint64_t acc, uint64_t w) { return rotl(acc + w * P2, 31) * P1; }
+
+static uint64_t word_at(const unsigned char *p)
+{
+    uint64_t w;
+    memcpy(&w, p, 8);
+    return le64(w);
+}
+
+uint64_t pdrift__snapshot_hash(const void *data, size_t n)
+{
+    const unsigned char *p = data;
+    uint64_t a = P1 + P2, b = P2, c = 0, d = (uint64_t)0 - P1;
+    size_t i = 0;
+    for (; i + 32 <= n; i += 32) {
+        a = lane(a, word_at(p + i));
+        b = lane(b, word_at(p + i + 8));
+        c = lane(c, word_at(p + i + 16));
+        d = lane(d, word_at(p + i + 24));
+    }
+    uint64_t h = rotl(a, 1) + rotl(b, 7) + rotl(c, 12) + rotl(d, 18) + (uint64_t)n;
+    for (; i + 8 <= n; i += 8)
+        h = rotl(h ^ lane(0, word_at(p + i)), 27) * P1 + P3;
+    h ^= h >> 33;
+    h *= P2;
+    h ^= h >> 29;
+    h *= P3;
+    h ^= h >> 32;
+    return h;
+}
+
+/* ---- writing ------------------------------------------------------------------ */
+
+typedef struct writer {
+    unsigned char *buf;
+    size_t len, cap;
+    int failed;
+} writer;
+
+static void put(writer *w, const void *p, size_t n)
+{
+    if (w->failed)
+        return;
+    if (n > w->cap - w->len) {
+        size_t cap = w->cap ? w->cap : 4096;
+        while (n > cap - w->len) {
+            if (cap > SIZE_MAX / 2) {
+                w->failed = 1;
+                return;
+            }
+            cap *= 2;
+        }
+        unsigned char *grown = realloc(w->buf, cap);
+        if (grown == NULL) {
+            w->failed = 1;
+            return;
+        }
+        w->buf = grown;
+        w->cap = cap;
+    }
+    memcpy(w->buf + w->len, p, n);
+    w->len += n;
+}
+
+static void put_u64(writer *w, uint64_t v)
+{
+    v = le64(v);
+    put(w, &v, 8);
+}
+
+static void put_f64(writer *w, double x)
+{
+    uint64_t v;
+    memcpy(&v, &x, 8);
+    put_u64(w, v);
+}
+
+static void put_f64s(writer *w, const double *x, size_t n)
+{
+    if (host_is_little()) {
+        put(w, x, n * 8);
+        return;
+    }
+    for (size_t i = 0; i < n; i++)
+        put_f64(w, x[i]);
+}
+
+static void put_string(writer *w, const char *s)
+{
+    static const unsigned char zeros[8] = {0};
+    size_t n = s ? strlen(s) : 0;
+    put_u64(w, n);
+    put(w, s, n);
+    put(w, zeros, (8 - n % 8) % 8);
+}
+
+/* Write buf to path through a temporary file, fsync and rename. */
+static int write_atomic(pdrift_monitor *m, const char *path, const unsigned char *buf, size_t len)
+{
+    size_t n = strlen(path) + 32;
+    char *tmp = malloc(n);
+    if (tmp == NULL)
+        return pdrift__fail(m, PDRIFT_ENOMEM, "out of memory");
+    snprintf(tmp, n, "%s.tmp.%ld", path, (long)getpid());
+    int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    if (fd < 0) {
+        int rc = pdrift__fail(m, PDRIFT_EIO, "%s: cannot create: %s", path, strerror(errno));
+        free(tmp);
+        return rc;
+    }
+    int ok = 1;
+    for (size_t done = 0; ok && done < len;) {
+        ssize_t k = write(fd, buf + done, len - done);
+        if (k < 0 && errno == EINTR)
+            continue;
+        ok = k > 0;
+        if (ok)
+            done += (size_t)k;
+    }
+    int saved = errno;
+    ok = ok && fsync(fd) == 0;
+    saved = ok ? 0 : (saved ? saved : errno);
+    if (close(fd) != 0 && ok) {
+        ok = 0;
+        saved = errno;
+    }
+    if (ok && rename(tmp, path) != 0) {
+        ok = 0;
+        saved = errno;
+    }
+    if (!ok)
+        unlink(tmp);
+    free(tmp);
+    if (!ok)
+        return pdrift__fail(m, PDRIFT_EIO, "%s: cannot write: %s", path, strerror(saved ? saved : EIO));
+    return PDRIFT_OK;
+}
+
+int pdrift_baseline_save(const pdrift_monitor *cm, const char *path)
+{
+    if (cm == NULL)
+        return PDRIFT_EINVAL;
+    pdrift_monitor *m = (pdrift_monitor *)cm; /* only its error message changes */
+    if (path == NULL)
+        return pdrift__fail(m, PDRIFT_EINVAL, "pdrift_baseline_save: NULL path");
+    const pdrift__baseline *b = &m->baseline;
+    if (b->n_features == 0)
+        return pdrift__fail(m, PDRIFT_ESTATE, "pdrift_baseline_save: no baseline to save");
+    const pdrift__performance *perf = &m->performance;
+    unsigned flags = (b->ohlcv_derived ? SNAP_OHLCV : 0u) |
+                     (perf->source != PDRIFT__PERFORMANCE_NONE ? SNAP_PERFORMANCE : 0u) |
+                     (m->errors.n_reference > 0 ? SNAP_ERRORS : 0u);
+    writer w = {0};
+    uint32_t head32[4] = {SNAP_VERSION, SNAP_HEADER, pdrift_version_number(), flags};
+    put(&w, SNAP_MAGIC, 8);
+    for (int i = 0; i < 4; i++) {
+        uint32_t v = head32[i];
+        unsigned char le[4] = {(unsigned char)v, (unsigned char)(v >> 8), (unsigned char)(v >> 16),
+                               (unsigned char)(v >> 24)};
+        put(&w, le, 4);
+    }
+    put_u64(&w, 0); /* file size, patched below */
+    put_u64(&w, b->n_features);
+    put_u64(&w, b->n_rows);
+    put_u64(&w, (uint64_t)m->settings.psi.bins | ((uint64_t)(uint32_t)m->settings.psi.binning << 32));
+    put_u64(&w, SNAP_ORDER);
+
+    put_string(&w, b->source);
+    put_u64(&w, b->n_notes);
+    for (size_t i = 0; i < b->n_notes; i++)
+        put_string(&w, b->notes[i]);
+    for (size_t f = 0; f < b->n_features; f++) {
+        const pdrift__baseline_feature *bf = &b->features[f];
+        put_string(&w, bf->name);
+        put_u64(&w, bf->n_values);
+        put_u64(&w, bf->n_missing);
+        /* tau is 1 by convention when the serial correction is off: then it
+         * was never computed, and a monitor that wants it computes it. */
+        put_f64(&w, m->settings.serial_correction ? bf->tau : NAN);
+        put_u64(&w, bf->n_values ? bf->n_cuts : 0);
+        put_f64s(&w, bf->series, bf->n_values);
+        put_f64s(&w, bf->sorted, bf->n_values);
+        if (bf->n_values > 0) {
+            put_f64s(&w, bf->cuts, bf->n_cuts);
+            for (size_t i = 0; i <= bf->n_cuts; i++)
+                put_u64(&w, bf->counts[i]);
+        }
+    }
+    if (flags & SNAP_PERFORMANCE) {
+        size_t n = perf->source == PDRIFT__PERFORMANCE_RETURNS && m->performance_returns ? perf->n_returns : 0;
+        put_u64(&w, (uint64_t)perf->source);
+        put_u64(&w, n);
+        put_f64(&w, perf->sharpe);
+        put_f64(&w, perf->max_drawdown);
+        put_f64(&w, perf->win_rate);
+        put_u64(&w, perf->wins);
+        put_u64(&w, perf->decided);
+        put_f64s(&w, m->performance_returns, n);
+    }
+    if (flags & SNAP_ERRORS) {
+        put_u64(&w, m->errors.n_reference);
+        put_f64s(&w, m->errors.reference, m->errors.n_reference);
+    }
+    put_u64(&w, 0); /* the checksum's place */
+    if (w.failed) {
+        free(w.buf);
+        return pdrift__fail(m, PDRIFT_ENOMEM, "out of memory for the snapshot of %zu features", b->n_features);
+    }
+    uint64_t size = le64((uint64_t)w.len);
+    memcpy(w.buf + 24, &size, 8);
+    uint64_t sum = le64(pdrift__snapshot_hash(w.buf, w.len - 8));
+    memcpy(w.buf + w.len - 8, &sum, 8);
+    int rc = write_atomic(m, path, w.buf, w.len);
+    free(w.buf);
+    if (rc != PDRIFT_OK)
+        return rc;
+    m->errmsg[0] = '\0';
+    return PDRIFT_OK;
+}
+
+/* ---- reading -------------------------------------------------------------------- */
+
+/* A bounds-checked cursor over the mapped file. Any read past the end (or a
+ * count too large to be true) marks it bad; the caller reports once. */
+typedef struct reader {
+    const unsigned char *p;
+    size_t len, pos;
+    int bad;
+    const char *what; /* the first thing that did not fit */
+} reader;
+
+static const unsigned char *take(reader *r, size_t n, const char *what)
+{
+    if (r->bad || n > r->len - r->pos) {
+        if (!r->bad)
+            r->what = what;
+        r->bad = 1;
+        return NULL;
+    }
+    const unsigned char *at = r->p + r->pos;
+    r->pos += n;
+    return at;
+}
+
+static uint64_t get_u64(reader *r, const char *what)
+{
+    const unsigned char *at = take(r, 8, what);
+    return at ? word_at(at) : 0;
+}
+
+static double get_f64(reader *r, const char *what)
+{
+    uint64_t v = get_u64(r, what);
+    double x;
+    memcpy(&x, &v, 8);
+    return x;
+}
+
+/* n doubles into a new array (n may be 0: a 1-element allocation). */
+static double *get_f64s(reader *r, uint64_t n, const char *what, int *oom)
+{
+    if (n > (r->len - r->pos) / 8) {
+        take(r, SIZE_MAX, what);
+        return NULL;
+    }
+    const unsigned char *at = take(r, (size_t)n * 8, what);
+    if (at == NULL)
+        return NULL;
+    double *x = malloc(n ? (size_t)n * 8 : 8);
+    if (x == NULL) {
+        *oom = 1;
+        return NULL;
+    }
+    if (host_is_little())
+        memcpy(x, at, (size_t)n * 8);
+    else
+        for (uint64_t i = 0; i < n; i++) {
+            uint64_t v = word_at(at + i * 8);
+            memcpy(&x[i], &v, 8);
+        }
+    return x;
+}
+
+static char *get_string(reader *r, const char *what, int *oom)
+{
+    uint64_t n = get_u64(r, what);
+    if (r->bad || n > r->len - r->pos || n > r->len - r->pos - (8 - n % 8) % 8) {
+        take(r, SIZE_MAX, what);
+        return NULL;
+    }
+    const unsigned char *at = take(r, (size_t)n + (8 - (size_t)n % 8) % 8, what);
+    if (at == NULL)
+        return NULL;
+    if (memchr(at, '\0', (size_t)n) != NULL) {
+        r->bad = 1;
+        r->what = what;
+        return NULL;
+    }
+    char *s = malloc((size_t)n + 1);
+    if (s == NULL) {
+        *oom = 1;
+        return NULL;
+    }
+    memcpy(s, at, (size_t)n);
+    s[n] = '\0';
+    return s;
+}
+
+static uint32_t u32_at(const unsigned char *p)
+{
+    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
+int pdrift__is_snapshot(const char *path)
+{
+    unsigned char head[8];
+    FILE *f = fopen(path, "rb");
+    if (f == NULL)
+        return 0;
+    size_t n = fread(head, 1, 8, f);
+    fclose(f);
+    return n == 8 && memcmp(head, SNAP_MAGIC, 8) == 0;
+}
+
+/* One feature from the cursor into bf; 0, or -1 with r->bad / *oom set. */
+static int read_feature(reader *r, const pdrift__settings *s, unsigned bins, int binning,
+                        pdrift__baseline_feature *bf, uint64_t n_rows, int *oom)
+{
+    if ((bf->name = get_string(r, "a feature name", oom)) == NULL)
+        return -1;
+    uint64_t n_values = get_u64(r, "a feature's counts");
+    uint64_t n_missing = get_u64(r, "a feature's counts");
+    double tau = get_f64(r, "a feature's counts");
+    uint64_t n_cuts = get_u64(r, "a feature's counts");
+    if (r->bad)
+        return -1;
+    if (bf->name[0] == '\0' || n_values > n_rows || n_missing != n_rows - n_values ||
+        (n_values > 0 && (n_cuts == 0 || n_cuts >= PDRIFT__PSI_MAX_BINS)) ||
+        !(isnan(tau) || tau >= 1.0)) {
+        r->bad = 1;
+        r->what = "a feature's counts";
+        return -1;
+    }
+    bf->n_values = (size_t)n_values;
+    bf->n_missing = (size_t)n_missing;
+    if ((bf->series = get_f64s(r, n_values, "a feature's values", oom)) == NULL ||
+        (bf->sorted = get_f64s(r, n_values, "a feature's sorted values", oom)) == NULL)
+        return -1;
+    for (size_t i = 0; i < bf->n_values; i++)
+        if (isnan(bf->sorted[i]) || isnan(bf->series[i]) || (i > 0 && bf->sorted[i - 1] > bf->sorted[i])) {
+            r->bad = 1;
+            r->what = "a feature's sorted values";
+            return -1;
+        }
+    int need_tau = s->serial_correction && isnan(tau);
+    bf->tau = s->serial_correction ? (isnan(tau) ? 1.0 : tau) : 1.0;
+    int same_bins = bins == s->psi.bins && binning == s->psi.binning;
+    if (n_values > 0) {
+        double *cuts = get_f64s(r, n_cuts, "a feature's PSI cuts", oom);
+        const unsigned char *counts = take(r, ((size_t)n_cuts + 1) * 8, "a feature's PSI counts");
+        if (cuts == NULL || counts == NULL) {
+            free(cuts);
+            return -1;
+        }
+        if (same_bins) {
+            bf->cuts = cuts;
+            bf->n_cuts = (size_t)n_cuts;
+            bf->counts = malloc(((size_t)n_cuts + 1) * sizeof *bf->counts);
+            if (bf->counts == NULL) {
+                *oom = 1;
+                return -1;
+            }
+            uint64_t total = 0;
+            for (size_t i = 0; i <= n_cuts; i++) {
+                uint64_t c = word_at(counts + i * 8);
+                bf->counts[i] = (size_t)c;
+                total += c;
+            }
+            if (total != n_values) {
+                r->bad = 1;
+                r->what = "a feature's PSI counts";
+                return -1;
+            }
+        } else {
+            free(cuts);
+        }
+    }
+    /* Other PSI settings than the snapshot's: the bins come from the sorted
+     * values (a pass of binary searches, no sort). */
+    if (pdrift__feature_finish(s, bf, need_tau, n_values > 0 && !same_bins) != PDRIFT_OK) {
+        *oom = 1;
+        return -1;
+    }
+    return 0;
+}
+
+int pdrift__snapshot_load(pdrift_monitor *m, const char *path)
+{
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return pdrift__fail(m, PDRIFT_EIO, "%s: cannot open: %s", path, strerror(errno));
+    struct stat st;
+    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+        int e = errno;
+        close(fd);
+        return pdrift__fail(m, PDRIFT_EIO, "%s: not a regular file%s%s", path, e ? ": " : "",
+                            e ? strerror(e) : "");
+    }
+    size_t len = (size_t)st.st_size;
+    if ((off_t)len != st.st_size || len < SNAP_HEADER + 8) {
+        close(fd);
+        return pdrift__fail(m, PDRIFT_ECORRUPT, "%s: snapshot truncated (%lld bytes, less than a header)",
+                            path, (long long)st.st_size);
+    }
+    void *map = mmap(NULL, len, PROT_READ, MAP_PRIVATE, fd, 0);
+    close(fd);
+    if (map == MAP_FAILED)
+        return pdrift__fail(m, PDRIFT_EIO, "%s: cannot map: %s", path, strerror(errno));
+    const unsigned char *p = map;
+    int rc = PDRIFT_OK;
+    uint32_t version = u32_at(p + 8), header = u32_at(p + 12), writer_version = u32_at(p + 16);
+    uint32_t flags = u32_at(p + 20);
+    uint64_t size = word_at(p + 24), order = word_at(p + 56);
+    if (memcmp(p, SNAP_MAGIC, 8) != 0) {
+        rc = pdrift__fail(m, PDRIFT_EFORMAT, "%s: not a baseline snapshot (bad magic)", path);
+    } else if (version > SNAP_VERSION) {
+        rc = pdrift__fail(m, PDRIFT_EVERSION, "%s: snapshot format %u, written by libploutosdrift "
+                          "%u.%u.%u, is newer than this library (%s) reads (format %u); rebuild it "
+                          "with `pdrift baseline` from the CSV, or upgrade", path, version,
+                          writer_version / 10000, writer_version / 100 % 100, writer_version % 100,
+                          pdrift_version_string(), SNAP_VERSION);
+    } else if (version == 0 || header != SNAP_HEADER || order != SNAP_ORDER) {
+        rc = pdrift__fail(m, PDRIFT_ECORRUPT, "%s: snapshot header damaged (format %u, header %u bytes)",
+                          path, version, header);
+    } else if (size != len) {
+        rc = pdrift__fail(m, PDRIFT_ECORRUPT, "%s: snapshot %s: %zu bytes, its header says %llu", path,
+                          size > len ? "truncated" : "has trailing bytes", len, (unsigned long long)size);
+    } else if (len % 8 != 0 || word_at(p + len - 8) != pdrift__snapshot_hash(p, len - 8)) {
+        rc = pdrift__fail(m, PDRIFT_ECORRUPT, "%s: snapshot checksum mismatch: the file is damaged", path);
+    }
+    if (rc != PDRIFT_OK) {
+        munmap(map, len);
+        return rc;
+    }
+
+    reader r = {p, len - 8, SNAP_HEADER, 0, NULL};
+    uint64_t n_features = word_at(p + 32), n_rows = word_at(p + 40), psi = word_at(p + 48);
+    unsigned bins = (unsigned)(psi & 0xFFFFFFFFu);
+    int binning = (int)(psi >> 32);
+    pdrift__baseline b = {0};
+    pdrift__performance perf;
+    memset(&perf, 0, sizeof perf);
+    double *perf_returns = NULL, *errors = NULL;
+    size_t n_errors = 0;
+    int oom = 0;
+    if (n_features == 0 || n_features > (len - SNAP_HEADER) / 40 || n_rows == 0) {
+        r.bad = 1;
+        r.what = "the header's counts";
+    } else if ((b.features = calloc((size_t)n_features, sizeof *b.features)) == NULL) {
+        oom = 1;
+    }
+    b.n_features = b.features ? (size_t)n_features : 0;
+    b.n_rows = (size_t)n_rows;
+    b.ohlcv_derived = (flags & SNAP_OHLCV) != 0;
+    char *origin = r.bad || oom ? NULL : get_string(&r, "the origin", &oom);
+    uint64_t n_notes = get_u64(&r, "the notes");
+    if (!r.bad && !oom && n_notes > (r.len - r.pos) / 8) {
+        r.bad = 1;
+        r.what = "the notes";
+    }
+    if (!r.bad && !oom && n_notes > 0 && (b.notes = calloc((size_t)n_notes, sizeof *b.notes)) == NULL)
+        oom = 1;
+    for (uint64_t i = 0; !r.bad && !oom && i < n_notes; i++) {
+        b.notes[i] = get_string(&r, "the notes", &oom);
+        b.n_notes += b.notes[i] != NULL;
+    }
+    for (size_t f = 0; !r.bad && !oom && f < b.n_features; f++)
+        read_feature(&r, &m->settings, bins, binning, &b.features[f], n_rows, &oom);
+    if (!r.bad && !oom && (flags & SNAP_PERFORMANCE)) {
+        perf.source = (int)get_u64(&r, "the performance");
+        uint64_t n = get_u64(&r, "the performance");
+        perf.sharpe = get_f64(&r, "the performance");
+        perf.max_drawdown = get_f64(&r, "the performance");
+        perf.win_rate = get_f64(&r, "the performance");
+        perf.wins = (size_t)get_u64(&r, "the performance");
+        perf.decided = (size_t)get_u64(&r, "the performance");
+        if (!r.bad && perf.source != PDRIFT__PERFORMANCE_RETURNS && perf.source != PDRIFT__PERFORMANCE_METRICS) {
+            r.bad = 1;
+            r.what = "the performance";
+        } else if (!r.bad && perf.source == PDRIFT__PERFORMANCE_RETURNS) {
+            perf_returns = get_f64s(&r, n, "the baseline returns", &oom);
+            if (perf_returns != NULL) /* recomputed with this monitor's settings */
+                perf = pdrift__performance_of(&m->settings, perf_returns, (size_t)n);
+        }
+    }
+    if (!r.bad && !oom && (flags & SNAP_ERRORS)) {
+        uint64_t n = get_u64(&r, "the reference errors");
+        errors = get_f64s(&r, n, "the reference errors", &oom);
+        n_errors = (size_t)n;
+        for (size_t i = 0; errors != NULL && i < n_errors; i++)
+            if (!(errors[i] >= 0.0 && isfinite(errors[i]))) {
+                r.bad = 1;
+                r.what = "the reference errors";
+                break;
+            }
+    }
+    if (!r.bad && !oom && r.pos != r.len) {
+        r.bad = 1;
+        r.what = "the end of the file";
+    }
+    munmap(map, len);
+    if (r.bad || oom) {
+        pdrift__baseline_free(&b);
+        free(origin);
+        free(perf_returns);
+        free(errors);
+        if (oom)
+            return pdrift__fail(m, PDRIFT_ENOMEM, "%s: out of memory loading the snapshot", path);
+        return pdrift__fail(m, PDRIFT_ECORRUPT, "%s: snapshot damaged: %s out of bounds (checksum "
+                            "matched: written by a faulty program?)", path, r.what ? r.what : "a field");
+    }
+    free(origin); /* the origin CSV: the source reported is the snapshot itself */
+    if ((b.source = pdrift__strdup(path)) == NULL) {
+        pdrift__baseline_free(&b);
+        free(perf_returns);
+        free(errors);
+        return pdrift__fail(m, PDRIFT_ENOMEM, "out of memory");
+    }
+    pdrift__install_baseline(m, &b);
+    if (flags & SNAP_PERFORMANCE) {
+        free(m->performance_returns);
+        m->performance_returns = perf_returns;
+        m->performance = perf;
+    }
+    if (errors != NULL) {
+        int erc = pdrift_baseline_errors(m, errors, n_errors);
+        free(errors);
+        if (erc != PDRIFT_OK)
+            return erc;
+    }
+    m->errmsg[0] = '\0';
+    return PDRIFT_OK;
+}

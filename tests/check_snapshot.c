@@ -1,0 +1,550 @@
+/*
+ * check_snapshot.c — baseline snapshots (lib/snapshot.c, docs/snapshot.md):
+ * a snapshot loads back to a monitor whose every result is bit-identical to
+ * the one built from the data; other PSI settings and the serial correction
+ * are honoured; truncated, bit-flipped, inconsistent and future-version files
+ * are refused with the right status and never crash; saving is atomic.
+ *
+ * Expected values come from a second monitor given the same data directly
+ * (pdrift_baseline_set, pdrift_baseline_returns, pdrift_baseline_errors):
+ * the snapshot must change nothing but the time it takes.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <check.h>
+
+#include <ploutos_drift.h>
+
+#include "monitor.h"
+#include "golden.h"
+
+static char tmpdir[256];
+
+static void path_of(char *buf, size_t cap, const char *name) { snprintf(buf, cap, "%s/%s", tmpdir, name); }
+
+/* ---- data ------------------------------------------------------------------------ */
+
+#define NF 4
+#define NB 1500
+#define NC 300
+static const char *const NAMES[NF] = {"returns", "volume z", "spread, bps", "sparse"};
+
+static uint64_t rng_state;
+static double uniform(void)
+{
+    rng_state = rng_state * 6364136223846793005ULL + 1442695040888963407ULL;
+    return (double)(rng_state >> 11) * 0x1p-53;
+}
+
+/* Row-major rows: an AR(1) feature (serially dependent), a normal one, a
+ * discrete one (ties), and one mostly missing. shift moves the distribution. */
+static double *make_rows(size_t n, uint64_t seed, double shift)
+{
+    rng_state = seed;
+    double *rows = malloc(n * NF * sizeof *rows);
+    double ar = 0.0;
+    for (size_t r = 0; r < n; r++) {
+        double u1 = uniform(), u2 = uniform();
+        double z = sqrt(-2.0 * log(u1 + 1e-300)) * cos(6.283185307179586 * u2);
+        ar = 0.8 * ar + z;
+        rows[r * NF + 0] = ar + shift;
+        rows[r * NF + 1] = z * (1.0 + shift);
+        rows[r * NF + 2] = floor(uniform() * 7.0);
+        rows[r * NF + 3] = uniform() < 0.9 ? NAN : uniform() + shift;
+    }
+    return rows;
+}
+
+static double *make_series(size_t n, uint64_t seed, double p)
+{
+    rng_state = seed;
+    double *x = malloc(n * sizeof *x);
+    for (size_t i = 0; i < n; i++)
+        x[i] = p < 0 ? 0.01 * (uniform() - 0.45) : (uniform() < p ? 1.0 : 0.0);
+    return x;
+}
+
+static pdrift_monitor *monitor_with(int serial, int bins)
+{
+    pdrift_config *c;
+    pdrift_monitor *m;
+    ck_assert_int_eq(pdrift_config_new(&c), PDRIFT_OK);
+    ck_assert_int_eq(pdrift_config_set_int(c, PDRIFT_PARAM_SERIAL_CORRECTION, serial), PDRIFT_OK);
+    if (bins > 0)
+        ck_assert_int_eq(pdrift_config_set_int(c, PDRIFT_PARAM_PSI_BINS, bins), PDRIFT_OK);
+    ck_assert_int_eq(pdrift_monitor_new(&m, c), PDRIFT_OK);
+    pdrift_config_free(c);
+    return m;
+}
+
+/* The full baseline: features, validation returns and errors. */
+static void set_everything(pdrift_monitor *m)
+{
+    double *rows = make_rows(NB, 11, 0.0);
+    double *ret = make_series(400, 12, -1.0);
+    double *err = make_series(300, 13, 0.45);
+    ck_assert_int_eq(pdrift_baseline_set(m, NAMES, NF, rows, NB), PDRIFT_OK);
+    ck_assert_int_eq(pdrift_baseline_returns(m, ret, 400), PDRIFT_OK);
+    ck_assert_int_eq(pdrift_baseline_errors(m, err, 300), PDRIFT_OK);
+    free(rows);
+    free(ret);
+    free(err);
+}
+
+/* The current data, then detect. */
+static void observe_and_detect(pdrift_monitor *m, double shift)
+{
+    double *rows = make_rows(NC, 21, shift);
+    double *ret = make_series(120, 22, -1.0);
+    double *err = make_series(100, 23, 0.6);
+    ck_assert_int_eq(pdrift_observe_batch(m, rows, NC), PDRIFT_OK);
+    ck_assert_int_eq(pdrift_observe_returns(m, ret, 120), PDRIFT_OK);
+    ck_assert_int_eq(pdrift_observe_errors(m, err, 100), PDRIFT_OK);
+    ck_assert_msg(pdrift_detect(m) == PDRIFT_OK, "%s", pdrift_errmsg(m));
+    free(rows);
+    free(ret);
+    free(err);
+}
+
+/* Every result getter and every feature getter agree bit for bit. */
+static void assert_same_results(const pdrift_monitor *a, const pdrift_monitor *b)
+{
+    for (int k = 1; k <= 32; k++) {
+        double x, y;
+        int ra = pdrift_result_get(a, (pdrift_result_key)k, &x);
+        int rb = pdrift_result_get(b, (pdrift_result_key)k, &y);
+        ck_assert_int_eq(ra, rb);
+        ck_assert_msg(golden_same_bits(x, y), "result key %d: %.17g vs %.17g", k, x, y);
+    }
+    for (size_t f = 0; f < NF; f++)
+        for (int k = 1; k <= 18; k++) {
+            double x, y;
+            ck_assert_int_eq(pdrift_result_feature(a, f, (pdrift_feature_key)k, &x), PDRIFT_OK);
+            ck_assert_int_eq(pdrift_result_feature(b, f, (pdrift_feature_key)k, &y), PDRIFT_OK);
+            ck_assert_msg(golden_same_bits(x, y), "feature %zu key %d: %.17g vs %.17g", f, k, x, y);
+        }
+    pdrift_severity sa, sb;
+    pdrift_action aa, ab;
+    pdrift_result_severity(a, &sa);
+    pdrift_result_severity(b, &sb);
+    pdrift_result_action(a, &aa);
+    pdrift_result_action(b, &ab);
+    ck_assert_int_eq(sa, sb);
+    ck_assert_int_eq(aa, ab);
+}
+
+static unsigned char *slurp(const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    ck_assert_ptr_nonnull(f);
+    fseek(f, 0, SEEK_END);
+    *len = (size_t)ftell(f);
+    fseek(f, 0, SEEK_SET);
+    unsigned char *buf = malloc(*len ? *len : 1);
+    ck_assert_uint_eq(fread(buf, 1, *len, f), *len);
+    fclose(f);
+    return buf;
+}
+
+static void spit(const char *path, const unsigned char *buf, size_t len)
+{
+    FILE *f = fopen(path, "wb");
+    ck_assert_ptr_nonnull(f);
+    ck_assert_uint_eq(fwrite(buf, 1, len, f), len);
+    fclose(f);
+}
+
+/* A good snapshot of the full baseline at path. */
+static void write_snapshot(const char *path, int serial)
+{
+    pdrift_monitor *m = monitor_with(serial, 0);
+    set_everything(m);
+    ck_assert_msg(pdrift_baseline_save(m, path) == PDRIFT_OK, "%s", pdrift_errmsg(m));
+    pdrift_monitor_free(m);
+}
+
+/* The status of loading path into a fresh monitor (and its message). */
+static int load_status(const char *path, char *msg, size_t cap)
+{
+    pdrift_monitor *m = monitor_with(1, 0);
+    int rc = pdrift_baseline_load(m, path);
+    if (msg)
+        snprintf(msg, cap, "%s", pdrift_errmsg(m));
+    if (rc == PDRIFT_OK) { /* a loaded baseline must be usable */
+        double *rows = make_rows(50, 5, 0.0);
+        size_t nf = 0;
+        pdrift_feature_count(m, &nf);
+        if (nf == NF)
+            pdrift_observe_batch(m, rows, 50);
+        pdrift_detect(m);
+        free(rows);
+    }
+    pdrift_monitor_free(m);
+    return rc;
+}
+
+/* Patch a u64 at off and refresh the checksum, so only the bounds checks
+ * stand between the file and the monitor. */
+static void patch_u64(unsigned char *buf, size_t len, size_t off, uint64_t v)
+{
+    memcpy(buf + off, &v, 8); /* the test host is little-endian, as the format */
+    uint64_t sum = pdrift__snapshot_hash(buf, len - 8);
+    memcpy(buf + len - 8, &sum, 8);
+}
+
+/* ---- round trips ------------------------------------------------------------------- */
+
+START_TEST(test_round_trip_is_bit_identical)
+{
+    for (int serial = 0; serial <= 1; serial++)
+        for (int shift = 0; shift <= 1; shift++) {
+            char path[512];
+            path_of(path, sizeof path, "round.pdb");
+            pdrift_monitor *direct = monitor_with(serial, 0);
+            set_everything(direct);
+            ck_assert_int_eq(pdrift_baseline_save(direct, path), PDRIFT_OK);
+            pdrift_monitor *loaded = monitor_with(serial, 0);
+            ck_assert_msg(pdrift_baseline_load(loaded, path) == PDRIFT_OK, "%s", pdrift_errmsg(loaded));
+            size_t nf = 0;
+            ck_assert_int_eq(pdrift_feature_count(loaded, &nf), PDRIFT_OK);
+            ck_assert_uint_eq(nf, NF);
+            for (size_t f = 0; f < NF; f++)
+                ck_assert_str_eq(pdrift_feature_name(loaded, f), NAMES[f]);
+            observe_and_detect(direct, shift ? 0.7 : 0.0);
+            observe_and_detect(loaded, shift ? 0.7 : 0.0);
+            assert_same_results(direct, loaded);
+            /* the report differs only in where the baseline came from */
+            size_t la, lb;
+            pdrift_report_json(direct, NULL, 0, &la);
+            pdrift_report_json(loaded, NULL, 0, &lb);
+            ck_assert_uint_gt(la, 1000);
+            pdrift_monitor_free(direct);
+            pdrift_monitor_free(loaded);
+        }
+}
+END_TEST
+
+START_TEST(test_other_psi_bins_and_serial_settings)
+{
+    char path[512];
+    path_of(path, sizeof path, "settings.pdb");
+    write_snapshot(path, 0); /* saved without the serial correction: tau not computed */
+    /* loaded with 20 bins and the serial correction on: as if built that way */
+    pdrift_monitor *direct = monitor_with(1, 20);
+    set_everything(direct);
+    pdrift_monitor *loaded = monitor_with(1, 20);
+    ck_assert_int_eq(pdrift_baseline_load(loaded, path), PDRIFT_OK);
+    observe_and_detect(direct, 0.3);
+    observe_and_detect(loaded, 0.3);
+    assert_same_results(direct, loaded);
+    double tau;
+    ck_assert_int_eq(pdrift_result_feature(loaded, 0, PDRIFT_FEATURE_AUTOCORRELATION_TIME, &tau), PDRIFT_OK);
+    ck_assert_msg(tau > 2.0, "AR(1) feature tau %g", tau);
+    pdrift_monitor_free(direct);
+    pdrift_monitor_free(loaded);
+}
+END_TEST
+
+START_TEST(test_performance_is_recomputed_with_the_loading_settings)
+{
+    char path[512];
+    path_of(path, sizeof path, "perf.pdb");
+    write_snapshot(path, 1);
+    pdrift_config *c;
+    pdrift_monitor *loaded, *direct;
+    ck_assert_int_eq(pdrift_config_new(&c), PDRIFT_OK);
+    ck_assert_int_eq(pdrift_config_set_double(c, PDRIFT_PARAM_PERIODS_PER_YEAR, 365.0), PDRIFT_OK);
+    ck_assert_int_eq(pdrift_monitor_new(&loaded, c), PDRIFT_OK);
+    ck_assert_int_eq(pdrift_monitor_new(&direct, c), PDRIFT_OK);
+    pdrift_config_free(c);
+    ck_assert_int_eq(pdrift_baseline_load(loaded, path), PDRIFT_OK);
+    set_everything(direct);
+    observe_and_detect(direct, 0.0);
+    observe_and_detect(loaded, 0.0);
+    assert_same_results(direct, loaded);
+    double n;
+    ck_assert_int_eq(pdrift_result_get(loaded, PDRIFT_RESULT_N_RETURNS_BASELINE, &n), PDRIFT_OK);
+    ck_assert(n == 400.0);
+    pdrift_monitor_free(direct);
+    pdrift_monitor_free(loaded);
+
+    /* explicit metrics travel as numbers */
+    pdrift_monitor *m = monitor_with(1, 0);
+    double *rows = make_rows(NB, 11, 0.0);
+    ck_assert_int_eq(pdrift_baseline_set(m, NAMES, NF, rows, NB), PDRIFT_OK);
+    ck_assert_int_eq(pdrift_baseline_metrics(m, 1.5, -0.12, 0.55), PDRIFT_OK);
+    ck_assert_int_eq(pdrift_baseline_save(m, path), PDRIFT_OK);
+    pdrift_monitor *back = monitor_with(1, 0);
+    ck_assert_int_eq(pdrift_baseline_load(back, path), PDRIFT_OK);
+    double *ret = make_series(60, 3, -1.0);
+    ck_assert_int_eq(pdrift_observe_returns(back, ret, 60), PDRIFT_OK);
+    ck_assert_int_eq(pdrift_observe_batch(back, rows, 100), PDRIFT_OK);
+    ck_assert_int_eq(pdrift_detect(back), PDRIFT_OK);
+    double s, d, w;
+    pdrift_result_get(back, PDRIFT_RESULT_SHARPE_BASELINE, &s);
+    pdrift_result_get(back, PDRIFT_RESULT_MAX_DRAWDOWN_BASELINE, &d);
+    pdrift_result_get(back, PDRIFT_RESULT_WIN_RATE_BASELINE, &w);
+    ck_assert(s == 1.5 && d == -0.12 && w == 0.55);
+    free(rows);
+    free(ret);
+    pdrift_monitor_free(m);
+    pdrift_monitor_free(back);
+}
+END_TEST
+
+START_TEST(test_csv_baseline_through_a_snapshot)
+{
+    /* A CSV with a date column and a missing cell: notes and counts survive. */
+    char csv[512], snap[512];
+    path_of(csv, sizeof csv, "base.csv");
+    path_of(snap, sizeof snap, "base.pdb");
+    FILE *f = fopen(csv, "w");
+    fprintf(f, "Date,a,b\n");
+    for (int i = 0; i < 200; i++)
+        fprintf(f, "2024-01-%02d,%d,%s\n", 1 + i % 28, (i * 37) % 101, i == 5 ? "" : "0.5");
+    fclose(f);
+    pdrift_monitor *m = monitor_with(1, 0);
+    ck_assert_int_eq(pdrift_baseline_load(m, csv), PDRIFT_OK);
+    ck_assert_int_eq(pdrift_baseline_save(m, snap), PDRIFT_OK);
+    pdrift_monitor *s = monitor_with(1, 0);
+    ck_assert_int_eq(pdrift_baseline_load(s, snap), PDRIFT_OK);
+    const double row[2] = {50.0, 0.5};
+    for (int i = 0; i < 60; i++) {
+        ck_assert_int_eq(pdrift_observe_batch(m, row, 1), PDRIFT_OK);
+        ck_assert_int_eq(pdrift_observe_batch(s, row, 1), PDRIFT_OK);
+    }
+    ck_assert_int_eq(pdrift_detect(m), PDRIFT_OK);
+    ck_assert_int_eq(pdrift_detect(s), PDRIFT_OK);
+    double ma, mb;
+    pdrift_result_feature(m, 1, PDRIFT_FEATURE_MISSING_BASELINE, &ma);
+    pdrift_result_feature(s, 1, PDRIFT_FEATURE_MISSING_BASELINE, &mb);
+    ck_assert(ma == 1.0 / 200.0 && mb == ma);
+    size_t len;
+    pdrift_report_json(s, NULL, 0, &len);
+    char *json = malloc(len);
+    pdrift_report_json(s, json, len, &len);
+    ck_assert_msg(strstr(json, "column \\\"Date\\\" skipped") != NULL, "the CSV's notes travel");
+    ck_assert_msg(strstr(json, "base.pdb") != NULL, "the source is the snapshot");
+    free(json);
+    pdrift_monitor_free(m);
+    pdrift_monitor_free(s);
+}
+END_TEST
+
+/* ---- hostile files -------------------------------------------------------------------- */
+
+START_TEST(test_truncated_files)
+{
+    char path[512], cut[512], msg[1024];
+    path_of(path, sizeof path, "full.pdb");
+    path_of(cut, sizeof cut, "cut.pdb");
+    write_snapshot(path, 1);
+    size_t len;
+    unsigned char *buf = slurp(path, &len);
+    size_t lengths[] = {8, 9, 63, 64, 71, 72, 100, len / 2, len - 9, len - 8, len - 1};
+    for (size_t i = 0; i < sizeof lengths / sizeof lengths[0]; i++) {
+        spit(cut, buf, lengths[i]);
+        int rc = load_status(cut, msg, sizeof msg);
+        ck_assert_msg(rc == PDRIFT_ECORRUPT, "%zu bytes: %d %s", lengths[i], rc, msg);
+        ck_assert_msg(strstr(msg, "cut.pdb") && strstr(msg, "truncated"), "%s", msg);
+    }
+    /* trailing garbage */
+    unsigned char *longer = malloc(len + 8);
+    memcpy(longer, buf, len);
+    memset(longer + len, 0, 8);
+    spit(cut, longer, len + 8);
+    ck_assert_int_eq(load_status(cut, msg, sizeof msg), PDRIFT_ECORRUPT);
+    free(longer);
+    free(buf);
+}
+END_TEST
+
+START_TEST(test_every_bit_flip_is_refused)
+{
+    char path[512], bad[512], msg[1024];
+    path_of(path, sizeof path, "flip.pdb");
+    path_of(bad, sizeof bad, "flipped.pdb");
+    write_snapshot(path, 1);
+    size_t len;
+    unsigned char *buf = slurp(path, &len);
+    rng_state = 99;
+    int corrupt = 0, version = 0, format = 0;
+    for (int trial = 0; trial < 400; trial++) {
+        /* the header bytes one by one, then random positions */
+        size_t pos = trial < 64 ? (size_t)trial : (size_t)(uniform() * (double)len);
+        unsigned char bit = (unsigned char)(1u << (trial % 8));
+        buf[pos] ^= bit;
+        spit(bad, buf, len);
+        int rc = load_status(bad, msg, sizeof msg);
+        buf[pos] ^= bit;
+        /* a flipped magic is not a snapshot: read as CSV, refused as such */
+        ck_assert_msg(rc == PDRIFT_ECORRUPT || rc == PDRIFT_EVERSION || (pos < 8 && rc != PDRIFT_OK),
+                      "byte %zu bit %u: %d %s", pos, bit, rc, msg);
+        corrupt += rc == PDRIFT_ECORRUPT;
+        version += rc == PDRIFT_EVERSION;
+        format += pos < 8;
+    }
+    ck_assert_int_gt(corrupt, 300);
+    ck_assert_int_gt(version, 0); /* the version field's high bits */
+    free(buf);
+}
+END_TEST
+
+START_TEST(test_future_version)
+{
+    char path[512], msg[1024];
+    path_of(path, sizeof path, "future.pdb");
+    write_snapshot(path, 1);
+    size_t len;
+    unsigned char *buf = slurp(path, &len);
+    buf[8] = 2; /* format 2 */
+    uint64_t sum = pdrift__snapshot_hash(buf, len - 8);
+    memcpy(buf + len - 8, &sum, 8);
+    spit(path, buf, len);
+    ck_assert_int_eq(load_status(path, msg, sizeof msg), PDRIFT_EVERSION);
+    ck_assert_msg(strstr(msg, "format 2") && strstr(msg, "newer") && strstr(msg, "pdrift baseline"), "%s", msg);
+    free(buf);
+}
+END_TEST
+
+START_TEST(test_consistent_checksum_inconsistent_content)
+{
+    char path[512], bad[512], msg[1024];
+    path_of(path, sizeof path, "lies.pdb");
+    path_of(bad, sizeof bad, "lies2.pdb");
+    write_snapshot(path, 1);
+    size_t len;
+    unsigned char *buf = slurp(path, &len);
+    /* header counts: huge features, zero rows, huge rows */
+    const struct { size_t off; uint64_t v; } lies[] = {
+        {32, UINT64_C(1) << 60}, {32, 0}, {32, NF + 1}, {40, 0}, {40, UINT64_C(1) << 62}, {40, 10},
+        {72, UINT64_C(1) << 61}, /* the origin string's length */
+    };
+    for (size_t i = 0; i < sizeof lies / sizeof lies[0]; i++) {
+        unsigned char *copy = malloc(len);
+        memcpy(copy, buf, len);
+        patch_u64(copy, len, lies[i].off, lies[i].v);
+        spit(bad, copy, len);
+        int rc = load_status(bad, msg, sizeof msg);
+        ck_assert_msg(rc == PDRIFT_ECORRUPT, "lie %zu: %d %s", i, rc, msg);
+        free(copy);
+    }
+    /* every u64 of the body replaced by a huge count, one at a time */
+    for (size_t off = 64; off + 8 < len && off < 64 + 8 * 200; off += 8) {
+        unsigned char *copy = malloc(len);
+        memcpy(copy, buf, len);
+        patch_u64(copy, len, off, UINT64_C(0xFFFFFFFFFFFFFFF0));
+        spit(bad, copy, len);
+        int rc = load_status(bad, msg, sizeof msg);
+        ck_assert_msg(rc == PDRIFT_ECORRUPT || rc == PDRIFT_OK, "offset %zu: %d %s", off, rc, msg);
+        free(copy);
+    }
+    free(buf);
+}
+END_TEST
+
+START_TEST(test_save_errors_and_atomicity)
+{
+    char path[512], dir[512];
+    path_of(path, sizeof path, "keep.pdb");
+    pdrift_monitor *m = monitor_with(1, 0);
+    ck_assert_int_eq(pdrift_baseline_save(m, path), PDRIFT_ESTATE);
+    ck_assert_int_eq(pdrift_baseline_save(NULL, path), PDRIFT_EINVAL);
+    set_everything(m);
+    ck_assert_int_eq(pdrift_baseline_save(m, NULL), PDRIFT_EINVAL);
+    ck_assert_int_eq(pdrift_baseline_save(m, path), PDRIFT_OK);
+    size_t len;
+    unsigned char *before = slurp(path, &len);
+    path_of(dir, sizeof dir, "no-such-dir/x.pdb");
+    ck_assert_int_eq(pdrift_baseline_save(m, dir), PDRIFT_EIO);
+    ck_assert_msg(strstr(pdrift_errmsg(m), "no-such-dir/x.pdb") != NULL, "%s", pdrift_errmsg(m));
+    /* a directory in the way of the rename: the old file is untouched */
+    char blocked[512];
+    path_of(blocked, sizeof blocked, "blocked.pdb");
+    ck_assert_int_eq(mkdir(blocked, 0755), 0);
+    ck_assert_int_eq(pdrift_baseline_save(m, blocked), PDRIFT_EIO);
+    rmdir(blocked);
+    size_t len2;
+    unsigned char *after = slurp(path, &len2);
+    ck_assert_uint_eq(len, len2);
+    ck_assert_int_eq(memcmp(before, after, len), 0);
+    /* no temporary file left behind */
+    DIR *d = opendir(tmpdir);
+    struct dirent *e;
+    while ((e = readdir(d)) != NULL)
+        ck_assert_msg(strstr(e->d_name, ".tmp.") == NULL, "left %s", e->d_name);
+    closedir(d);
+    free(before);
+    free(after);
+    /* loading a directory or a missing file is EIO, not a crash */
+    char msg[1024];
+    ck_assert_int_eq(load_status(tmpdir, msg, sizeof msg), PDRIFT_EIO);
+    path_of(path, sizeof path, "absent.pdb");
+    ck_assert_int_eq(load_status(path, msg, sizeof msg), PDRIFT_EIO);
+    pdrift_monitor_free(m);
+}
+END_TEST
+
+/* ---- suite ------------------------------------------------------------------------------ */
+
+static Suite *snapshot_suite(void)
+{
+    Suite *s = suite_create("snapshot");
+    TCase *round = tcase_create("round trips");
+    tcase_set_timeout(round, 120);
+    tcase_add_test(round, test_round_trip_is_bit_identical);
+    tcase_add_test(round, test_other_psi_bins_and_serial_settings);
+    tcase_add_test(round, test_performance_is_recomputed_with_the_loading_settings);
+    tcase_add_test(round, test_csv_baseline_through_a_snapshot);
+    suite_add_tcase(s, round);
+    TCase *hostile = tcase_create("hostile files");
+    tcase_set_timeout(hostile, 300);
+    tcase_add_test(hostile, test_truncated_files);
+    tcase_add_test(hostile, test_every_bit_flip_is_refused);
+    tcase_add_test(hostile, test_future_version);
+    tcase_add_test(hostile, test_consistent_checksum_inconsistent_content);
+    tcase_add_test(hostile, test_save_errors_and_atomicity);
+    suite_add_tcase(s, hostile);
+    return s;
+}
+
+static void remove_tmpdir(void)
+{
+    DIR *d = opendir(tmpdir);
+    if (d) {
+        struct dirent *e;
+        char path[1024];
+        while ((e = readdir(d)) != NULL) {
+            if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+                continue;
+            snprintf(path, sizeof path, "%s/%s", tmpdir, e->d_name);
+            unlink(path);
+        }
+        closedir(d);
+    }
+    rmdir(tmpdir);
+}
+
+int main(void)
+{
+    const char *base = getenv("TMPDIR");
+    snprintf(tmpdir, sizeof tmpdir, "%s/pdrift-snapshot-XXXXXX", base && *base ? base : "/tmp");
+    if (!mkdtemp(tmpdir)) {
+        perror("check_snapshot: mkdtemp");
+        return EXIT_FAILURE;
+    }
+    SRunner *sr = srunner_create(snapshot_suite());
+    srunner_run_all(sr, CK_NORMAL);
+    int failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    remove_tmpdir();
+    return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}
