@@ -451,6 +451,7 @@ static void draw_x_axis(cairo_t *cr, const chart *c)
 
     cairo_set_font_size(cr, 11);
     cairo_set_line_width(cr, 1);
+    int drawn = 0;
     for (double t = ceil(c->t_lo / step) * step; t <= c->t_hi; t += step) {
         double x = round(x_of(c, t)) + 0.5;
         set_grey(cr, 0.91);
@@ -465,6 +466,21 @@ static void draw_x_axis(cairo_t *cr, const chart *c)
             continue;
         set_grey(cr, 0.25);
         draw_text(cr, x, PLOT_BOTTOM + 18, 0.5, label);
+        drawn++;
+    }
+    /* Runs minutes apart (or one run): no round time falls between them, so
+     * the first and the last run are labelled to the second. */
+    for (int end = 0; drawn == 0 && end < 2; end++) {
+        double t = end == 0 ? c->t_lo : c->t_hi;
+        if (end == 1 && c->t_hi - c->t_lo < 1.0)
+            break;
+        time_t when = (time_t)t;
+        struct tm tm;
+        char label[32];
+        if (gmtime_r(&when, &tm) == NULL || strftime(label, sizeof label, "%Y-%m-%d %H:%M:%S", &tm) == 0)
+            continue;
+        set_grey(cr, 0.25);
+        draw_text(cr, round(x_of(c, t)) + 0.5, PLOT_BOTTOM + 18, end == 0 ? 0.0 : 1.0, label);
     }
     set_grey(cr, 0.25);
     cairo_set_font_size(cr, 13);
