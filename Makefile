@@ -173,7 +173,7 @@ $(B)/tests/check_%: tests/check_%.c tests/golden.h lib/internal.h $(HEADER) $(TE
 check: deps
 	@$(MAKE) --no-print-directory all $(TEST_BINS)
 	@$(MAKE) --no-print-directory check-units check-header check-exports check-install check-cli check-scipy \
-	    check-prometheus check-plot
+	    check-prometheus check-plot check-python
 	@echo "make check: all tests passed"
 
 check-units: $(TEST_BINS)
@@ -254,3 +254,15 @@ $(B) $(B)/obj/lib $(B)/obj/tests $(B)/obj/pdrift $(B)/tests $(B)/examples:
 
 clean:
 	rm -rf $(B)
+
+# ---- Python binding (bindings/python: the ctypes package ploutos_drift) --------
+# Its pytest suite (against scipy, numpy and pandas) and the KS benchmark
+# against scipy; both load the library just built through PDRIFT_LIBRARY.
+.PHONY: check-python bench-python
+check-python: lib
+	PDRIFT_LIBRARY=$(abspath $(B)/$(SONAME)) PYTHONPATH=bindings/python \
+	    $(PYTHON) -m pytest -q -p no:cacheprovider bindings/python/tests
+
+bench-python: lib
+	PDRIFT_LIBRARY=$(abspath $(B)/$(SONAME)) PYTHONPATH=bindings/python \
+	    $(PYTHON) bench/python/ks_bench.py
