@@ -238,7 +238,7 @@ typedef enum pdrift_level {
  * ADDM on error series with the default (medium) parameters: k = 10
  * smoothing, 250 reference values, a 60-value window, SETAR(2; 5, 5) with
  * delay 2 and 15% trimming, and the default decision rule
- * (::PDRIFT_ADDM_RULE_MEAN, z >= 3.68 for DRIFT, 2.50 for WARNING; the
+ * (::PDRIFT_ADDM_RULE_MEAN, z >= 3.80 for DRIFT, 2.50 for WARNING; the
  * occupancy rule of SPEC §4.4 is a parameter of the monitor). Pure function;
  * thread-safe.
  *
@@ -413,9 +413,9 @@ typedef enum pdrift_param {
     PDRIFT_PARAM_ADDM_TSAY_ALPHA = 309,  /**< double: its level; 0.05 */
     PDRIFT_PARAM_ADDM_RULE = 310,        /**< int ::pdrift_addm_rule: how WARNING / DRIFT is
                                               decided; default MEAN */
-    PDRIFT_PARAM_ADDM_Z_DRIFT = 311,     /**< double: mean rule, z for DRIFT; preset 4.26 / 3.68 /
-                                              3.26 (1% / 4% / 10% of unchanged 1000-error
-                                              streams, docs/concept.md) */
+    PDRIFT_PARAM_ADDM_Z_DRIFT = 311,     /**< double: mean rule, z for DRIFT; preset 4.26 / 3.80 /
+                                              3.26 (about 1% / 3.5% / 10% of unchanged
+                                              1000-error streams, docs/concept.md) */
     PDRIFT_PARAM_ADDM_Z_WARNING = 312,   /**< double: mean rule, z for WARNING; preset 3.05 /
                                               2.50 / 2.22 */
     /* trading performance: 400-499 */

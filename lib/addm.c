@@ -74,7 +74,7 @@ pdrift__addm_params pdrift__addm_default_params(void)
     p.tsay_alpha = 0.05;
     p.tsay_ini = 40;
     p.rule = PDRIFT__ADDM_RULE_MEAN;
-    p.z_drift = 3.68;   /* medium: 4% of unchanged 1000-error streams (docs/concept.md) */
+    p.z_drift = 3.80;   /* medium: 3-4% of unchanged 1000-error streams (docs/concept.md) */
     p.z_warning = 2.50;
     return p;
 }

@@ -118,7 +118,7 @@ static const param_row params[] = {
               PDRIFT_ADDM_RULE_OCCUPANCY, PDRIFT_ADDM_RULE_MEAN),
     /* Calibrated on 20 000 unchanged streams (reference 259 errors at 0.45,
      * window 60): 1% / 4% / 10% raise a DRIFT within 1000 errors. */
-    PRESET_PARAM(PDRIFT_PARAM_ADDM_Z_DRIFT, "addm_z_drift", 0, 100, 4.26, 3.68, 3.26),
+    PRESET_PARAM(PDRIFT_PARAM_ADDM_Z_DRIFT, "addm_z_drift", 0, 100, 4.26, 3.80, 3.26),
     PRESET_PARAM(PDRIFT_PARAM_ADDM_Z_WARNING, "addm_z_warning", 0, 100, 3.05, 2.50, 2.22),
     /* trading performance */
     PRESET_PARAM(PDRIFT_PARAM_SHARPE_DEGRADATION, "sharpe_degradation", 0, 100, 0.30, 0.20,

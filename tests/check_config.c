@@ -75,7 +75,7 @@ static const expected_param expected[] = {
     {PDRIFT_PARAM_ADDM_TSAY_GATE, 308, "addm_tsay_gate", INT_T, 0, 1, 0, 0, 0, 0, 0},
     {PDRIFT_PARAM_ADDM_TSAY_ALPHA, 309, "addm_tsay_alpha", DBL_T, 1e-12, 0.5, 0.05, 0, 0, 0, 0},
     {PDRIFT_PARAM_ADDM_RULE, 310, "addm_rule", INT_T, 0, 1, 0, 0, 0, 0, 0},
-    {PDRIFT_PARAM_ADDM_Z_DRIFT, 311, "addm_z_drift", DBL_T, 0, 100, 3.68, 1, 4.26, 3.68, 3.26},
+    {PDRIFT_PARAM_ADDM_Z_DRIFT, 311, "addm_z_drift", DBL_T, 0, 100, 3.80, 1, 4.26, 3.80, 3.26},
     {PDRIFT_PARAM_ADDM_Z_WARNING, 312, "addm_z_warning", DBL_T, 0, 100, 2.50, 1, 3.05, 2.50, 2.22},
     {PDRIFT_PARAM_PERIODS_PER_YEAR, 402, "periods_per_year", DBL_T, 1e-3, 1e7, 252, 0, 0, 0, 0},
     {PDRIFT_PARAM_RISK_FREE_RATE, 403, "risk_free_rate", DBL_T, -0.5, 1, 0, 0, 0, 0, 0},

@@ -610,11 +610,11 @@ def test_concept_drift_medium_from_error_files(tmp_path):
     assert cd["delta_occupancy"] == pytest.approx(trace["delta_occupancy"], rel=1e-15)
     assert cd["parameters"] == {"smoothing": 10, "reference": 250, "window": 60, "lags": 5, "delay": 2,
                                 "trim": 0.15, "delta_drift": 0.45, "delta_warning": 0.3,
-                                "z_drift": 3.68, "z_warning": 2.5, "tsay_gate": False}
-    # the default decision is the mean rule; its z is over the medium preset's 3.68
+                                "z_drift": 3.8, "z_warning": 2.5, "tsay_gate": False}
+    # the default decision is the mean rule; its z is over the medium preset's 3.80
     seq = golden_addm()["sequential"]
     z, v = expected_mean_z(seq["e_val"], seq["e_live"][:184])
-    assert cd["rule"] == "mean" and z >= 3.68
+    assert cd["rule"] == "mean" and z >= 3.80
     assert cd["mean_z"] == pytest.approx(z, rel=1e-9) and cd["long_run_variance"] == pytest.approx(v, rel=1e-9)
     recs = report["recommendations"]
     assert len(recs) == 1
@@ -804,7 +804,7 @@ def test_concept_sensitivity_and_set(tmp_path):
     assert cd["status"] == "none"
     # the default mean rule: this window's mean is only z = 1.6 above the reference
     z, _ = expected_mean_z(case["e_val"], case["e_win"])
-    presets = {"low": (4.26, 3.05), "medium": (3.68, 2.5), "high": (3.26, 2.22)}
+    presets = {"low": (4.26, 3.05), "medium": (3.8, 2.5), "high": (3.26, 2.22)}
     for level, (zd, zw) in presets.items():
         r = run(*base, "--sensitivity", level, cwd=tmp_path)
         assert r.returncode == 0, (level, r.stdout + r.stderr)
