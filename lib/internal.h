@@ -17,6 +17,11 @@
 /* Sort ascending in place. The values must not contain NaN; -0.0 and +0.0
  * may come out in either order (they compare equal everywhere we use them). */
 void pdrift__sort(double *values, size_t n);
+/* The n NaN-free values x sorted ascending into `sorted`, and the mid-rank
+ * of each (0-based; ties share the mean of their positions) into ranks, in
+ * x's order; either output may be NULL. One radix sort serves both.
+ * PDRIFT_ENOMEM. */
+int pdrift__sort_ranked(const double *x, size_t n, double *sorted, double *ranks);
 
 /* 1 if any value is NaN. */
 int pdrift__has_nan(const double *values, size_t n);
@@ -303,6 +308,9 @@ int pdrift__ohlcv_derive(const pdrift__table *raw, const pdrift__ohlcv *cols, pd
  * NaN values skipped, estimated on ranks with Sokal's automatic window. 1 for
  * fewer than 20 values. A sample of n values counts as n / tau independent. */
 double pdrift__autocorrelation_time(const double *x, size_t n);
+/* The same from the mid-ranks of the n non-missing values (consumed: they
+ * are centred in place). */
+double pdrift__autocorrelation_time_of_ranks(double *ranks, size_t n);
 
 /* ---- calibrate.c: the baseline's own windows as the null -------------------- */
 

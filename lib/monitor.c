@@ -203,8 +203,18 @@ static int prepare_feature(const pdrift__settings *s, pdrift__baseline_feature *
     if (bf->series == NULL)
         return PDRIFT_ENOMEM;
     memcpy(bf->series, bf->sorted, bf->n_values * sizeof *bf->series);
-    pdrift__sort(bf->sorted, bf->n_values);
-    return pdrift__feature_finish(s, bf, 1, 1);
+    /* One sort gives the sorted values and, for the autocorrelation time,
+     * the ranks in time order. */
+    double *ranks = s->serial_correction ? malloc((bf->n_values ? bf->n_values : 1) * sizeof *ranks) : NULL;
+    if (s->serial_correction && ranks == NULL)
+        return PDRIFT_ENOMEM;
+    if (pdrift__sort_ranked(bf->series, bf->n_values, bf->sorted, ranks) != PDRIFT_OK) {
+        free(ranks);
+        return PDRIFT_ENOMEM;
+    }
+    bf->tau = ranks != NULL ? pdrift__autocorrelation_time_of_ranks(ranks, bf->n_values) : 1.0;
+    free(ranks);
+    return pdrift__feature_finish(s, bf, 0, 1);
 }
 
 /* The first NaN of a row-major matrix, as row and column, or 0 if none. */

@@ -25,52 +25,33 @@
 
 enum { WINDOW_FACTOR = 5, MAX_LAG = 2000, MIN_VALUES = 20 };
 
-/* Mid-rank of each value of x (time order) among the sorted values. */
-static void ranks_of(const double *x, size_t n, const double *sorted, double *ranks)
+enum { LAG_BLOCK = 8 };
+
+/* c[j] = sum_t r_t r_{t+lag+j} for j < LAG_BLOCK (lags past m - 1 give 0).
+ * Each sum runs over t in increasing order, exactly as one lag at a time
+ * would, so the result does not depend on the blocking; the block only lets
+ * one pass over r serve eight lags. */
+static void lag_block(const double *r, size_t m, size_t lag, double *c)
 {
-    for (size_t t = 0; t < n; t++) {
-        /* first index >= x[t] and first index > x[t]: ties share the mid-rank */
-        size_t lo = 0, hi = n;
-        while (lo < hi) {
-            size_t mid = lo + (hi - lo) / 2;
-            if (sorted[mid] < x[t])
-                lo = mid + 1;
-            else
-                hi = mid;
-        }
-        size_t first = lo;
-        hi = n;
-        while (lo < hi) {
-            size_t mid = lo + (hi - lo) / 2;
-            if (sorted[mid] <= x[t])
-                lo = mid + 1;
-            else
-                hi = mid;
-        }
-        ranks[t] = 0.5 * (double)(first + lo - 1);
+    double acc[LAG_BLOCK] = {0};
+    size_t common = m > lag + LAG_BLOCK - 1 ? m - (lag + LAG_BLOCK - 1) : 0;
+    for (size_t t = 0; t < common; t++) {
+        const double rt = r[t], *ahead = r + t + lag;
+        for (int j = 0; j < LAG_BLOCK; j++)
+            acc[j] += rt * ahead[j];
+    }
+    for (int j = 0; j < LAG_BLOCK; j++) {
+        size_t k = lag + (size_t)j;
+        for (size_t t = common; t + k < m; t++)
+            acc[j] += r[t] * r[t + k];
+        c[j] = acc[j];
     }
 }
 
-double pdrift__autocorrelation_time(const double *x, size_t n)
+double pdrift__autocorrelation_time_of_ranks(double *ranks, size_t m)
 {
-    size_t m = 0; /* the non-missing values, in time order */
-    for (size_t t = 0; t < n; t++)
-        if (!isnan(x[t]))
-            m++;
-    if (m < MIN_VALUES || m > SIZE_MAX / (3 * sizeof(double)))
+    if (m < MIN_VALUES)
         return 1.0;
-    double *block = malloc(3 * m * sizeof *block);
-    if (block == NULL)
-        return 1.0; /* no memory: no correction, as with independent values */
-    double *series = block, *sorted = block + m, *ranks = block + 2 * m;
-    size_t k = 0;
-    for (size_t t = 0; t < n; t++)
-        if (!isnan(x[t]))
-            series[k++] = x[t];
-    memcpy(sorted, series, m * sizeof *sorted);
-    pdrift__sort(sorted, m);
-    ranks_of(series, m, sorted, ranks);
-
     double mean = 0.0;
     for (size_t t = 0; t < m; t++)
         mean += ranks[t];
@@ -83,15 +64,41 @@ double pdrift__autocorrelation_time(const double *x, size_t n)
     double tau = 1.0;
     if (c0 > 0.0) {
         size_t max_lag = m / 4 < MAX_LAG ? m / 4 : MAX_LAG;
-        for (size_t lag = 1; lag <= max_lag; lag++) {
-            double c = 0.0;
-            for (size_t t = 0; t + lag < m; t++)
-                c += ranks[t] * ranks[t + lag];
-            tau += 2.0 * c / c0;
-            if ((double)lag >= WINDOW_FACTOR * tau)
-                break;
+        double c[LAG_BLOCK];
+        int done = 0;
+        for (size_t base = 1; base <= max_lag && !done; base += LAG_BLOCK) {
+            lag_block(ranks, m, base, c);
+            for (size_t j = 0; j < LAG_BLOCK && base + j <= max_lag; j++) {
+                tau += 2.0 * c[j] / c0;
+                if ((double)(base + j) >= WINDOW_FACTOR * tau) {
+                    done = 1;
+                    break;
+                }
+            }
         }
     }
-    free(block);
     return tau > 1.0 ? tau : 1.0; /* negative dependence: no credit taken */
+}
+
+double pdrift__autocorrelation_time(const double *x, size_t n)
+{
+    size_t m = 0; /* the non-missing values, in time order */
+    for (size_t t = 0; t < n; t++)
+        if (!isnan(x[t]))
+            m++;
+    if (m < MIN_VALUES || m > SIZE_MAX / (2 * sizeof(double)))
+        return 1.0;
+    double *block = malloc(2 * m * sizeof *block);
+    if (block == NULL)
+        return 1.0; /* no memory: no correction, as with independent values */
+    double *series = block, *ranks = block + m;
+    size_t k = 0;
+    for (size_t t = 0; t < n; t++)
+        if (!isnan(x[t]))
+            series[k++] = x[t];
+    double tau = pdrift__sort_ranked(series, m, NULL, ranks) == PDRIFT_OK
+                     ? pdrift__autocorrelation_time_of_ranks(ranks, m)
+                     : 1.0;
+    free(block);
+    return tau;
 }

@@ -161,3 +161,105 @@ int pdrift__sorted_copy(const double *values, size_t n, double **out)
     *out = copy;
     return PDRIFT_OK;
 }
+
+/* ---- ranks ---------------------------------------------------------------------- */
+
+/* Mid-ranks by binary search in a sorted copy: the fallback of pdrift__ranks. */
+static int ranks_by_search(const double *x, size_t n, double *ranks)
+{
+    double *sorted;
+    if (pdrift__sorted_copy(x, n, &sorted) != PDRIFT_OK)
+        return PDRIFT_ENOMEM;
+    for (size_t t = 0; t < n; t++) {
+        size_t lo = 0, hi = n;
+        while (lo < hi) { /* first index >= x[t] */
+            size_t mid = lo + (hi - lo) / 2;
+            if (sorted[mid] < x[t])
+                lo = mid + 1;
+            else
+                hi = mid;
+        }
+        size_t first = lo;
+        hi = n;
+        while (lo < hi) { /* first index > x[t] */
+            size_t mid = lo + (hi - lo) / 2;
+            if (sorted[mid] <= x[t])
+                lo = mid + 1;
+            else
+                hi = mid;
+        }
+        ranks[t] = 0.5 * (double)(first + lo - 1);
+    }
+    free(sorted);
+    return PDRIFT_OK;
+}
+
+int pdrift__sort_ranked(const double *x, size_t n, double *sorted, double *ranks)
+{
+    if (n == 0)
+        return PDRIFT_OK;
+    size_t bytes = sizeof(size_t[RADIX_PASSES][RADIX_SIZE]);
+    if (n <= SMALL_SORT || n > UINT32_MAX ||
+        n > (SIZE_MAX - bytes) / (2 * (sizeof(uint64_t) + sizeof(uint32_t)))) {
+        if (sorted != NULL) {
+            memcpy(sorted, x, n * sizeof *sorted);
+            pdrift__sort(sorted, n);
+        }
+        return ranks != NULL ? ranks_by_search(x, n, ranks) : PDRIFT_OK;
+    }
+    /* An LSD radix sort of (key, time index) pairs: the order of the values
+     * in one O(n) sort, then the mid-rank of each run of equal values. */
+    size_t (*counts)[RADIX_SIZE] = calloc(1, bytes + 2 * n * (sizeof(uint64_t) + sizeof(uint32_t)));
+    if (counts == NULL)
+        return PDRIFT_ENOMEM;
+    uint64_t *keys = (uint64_t *)(counts + RADIX_PASSES), *keys2 = keys + n;
+    uint32_t *idx = (uint32_t *)(keys2 + n), *idx2 = idx + n;
+    for (size_t i = 0; i < n; i++) {
+        uint64_t k = key_of(x[i]);
+        keys[i] = k;
+        idx[i] = (uint32_t)i;
+        for (int p = 0; p < RADIX_PASSES; p++)
+            counts[p][(k >> (p * RADIX_BITS)) & (RADIX_SIZE - 1)]++;
+    }
+    uint64_t *src = keys, *dst = keys2;
+    uint32_t *isrc = idx, *idst = idx2;
+    for (int p = 0; p < RADIX_PASSES; p++) {
+        size_t *c = counts[p];
+        unsigned shift = (unsigned)(p * RADIX_BITS);
+        if (c[(src[0] >> shift) & (RADIX_SIZE - 1)] == n)
+            continue;
+        size_t sum = 0;
+        for (size_t d = 0; d < RADIX_SIZE; d++) {
+            size_t t = c[d];
+            c[d] = sum;
+            sum += t;
+        }
+        for (size_t i = 0; i < n; i++) {
+            size_t at = c[(src[i] >> shift) & (RADIX_SIZE - 1)]++;
+            dst[at] = src[i];
+            idst[at] = isrc[i];
+        }
+        uint64_t *t = src;
+        src = dst;
+        dst = t;
+        uint32_t *it = isrc;
+        isrc = idst;
+        idst = it;
+    }
+    if (sorted != NULL)
+        for (size_t i = 0; i < n; i++)
+            sorted[i] = value_of(src[i]);
+    /* Equal values have equal keys except -0.0 and +0.0: compare values. */
+    for (size_t first = 0; ranks != NULL && first < n;) {
+        double v = value_of(src[first]);
+        size_t last = first;
+        while (last + 1 < n && value_of(src[last + 1]) == v)
+            last++;
+        double r = 0.5 * (double)(first + last);
+        for (size_t i = first; i <= last; i++)
+            ranks[isrc[i]] = r;
+        first = last + 1;
+    }
+    free(counts);
+    return PDRIFT_OK;
+}
