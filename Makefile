@@ -266,3 +266,23 @@ check-python: lib
 bench-python: lib
 	PDRIFT_LIBRARY=$(abspath $(B)/$(SONAME)) PYTHONPATH=bindings/python \
 	    $(PYTHON) bench/python/ks_bench.py
+
+# ---- performance benchmark (issue 8 item 4; docs/performance.md) ---------------
+# bench/perf/run.py generates the data (build/bench-data/, cached, regenerated
+# when the generator changes), runs pdrift monitor and the Python reference
+# (bench/perf/reference.py) side by side, then detect_bench, and writes
+# docs/performance.md. BENCH_REPEATS=N (default 5) sets the repetitions.
+.PHONY: bench
+$(B)/bench/gen_data: bench/perf/gen_data.c bench/perf/datagen.h
+	@mkdir -p $(B)/bench
+	$(CC) $(PROG_FLAGS) $(LDFLAGS) -o $@ bench/perf/gen_data.c -lm
+
+$(B)/bench/detect_bench: bench/perf/detect_bench.c bench/perf/datagen.h $(HEADER) $(B)/$(LIBNAME).so
+	@mkdir -p $(B)/bench
+	$(CC) $(PROG_FLAGS) $(LDFLAGS) -o $@ bench/perf/detect_bench.c \
+	    -L$(B) -lploutosdrift -Wl,-rpath,'$$ORIGIN/..' -lm
+
+bench: all $(B)/bench/gen_data $(B)/bench/detect_bench
+	PDRIFT=$(PDRIFT) PDRIFT_LIBRARY=$(B)/$(SONAME) GEN_DATA=$(B)/bench/gen_data \
+	    DETECT_BENCH=$(B)/bench/detect_bench BENCH_DATA=$(B)/bench-data CC='$(CC)' CFLAGS='$(CFLAGS)' \
+	    $(PYTHON) bench/perf/run.py

@@ -184,25 +184,13 @@ int pdrift__feature_finish(const pdrift__settings *s, pdrift__baseline_feature *
     return PDRIFT_OK;
 }
 
-/* Sort the values of one feature and place its PSI bins. */
-static int prepare_feature(const pdrift__settings *s, pdrift__baseline_feature *bf,
-                           const double *column, size_t stride, size_t n_rows)
+/* Sort the values of one feature (gathered in bf->series, time order) and
+ * place its PSI bins. */
+static int prepare_feature(const pdrift__settings *s, pdrift__baseline_feature *bf)
 {
-    bf->sorted = malloc((n_rows ? n_rows : 1) * sizeof *bf->sorted);
+    bf->sorted = malloc((bf->n_values ? bf->n_values : 1) * sizeof *bf->sorted);
     if (bf->sorted == NULL)
         return PDRIFT_ENOMEM;
-    for (size_t r = 0; r < n_rows; r++) {
-        double v = column[r * stride];
-        if (isnan(v))
-            bf->n_missing++;
-        else
-            bf->sorted[bf->n_values++] = v;
-    }
-    /* The time order is kept: windows of it calibrate the tests (detect.c). */
-    bf->series = malloc((bf->n_values ? bf->n_values : 1) * sizeof *bf->series);
-    if (bf->series == NULL)
-        return PDRIFT_ENOMEM;
-    memcpy(bf->series, bf->sorted, bf->n_values * sizeof *bf->series);
     /* One sort gives the sorted values and, for the autocorrelation time,
      * the ranks in time order. */
     double *ranks = s->serial_correction ? malloc((bf->n_values ? bf->n_values : 1) * sizeof *ranks) : NULL;
@@ -245,7 +233,30 @@ static int build_baseline(pdrift_monitor *m, pdrift__baseline *b, const char *co
     for (size_t f = 0; f < n_features; f++) {
         pdrift__baseline_feature *bf = &b->features[f];
         if ((bf->name = pdrift__strdup(names[f])) == NULL ||
-            prepare_feature(&m->settings, bf, rows + f, n_features, n_rows) != PDRIFT_OK)
+            (bf->series = malloc((n_rows ? n_rows : 1) * sizeof *bf->series)) == NULL)
+            return pdrift__fail(m, PDRIFT_ENOMEM, "out of memory for baseline feature \"%s\"", names[f]);
+    }
+    /* One pass over the rows gathers every column (time order, missing
+     * values counted out): reading column by column would stride through
+     * the whole matrix once per feature. */
+    for (size_t r = 0; r < n_rows; r++) {
+        const double *row = rows + r * n_features;
+        for (size_t f = 0; f < n_features; f++) {
+            pdrift__baseline_feature *bf = &b->features[f];
+            if (isnan(row[f]))
+                bf->n_missing++;
+            else
+                bf->series[bf->n_values++] = row[f];
+        }
+    }
+    for (size_t f = 0; f < n_features; f++) {
+        pdrift__baseline_feature *bf = &b->features[f];
+        if (bf->n_values < n_rows) { /* give back the missing values' room */
+            double *fit = realloc(bf->series, (bf->n_values ? bf->n_values : 1) * sizeof *fit);
+            if (fit != NULL)
+                bf->series = fit;
+        }
+        if (prepare_feature(&m->settings, bf) != PDRIFT_OK)
             return pdrift__fail(m, PDRIFT_ENOMEM, "out of memory preparing baseline feature \"%s\"",
                                 names[f]);
     }

@@ -1,0 +1,256 @@
+/*
+ * detect_bench.c — the in-process figures of the performance benchmark
+ * (`make bench`, bench/perf/run.py, docs/performance.md). Public API only,
+ * linked against the shared library as users do. Prints one JSON object per
+ * line, for the driver.
+ *
+ *   detect_bench memory [--repeats R] [--scales 1,2,4,8] [--rows N] [--window W]
+ *       The data of datagen.h built in memory (baseline N x 50, default
+ *       200,000; current W x 50, default 20,000); a monitor with
+ *       PDRIFT_PARAM_WINDOW_SIZE = W, otherwise the defaults.
+ *       - baseline_set: time of pdrift_baseline_set (N rows);
+ *       - observe_batch: values per second of pdrift_observe_batch, batches of
+ *         1,000 rows (and, separately, of 1 row: one bar at a time) cycling
+ *         over the current rows, for at least 0.5 s per run, the window ring
+ *         full and wrapping;
+ *       - detect, at each scale k (baseline k x N rows, the first N being
+ *         the x1 baseline; window W): the window is emptied and refilled with
+ *         the W current rows (not timed), then pdrift_detect is timed; R runs,
+ *         the first reported apart (anything prepared lazily is in it).
+ *   detect_bench csv BASELINE.csv CURRENT.csv [--repeats R]
+ *       - baseline_load: time of pdrift_baseline_load(BASELINE.csv) into a
+ *         fresh monitor (read, parse, prepare: sort, cuts, autocorrelation);
+ *       - observe_load: time of pdrift_observe_load(BASELINE.csv) into a
+ *         monitor whose baseline came from CURRENT.csv (read and parse into the
+ *         window only).
+ *       Run it on one core (the driver pins it) for the single-core figure.
+ *
+ * Every timing is wall-clock (CLOCK_MONOTONIC); the driver takes medians.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#include <ploutos_drift.h>
+
+#include "datagen.h"
+
+#define MAX_SCALES 8
+#define MAX_REPEATS 100
+
+static double now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+static void check(int rc, const pdrift_monitor *m, const char *what)
+{
+    if (rc != PDRIFT_OK) {
+        fprintf(stderr, "detect_bench: %s: %s (%s)\n", what, pdrift_strerror((pdrift_status)rc),
+                pdrift_errmsg(m));
+        exit(1);
+    }
+}
+
+static void print_runs(const double *t, int n)
+{
+    printf("[");
+    for (int i = 0; i < n; i++) printf("%s%.9g", i ? ", " : "", t[i]);
+    printf("]");
+}
+
+static pdrift_monitor *new_monitor(size_t window)
+{
+    pdrift_config *cfg;
+    pdrift_monitor *m;
+    check(pdrift_config_new(&cfg), NULL, "pdrift_config_new");
+    if (window > 0)
+        check(pdrift_config_set_int(cfg, PDRIFT_PARAM_WINDOW_SIZE, (long long)window), NULL,
+              "window_size");
+    check(pdrift_monitor_new(&m, cfg), NULL, "pdrift_monitor_new");
+    pdrift_config_free(cfg);
+    return m;
+}
+
+/* Values per second of observe_batch in batches of `batch` rows. */
+static double observe_rate(pdrift_monitor *m, const double *cur, size_t n_cur, size_t batch)
+{
+    size_t off = 0, values = 0;
+    double t0 = now(), t;
+    do {
+        for (int k = 0; k < 64; k++) {
+            if (off + batch > n_cur) off = 0;
+            check(pdrift_observe_batch(m, cur + off * DG_FEATURES, batch), m, "observe_batch");
+            off += batch;
+            values += batch * DG_FEATURES;
+        }
+        t = now() - t0;
+    } while (t < 0.5);
+    return (double)values / t;
+}
+
+static int run_memory(int repeats, const size_t *scales, int n_scales, size_t rows, size_t window)
+{
+    size_t max_scale = 1;
+    for (int s = 0; s < n_scales; s++)
+        if (scales[s] > max_scale) max_scale = scales[s];
+    size_t nb = rows * max_scale;
+    double *base = malloc(nb * DG_FEATURES * sizeof *base);
+    double *cur = malloc(window * DG_FEATURES * sizeof *cur);
+    if (base == NULL || cur == NULL) {
+        fprintf(stderr, "detect_bench: out of memory\n");
+        return 1;
+    }
+    double t0 = now();
+    dg_fill(DG_BASELINE, base, nb);
+    dg_fill(DG_CURRENT, cur, window);
+    printf("{\"figure\": \"generate\", \"rows\": %zu, \"seconds\": %.9g}\n", nb + window, now() - t0);
+    fflush(stdout);
+
+    char names_buf[DG_FEATURES][32];
+    const char *names[DG_FEATURES];
+    for (size_t j = 0; j < DG_FEATURES; j++) {
+        dg_name(j, names_buf[j], sizeof names_buf[j]);
+        names[j] = names_buf[j];
+    }
+    printf("{\"figure\": \"library\", \"version\": \"%s\"}\n", pdrift_version_string());
+
+    double t[MAX_REPEATS] = {0};
+    for (int s = 0; s < n_scales; s++) {
+        size_t n = rows * scales[s];
+        pdrift_monitor *m = new_monitor(window);
+        t0 = now();
+        check(pdrift_baseline_set(m, names, DG_FEATURES, base, n), m, "baseline_set");
+        printf("{\"figure\": \"baseline_set\", \"scale\": %zu, \"rows\": %zu, \"seconds\": %.9g}\n",
+               scales[s], n, now() - t0);
+        fflush(stdout);
+
+        if (scales[s] == 1) {
+            static const size_t batches[] = {1000, 1};
+            for (size_t b = 0; b < sizeof batches / sizeof *batches; b++) {
+                (void)observe_rate(m, cur, window, batches[b]); /* warm-up: fills the ring */
+                for (int r = 0; r < repeats; r++) t[r] = observe_rate(m, cur, window, batches[b]);
+                printf("{\"figure\": \"observe_batch\", \"batch_rows\": %zu, \"values_per_s\": ",
+                       batches[b]);
+                print_runs(t, repeats);
+                printf("}\n");
+                fflush(stdout);
+            }
+        }
+
+        double drifted = 0.0;
+        for (int r = 0; r < repeats; r++) {
+            check(pdrift_window_reset(m), m, "window_reset");
+            check(pdrift_observe_batch(m, cur, window), m, "observe_batch");
+            t0 = now();
+            check(pdrift_detect(m), m, "detect");
+            t[r] = now() - t0;
+            check(pdrift_result_get(m, PDRIFT_RESULT_N_DRIFTED, &drifted), m, "result_get");
+        }
+        printf("{\"figure\": \"detect\", \"scale\": %zu, \"baseline_rows\": %zu, \"window_rows\": %zu, "
+               "\"features\": %d, \"drifted\": %.0f, \"seconds\": ",
+               scales[s], n, window, DG_FEATURES, drifted);
+        print_runs(t, repeats);
+        printf("}\n");
+        fflush(stdout);
+        pdrift_monitor_free(m);
+    }
+    free(base);
+    free(cur);
+    return 0;
+}
+
+static int run_csv(int repeats, const char *baseline, const char *current)
+{
+    struct stat st;
+    if (stat(baseline, &st) != 0) {
+        perror(baseline);
+        return 1;
+    }
+    double t[MAX_REPEATS] = {0};
+    for (int r = 0; r < repeats; r++) {
+        pdrift_monitor *m = new_monitor(0);
+        double t0 = now();
+        check(pdrift_baseline_load(m, baseline), m, "baseline_load");
+        t[r] = now() - t0;
+        pdrift_monitor_free(m);
+    }
+    printf("{\"figure\": \"baseline_load\", \"bytes\": %lld, \"seconds\": ", (long long)st.st_size);
+    print_runs(t, repeats);
+    printf("}\n");
+    fflush(stdout);
+
+    for (int r = 0; r < repeats; r++) {
+        pdrift_monitor *m = new_monitor(0);
+        check(pdrift_baseline_load(m, current), m, "baseline_load");
+        double t0 = now();
+        check(pdrift_observe_load(m, baseline), m, "observe_load");
+        t[r] = now() - t0;
+        pdrift_monitor_free(m);
+    }
+    printf("{\"figure\": \"observe_load\", \"bytes\": %lld, \"seconds\": ", (long long)st.st_size);
+    print_runs(t, repeats);
+    printf("}\n");
+    return 0;
+}
+
+static void usage(void)
+{
+    fprintf(stderr, "usage: detect_bench memory [--repeats R] [--scales 1,2,4,8] [--rows N] "
+                    "[--window W]\n"
+                    "       detect_bench csv BASELINE.csv CURRENT.csv [--repeats R]\n");
+    exit(2);
+}
+
+static size_t parse_size(const char *s)
+{
+    char *end;
+    unsigned long long v = strtoull(s, &end, 10);
+    if (end == s || *end != '\0' || v == 0) usage();
+    return (size_t)v;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) usage();
+    int repeats = 5;
+    size_t scales[MAX_SCALES] = {1, 2, 4, 8};
+    int n_scales = 4;
+    size_t rows = DG_BASELINE_ROWS, window = DG_CURRENT_ROWS;
+    const char *files[2] = {NULL, NULL};
+    int n_files = 0;
+    for (int a = 2; a < argc; a++) {
+        if (strcmp(argv[a], "--repeats") == 0 && a + 1 < argc) {
+            size_t r = parse_size(argv[++a]);
+            if (r > MAX_REPEATS) usage();
+            repeats = (int)r;
+        } else if (strcmp(argv[a], "--rows") == 0 && a + 1 < argc) {
+            rows = parse_size(argv[++a]);
+        } else if (strcmp(argv[a], "--window") == 0 && a + 1 < argc) {
+            window = parse_size(argv[++a]);
+        } else if (strcmp(argv[a], "--scales") == 0 && a + 1 < argc) {
+            char *p = argv[++a], *end;
+            n_scales = 0;
+            while (*p && n_scales < MAX_SCALES) {
+                unsigned long long v = strtoull(p, &end, 10);
+                if (end == p || v == 0) usage();
+                scales[n_scales++] = (size_t)v;
+                p = *end == ',' ? end + 1 : end;
+                if (*end != ',' && *end != '\0') usage();
+            }
+        } else if (argv[a][0] != '-' && n_files < 2) {
+            files[n_files++] = argv[a];
+        } else {
+            usage();
+        }
+    }
+    if (strcmp(argv[1], "memory") == 0 && n_files == 0)
+        return run_memory(repeats, scales, n_scales, rows, window);
+    if (strcmp(argv[1], "csv") == 0 && n_files == 2) return run_csv(repeats, files[0], files[1]);
+    usage();
+    return 2;
+}
