@@ -42,6 +42,9 @@ double pdrift__smirnov(int n, double x);
 
 /* D of SPEC §1.2 for two sorted, NaN-free, non-empty samples. */
 double pdrift__ks_statistic(const double *x_sorted, size_t nx, const double *y_sorted, size_t ny);
+/* The same value, bit for bit, by galloping through x: O(ny log(nx/ny)),
+ * for a small sample y against a large sorted x. */
+double pdrift__ks_statistic_small(const double *x_sorted, size_t nx, const double *y_sorted, size_t ny);
 
 /* p-value (and final statistic) for a raw D of two samples of sizes nx, ny
  * >= 1, following scipy's method selection (SPEC §1.3–1.5). *method_used

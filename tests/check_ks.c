@@ -292,6 +292,110 @@ START_TEST(test_ks_special_values)
 }
 END_TEST
 
+/* The galloping statistic (a small window against a large sorted baseline,
+ * lib/ks.c) has the same bits as the merge on every kind of data: continuous,
+ * heavily tied, the window inside the baseline or outside it, infinities,
+ * signed zeros, every size ratio. */
+static uint64_t gallop_state = 2026;
+static double gallop_uniform(void)
+{
+    gallop_state ^= gallop_state << 13;
+    gallop_state ^= gallop_state >> 7;
+    gallop_state ^= gallop_state << 17;
+    return (double)(gallop_state >> 11) * 0x1p-53;
+}
+
+START_TEST(test_ks_small_equals_merge)
+{
+    size_t checked = 0;
+    for (int rep = 0; rep < 4000; rep++) {
+        size_t n1 = 1 + (size_t)(gallop_uniform() * 5000), n2 = 1 + (size_t)(gallop_uniform() * 600);
+        int kind = rep % 6;
+        double *x = malloc(n1 * sizeof *x), *y = malloc(n2 * sizeof *y);
+        for (size_t i = 0; i < n1; i++) {
+            double u = gallop_uniform();
+            x[i] = kind == 0 ? u : kind == 1 ? floor(u * 7) : kind == 2 ? (u < 0.01 ? INFINITY : u)
+                 : kind == 3 ? (u < 0.5 ? -0.0 : 0.0) : kind == 4 ? floor(u * 1000) / 8 : u * 1e-300;
+        }
+        for (size_t j = 0; j < n2; j++) {
+            double u = gallop_uniform();
+            /* half the time drawn from x itself (a window of the baseline) */
+            y[j] = rep % 2 ? x[(size_t)(u * (double)n1)] : (kind == 1 ? floor(u * 9) - 1 : u * 1.2 - 0.1);
+        }
+        pdrift__sort(x, n1);
+        pdrift__sort(y, n2);
+        double a = pdrift__ks_statistic(x, n1, y, n2), b = pdrift__ks_statistic_small(x, n1, y, n2);
+        ck_assert_msg(golden_same_bits(a, b), "rep %d (kind %d, %zu vs %zu): merge %.17g, gallop %.17g", rep,
+                      kind, n1, n2, a, b);
+        checked++;
+        free(x);
+        free(y);
+    }
+    ck_assert_uint_eq(checked, 4000);
+}
+END_TEST
+
+/* The null windows of the serial calibration (lib/calibrate.c) gallop
+ * too: their KS distances to the rest of the baseline have the same bits as
+ * the full merge over every baseline value, written out here. */
+static double window_vs_rest_merge(const double *b, size_t n, const double *w, size_t m)
+{
+    size_t i = 0, j = 0;
+    double dmax = 0.0;
+    const double rest = (double)(n - m);
+    while (i < n) {
+        double v = b[i];
+        while (i < n && b[i] <= v)
+            i++;
+        while (j < m && w[j] <= v)
+            j++;
+        double diff = fabs((double)j / (double)m - (double)(i - j) / rest);
+        if (diff > dmax)
+            dmax = diff;
+    }
+    return dmax;
+}
+
+START_TEST(test_null_windows_equal_merge)
+{
+    size_t compared = 0;
+    for (int rep = 0; rep < 600; rep++) {
+        size_t n = 60 + (size_t)(gallop_uniform() * 3000);
+        size_t m = 5 + (size_t)(gallop_uniform() * (double)(n / 2 - 5));
+        double *x = malloc(n * sizeof *x), *sorted = malloc(n * sizeof *sorted), *w = malloc(m * sizeof *w);
+        double ar = 0.0;
+        for (size_t i = 0; i < n; i++) {
+            double u = gallop_uniform();
+            ar = 0.9 * ar + u;
+            x[i] = rep % 3 == 0 ? u : rep % 3 == 1 ? floor(u * 5) : floor(ar * 3);
+        }
+        memcpy(sorted, x, n * sizeof *x);
+        pdrift__sort(sorted, n);
+        double cuts[9];
+        size_t counts[10];
+        size_t nc = pdrift__psi_cuts(sorted, n, 10, 0, cuts);
+        pdrift__psi_count(sorted, n, cuts, nc, counts);
+        pdrift__psi_options o = pdrift__psi_default_options();
+        double ks[50], psi[50];
+        size_t k = 0;
+        ck_assert_int_eq(pdrift__window_null(x, sorted, n, m, cuts, nc, counts, &o, 50, ks, psi, &k), PDRIFT_OK);
+        for (size_t i = 0; i < k; i++) {
+            size_t start = k == 1 ? 0 : (size_t)((double)i * (double)(n - m) / (double)(k - 1));
+            memcpy(w, x + start, m * sizeof *w);
+            pdrift__sort(w, m);
+            double want = window_vs_rest_merge(sorted, n, w, m);
+            ck_assert_msg(golden_same_bits(ks[i], want), "rep %d window %zu: %.17g vs merge %.17g", rep, i, ks[i],
+                          want);
+            compared++;
+        }
+        free(x);
+        free(sorted);
+        free(w);
+    }
+    ck_assert_uint_gt(compared, 10000);
+}
+END_TEST
+
 static Suite *ks_suite(void)
 {
     Suite *s = suite_create("ks");
@@ -306,6 +410,8 @@ static Suite *ks_suite(void)
     tcase_add_test(props, test_ks_inputs_unchanged);
     tcase_add_test(props, test_ks_errors);
     tcase_add_test(props, test_ks_special_values);
+    tcase_add_test(props, test_ks_small_equals_merge);
+    tcase_add_test(props, test_null_windows_equal_merge);
     suite_add_tcase(s, props);
     return s;
 }
