@@ -82,12 +82,16 @@ void pdrift__baseline_free(pdrift__baseline *b)
     for (size_t f = 0; f < b->n_features; f++) {
         pdrift__baseline_feature *bf = &b->features[f];
         free(bf->name);
-        free(bf->series);
-        free(bf->sorted);
+        /* values read from a snapshot live in its buffer, freed below */
+        if (!pdrift__in_blob(b, bf->series))
+            free(bf->series);
+        if (!pdrift__in_blob(b, bf->sorted))
+            free(bf->sorted);
         free(bf->cuts);
         free(bf->counts);
     }
     free(b->features);
+    free(b->blob);
     free(b->source);
     free_strings(b->notes, b->n_notes);
     memset(b, 0, sizeof *b);

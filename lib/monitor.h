@@ -37,6 +37,8 @@ typedef struct pdrift__baseline {
     int ohlcv_derived;       /* features derived from raw OHLCV columns */
     char **notes;            /* columns skipped and why, for the report */
     size_t n_notes;
+    unsigned char *blob;     /* a loaded snapshot: the features' values point into it */
+    size_t blob_len;
 } pdrift__baseline;
 
 /* The observed rows, row-major in baseline feature order. With a window
@@ -173,6 +175,14 @@ int pdrift__fail(pdrift_monitor *m, int rc, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)))
 #endif
     ;
+
+/* Whether p points into the snapshot buffer of b (then b owns it through
+ * the buffer, not by itself). */
+static inline int pdrift__in_blob(const pdrift__baseline *b, const void *p)
+{
+    const unsigned char *q = p;
+    return b->blob != NULL && q >= b->blob && q < b->blob + b->blob_len;
+}
 
 /* The baseline's lifecycle (monitor.c), shared with snapshot.c. */
 void pdrift__baseline_free(pdrift__baseline *b);

@@ -5,8 +5,9 @@
  * A snapshot is what a baseline costs to prepare, written once: per feature
  * the values in time order and sorted, the PSI cuts and counts and the
  * autocorrelation time, plus the validation returns or metrics and the
- * reference errors. Loading maps the file, checks its size, version and
- * checksum, and copies the arrays out: no parsing, no sorting.
+ * reference errors. Loading reads the file into one buffer, checks its size, version and
+ * checksum, and uses the arrays where they lie: no parsing, no sorting, no
+ * copy.
  *
  * Layout: little-endian, every field on an 8-byte boundary.
  *
@@ -32,7 +33,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -363,6 +363,20 @@ static double *get_f64s(reader *r, uint64_t n, const char *what, int *oom)
     return x;
 }
 
+/* n doubles read in place: a pointer into the snapshot buffer (which the
+ * baseline keeps), or a copy on a big-endian host. */
+static double *view_f64s(reader *r, uint64_t n, const char *what, int *oom)
+{
+    if (!host_is_little())
+        return get_f64s(r, n, what, oom);
+    if (n > (r->len - r->pos) / 8) {
+        take(r, SIZE_MAX, what);
+        return NULL;
+    }
+    const unsigned char *at = take(r, (size_t)n * 8, what);
+    return (double *)(uintptr_t)at; /* 8-aligned: malloc'd buffer, 8-byte fields */
+}
+
 static char *get_string(reader *r, const char *what, int *oom)
 {
     uint64_t n = get_u64(r, what);
@@ -425,8 +439,8 @@ static int read_feature(reader *r, const pdrift__settings *s, unsigned bins, int
     }
     bf->n_values = (size_t)n_values;
     bf->n_missing = (size_t)n_missing;
-    if ((bf->series = get_f64s(r, n_values, "a feature's values", oom)) == NULL ||
-        (bf->sorted = get_f64s(r, n_values, "a feature's sorted values", oom)) == NULL)
+    if ((bf->series = view_f64s(r, n_values, "a feature's values", oom)) == NULL ||
+        (bf->sorted = view_f64s(r, n_values, "a feature's sorted values", oom)) == NULL)
         return -1;
     for (size_t i = 0; i < bf->n_values; i++)
         if (isnan(bf->sorted[i]) || isnan(bf->series[i]) || (i > 0 && bf->sorted[i - 1] > bf->sorted[i])) {
@@ -494,10 +508,32 @@ int pdrift__snapshot_load(pdrift_monitor *m, const char *path)
         return pdrift__fail(m, PDRIFT_ECORRUPT, "%s: snapshot truncated (%lld bytes, less than a header)",
                             path, (long long)st.st_size);
     }
-    void *map = mmap(NULL, len, PROT_READ, MAP_PRIVATE, fd, 0);
+    /* One read into one buffer that the baseline keeps: the features'
+     * values are used where they lie, with no parsing and no copy. (Not a
+     * mapping: a file truncated under a long-running process would turn a
+     * later access into SIGBUS.) */
+    unsigned char *map = malloc(len);
+    if (map == NULL) {
+        close(fd);
+        return pdrift__fail(m, PDRIFT_ENOMEM, "%s: out of memory for a %zu-byte snapshot", path, len);
+    }
+    size_t got = 0;
+    while (got < len) {
+        ssize_t k = read(fd, map + got, len - got);
+        if (k < 0 && errno == EINTR)
+            continue;
+        if (k <= 0)
+            break;
+        got += (size_t)k;
+    }
+    int read_errno = errno;
     close(fd);
-    if (map == MAP_FAILED)
-        return pdrift__fail(m, PDRIFT_EIO, "%s: cannot map: %s", path, strerror(errno));
+    if (got != len) {
+        free(map);
+        if (got < len && read_errno == 0)
+            return pdrift__fail(m, PDRIFT_ECORRUPT, "%s: snapshot truncated while reading", path);
+        return pdrift__fail(m, PDRIFT_EIO, "%s: cannot read: %s", path, strerror(read_errno ? read_errno : EIO));
+    }
     const unsigned char *p = map;
     int rc = PDRIFT_OK;
     uint32_t version = u32_at(p + 8), header = u32_at(p + 12), writer_version = u32_at(p + 16);
@@ -521,7 +557,7 @@ int pdrift__snapshot_load(pdrift_monitor *m, const char *path)
         rc = pdrift__fail(m, PDRIFT_ECORRUPT, "%s: snapshot checksum mismatch: the file is damaged", path);
     }
     if (rc != PDRIFT_OK) {
-        munmap(map, len);
+        free(map);
         return rc;
     }
 
@@ -530,6 +566,8 @@ int pdrift__snapshot_load(pdrift_monitor *m, const char *path)
     unsigned bins = (unsigned)(psi & 0xFFFFFFFFu);
     int binning = (int)(psi >> 32);
     pdrift__baseline b = {0};
+    b.blob = map; /* from here on the baseline owns the buffer */
+    b.blob_len = len;
     pdrift__performance perf;
     memset(&perf, 0, sizeof perf);
     double *perf_returns = NULL, *errors = NULL;
@@ -590,7 +628,6 @@ int pdrift__snapshot_load(pdrift_monitor *m, const char *path)
         r.bad = 1;
         r.what = "the end of the file";
     }
-    munmap(map, len);
     if (r.bad || oom) {
         pdrift__baseline_free(&b);
         free(origin);
