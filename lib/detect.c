@@ -87,8 +87,6 @@ static size_t gather_current(const pdrift_monitor *m, size_t f, double *values, 
 typedef struct scratch {
     double *current;   /* the window's values of one feature */
     size_t *counts;    /* its PSI bin counts */
-    double *ks_null;   /* distances of the baseline's own windows */
-    double *psi_null;
 } scratch;
 
 enum { MAX_NULL_WINDOWS = 200 };
@@ -138,21 +136,33 @@ static double ks_effective_size(double q, double n_max)
  * that size; for PSI, their median fixes the variance factor of the
  * chi-square law, bounded below by the autocorrelation times. Dependence
  * never makes a p-value smaller than the textbook one. */
-static int calibrate_by_windows(const pdrift__settings *s, const pdrift__baseline_feature *bf,
-                                size_t n_c, double d, const scratch *sc, pdrift__feature_result *fr)
+static int calibrate_by_windows(const pdrift__settings *s, pdrift__baseline_feature *bf,
+                                size_t n_c, double d, pdrift__feature_result *fr)
 {
-    size_t k;
-    int rc = pdrift__window_null(bf->series, bf->sorted, bf->n_values, n_c, bf->cuts, bf->n_cuts,
-                                 bf->counts, &s->psi, MAX_NULL_WINDOWS, sc->ks_null, sc->psi_null, &k);
-    if (rc != PDRIFT_OK)
-        return rc;
+    /* The null depends only on the baseline, the settings (both fixed for
+     * this feature's life) and the window length: a monitor that detects
+     * again with a window of the same length (a bot whose window ring is
+     * full) reuses it, so such a detect costs what the window costs. */
+    if (bf->null_ks == NULL || bf->null_m != n_c) {
+        if (bf->null_ks == NULL && (bf->null_ks = malloc(2 * MAX_NULL_WINDOWS * sizeof *bf->null_ks)) == NULL)
+            return PDRIFT_ENOMEM;
+        bf->null_m = 0;
+        int rc = pdrift__window_null(bf->series, bf->sorted, bf->n_values, n_c, bf->cuts, bf->n_cuts,
+                                     bf->counts, &s->psi, MAX_NULL_WINDOWS, bf->null_ks,
+                                     bf->null_ks + MAX_NULL_WINDOWS, &bf->null_k);
+        if (rc != PDRIFT_OK)
+            return rc;
+        bf->null_m = n_c;
+    }
+    const size_t k = bf->null_k;
+    const double *ks_null = bf->null_ks, *psi_null = bf->null_ks + MAX_NULL_WINDOWS;
     fr->calibration = PDRIFT__CALIBRATION_WINDOWS;
     fr->null_windows = k;
     const double nb = (double)bf->n_values, nc = (double)n_c;
 
     /* KS: windows are m values against n - m; the observation m against n. */
     double en_null = nc * (nb - nc) / nb, en_obs = nc * nb / (nb + nc);
-    double n_null = ks_effective_size(pdrift__null_quantile(sc->ks_null, k, NULL_MATCH), en_null);
+    double n_null = ks_effective_size(pdrift__null_quantile(ks_null, k, NULL_MATCH), en_null);
     double ratio = n_null / en_null; /* 1 for independent values */
     double n_obs = nearbyint(en_obs * (ratio < 1.0 ? ratio : 1.0));
     fr->ks_effective_n = n_obs;
@@ -166,7 +176,7 @@ static int calibrate_by_windows(const pdrift__settings *s, const pdrift__baselin
         size_t df = fr->psi_bins_effective - 1;
         double iid_null = 1.0 / nc + 1.0 / (nb - nc);
         double chi2_median = pdrift__psi_critical_scaled(0.5, df, 1.0);
-        double factor = pdrift__null_quantile(sc->psi_null, k, 0.5) / (chi2_median * iid_null);
+        double factor = pdrift__null_quantile(psi_null, k, 0.5) / (chi2_median * iid_null);
         if (!(factor > 1.0))
             factor = 1.0;
         /* PSI's tail under dependence is heavier than a scaled chi-square
@@ -181,8 +191,8 @@ static int calibrate_by_windows(const pdrift__settings *s, const pdrift__baselin
         fr->psi_pvalue = max2(fr->psi_pvalue_iid, pdrift__psi_pvalue(fr->psi, df, scale));
         fr->psi_critical = pdrift__psi_critical_scaled(s->alpha, df, scale);
     }
-    fr->ks_null_quantile = pdrift__null_quantile(sc->ks_null, k, 1.0 - s->alpha);
-    fr->psi_null_quantile = pdrift__null_quantile(sc->psi_null, k, 1.0 - s->alpha);
+    fr->ks_null_quantile = pdrift__null_quantile(ks_null, k, 1.0 - s->alpha);
+    fr->psi_null_quantile = pdrift__null_quantile(psi_null, k, 1.0 - s->alpha);
     return PDRIFT_OK;
 }
 
@@ -207,11 +217,11 @@ static void calibrate_by_autocorrelation(const pdrift__settings *s,
 
 /* PSI, KS and the missing-rate test of one feature. The KS p-value is
  * adjusted later, across features. */
-static int test_feature(const pdrift_monitor *m, size_t f, const scratch *sc,
+static int test_feature(pdrift_monitor *m, size_t f, const scratch *sc,
                         pdrift__feature_result *fr)
 {
     const pdrift__settings *s = &m->settings;
-    const pdrift__baseline_feature *bf = &m->baseline.features[f];
+    pdrift__baseline_feature *bf = &m->baseline.features[f];
     double *current = sc->current;
     size_t missing_c;
     double tau_window = 1.0;
@@ -283,7 +293,7 @@ static int test_feature(const pdrift_monitor *m, size_t f, const scratch *sc,
     if (windows > MAX_NULL_WINDOWS)
         windows = MAX_NULL_WINDOWS;
     if ((double)(windows + 1) * s->alpha > 1.0)
-        return calibrate_by_windows(s, bf, n_c, d, sc, fr);
+        return calibrate_by_windows(s, bf, n_c, d, fr);
     calibrate_by_autocorrelation(s, bf, n_c, fr);
     return PDRIFT_OK;
 }
@@ -389,10 +399,8 @@ static int detect_data(pdrift_monitor *m, pdrift__result *r)
     scratch sc;
     sc.current = malloc((rows ? rows : 1) * sizeof *sc.current);
     sc.counts = malloc((size_t)m->settings.psi.bins * sizeof *sc.counts);
-    sc.ks_null = malloc(2 * MAX_NULL_WINDOWS * sizeof *sc.ks_null);
-    sc.psi_null = sc.ks_null ? sc.ks_null + MAX_NULL_WINDOWS : NULL;
     double *pvalues = malloc(nf * sizeof *pvalues);
-    if (sc.current == NULL || sc.counts == NULL || sc.ks_null == NULL || pvalues == NULL)
+    if (sc.current == NULL || sc.counts == NULL || pvalues == NULL)
         goto out;
 
     for (size_t f = 0; f < nf; f++) {
@@ -423,7 +431,6 @@ static int detect_data(pdrift_monitor *m, pdrift__result *r)
 out:
     free(sc.current);
     free(sc.counts);
-    free(sc.ks_null);
     free(pvalues);
     return rc;
 }

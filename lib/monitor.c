@@ -89,6 +89,7 @@ void pdrift__baseline_free(pdrift__baseline *b)
             free(bf->sorted);
         free(bf->cuts);
         free(bf->counts);
+        free(bf->null_ks);
     }
     free(b->features);
     free(b->blob);

@@ -27,6 +27,10 @@ typedef struct pdrift__baseline_feature {
     size_t n_cuts;    /* 0 when the feature has no value */
     size_t *counts;   /* baseline values per bin, n_cuts + 1 */
     double tau;       /* autocorrelation time of the baseline series (1: independent) */
+    /* The serial calibration's null for windows of null_m values (detect.c):
+     * null_k KS distances, then null_k PSI values at null_ks + 200. */
+    double *null_ks;
+    size_t null_m, null_k;
 } pdrift__baseline_feature;
 
 typedef struct pdrift__baseline {

@@ -493,6 +493,36 @@ START_TEST(test_save_errors_and_atomicity)
 }
 END_TEST
 
+/* ---- the calibration cache ------------------------------------------------------------ */
+
+/* The serial calibration's null is kept per window length (detect.c): a
+ * monitor that detects again — with the same length or another one — gives
+ * the same bits as a fresh monitor that detects once on the same rows. */
+START_TEST(test_repeated_detect_equals_fresh)
+{
+    double *rows = make_rows(700, 31, 0.2);
+    pdrift_monitor *again = monitor_with(1, 0);
+    set_everything(again);
+    size_t sizes[] = {300, 300, 400, 300};
+    for (size_t i = 0; i < sizeof sizes / sizeof sizes[0]; i++) {
+        ck_assert_int_eq(pdrift_window_reset(again), PDRIFT_OK);
+        ck_assert_int_eq(pdrift_observe_batch(again, rows, sizes[i]), PDRIFT_OK);
+        ck_assert_int_eq(pdrift_detect(again), PDRIFT_OK);
+        pdrift_monitor *fresh = monitor_with(1, 0);
+        set_everything(fresh);
+        ck_assert_int_eq(pdrift_observe_batch(fresh, rows, sizes[i]), PDRIFT_OK);
+        ck_assert_int_eq(pdrift_detect(fresh), PDRIFT_OK);
+        assert_same_results(again, fresh);
+        double windows;
+        ck_assert_int_eq(pdrift_result_feature(again, 0, PDRIFT_FEATURE_AUTOCORRELATION_TIME, &windows), PDRIFT_OK);
+        ck_assert_msg(windows > 1.5, "feature 0 must take the windows calibration (tau %g)", windows);
+        pdrift_monitor_free(fresh);
+    }
+    pdrift_monitor_free(again);
+    free(rows);
+}
+END_TEST
+
 /* ---- suite ------------------------------------------------------------------------------ */
 
 static Suite *snapshot_suite(void)
@@ -504,6 +534,7 @@ static Suite *snapshot_suite(void)
     tcase_add_test(round, test_other_psi_bins_and_serial_settings);
     tcase_add_test(round, test_performance_is_recomputed_with_the_loading_settings);
     tcase_add_test(round, test_csv_baseline_through_a_snapshot);
+    tcase_add_test(round, test_repeated_detect_equals_fresh);
     suite_add_tcase(s, round);
     TCase *hostile = tcase_create("hostile files");
     tcase_set_timeout(hostile, 300);
