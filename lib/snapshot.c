@@ -121,8 +121,8 @@ typedef struct writer {
 
 static void put(writer *w, const void *p, size_t n)
 {
-    if (w->failed)
-        return;
+    if (w->failed || n == 0)
+        return; /* p may be NULL for nothing to write */
     if (n > w->cap - w->len) {
         size_t cap = w->cap ? w->cap : 4096;
         while (n > cap - w->len) {
