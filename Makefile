@@ -107,13 +107,13 @@ $(B)/examples/%: examples/%.c $(HEADER) $(B)/$(LIBNAME).so | $(B)/examples
 
 # ---- the pdrift CLI (examples/pdrift/): public header only, shared library --
 $(B)/obj/pdrift/%.o: examples/pdrift/%.c $(wildcard examples/pdrift/*.h) $(HEADER) | $(B)/obj/pdrift
-	$(CC) $(PROG_FLAGS) $(DEPS_CFLAGS) $(shell $(PKG_CONFIG) --cflags cairo 2>/dev/null) -c $< -o $@
+	$(CC) $(PROG_FLAGS) $(DEPS_CFLAGS) $(shell $(PKG_CONFIG) --cflags cairo fontconfig 2>/dev/null) -c $< -o $@
 
 # Only the CLI draws (plot.c): cairo is linked here, never into the library.
 $(PDRIFT): $(CLI_OBJ) $(B)/$(LIBNAME).so
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(CLI_OBJ) -L$(B) -lploutosdrift -Wl,-rpath,'$$ORIGIN:$$ORIGIN/../lib' \
 	    $(shell $(PKG_CONFIG) --libs libcjson 2>/dev/null || echo -lcjson) \
-	    $(shell $(PKG_CONFIG) --libs cairo 2>/dev/null || echo -lcairo) -lm
+	    $(shell $(PKG_CONFIG) --libs cairo fontconfig 2>/dev/null || echo -lcairo -lfontconfig) -lm
 
 # ---- benchmarks and measurements (bench/) --------------------------------------
 $(B)/bench/serial_false_alarms: bench/serial_false_alarms.c examples/pdrift/simulate.c $(B)/$(LIBNAME).so

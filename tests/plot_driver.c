@@ -56,8 +56,7 @@ int main(int argc, char **argv)
     cJSON_Delete(history);
     /* cairo and fontconfig keep font caches for the life of the process:
      * freed here, valgrind reports plot.c's own leaks only. */
-    cairo_debug_reset_static_data();
-    FcFini();
+    plot_release();
     if (rc != 0) {
         fprintf(stderr, "%s\n", err);
         return 1;

@@ -111,6 +111,9 @@ int write_prometheus(const char *path, const cJSON *report, const cJSON *summary
  * marked in severity colours; a PNG written atomically to path. 0, or -1
  * with a message in err. */
 int plot_history(const char *path, const cJSON *history, char *err, size_t cap);
+/* Free cairo's and fontconfig's process-wide font caches (before exit, so
+ * that leak checkers see only real leaks). */
+void plot_release(void);
 
 /* "pdrift: " + message on stderr. */
 void complain(const char *fmt, ...)

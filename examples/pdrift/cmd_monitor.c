@@ -767,6 +767,8 @@ int cmd_monitor(int argc, char **argv)
     }
     code = exit_code_for(severity);
 out:
+    if (a.plot != NULL)
+        plot_release();
     unlock_dir(lock);
     cJSON_Delete(history);
     free(hist_path);

@@ -14,6 +14,7 @@
  * a gap in the chart. The PNG is rendered in memory and written atomically.
  */
 #include <cairo.h>
+#include <fontconfig/fontconfig.h>
 #include <errno.h>
 #include <math.h>
 #include <stdarg.h>
@@ -740,4 +741,10 @@ out:
     free(png.data);
     free(c.runs);
     return rc;
+}
+
+void plot_release(void)
+{
+    cairo_debug_reset_static_data();
+    FcFini();
 }
