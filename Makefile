@@ -173,7 +173,7 @@ $(B)/tests/check_%: tests/check_%.c tests/golden.h lib/internal.h $(HEADER) $(TE
 check: deps
 	@$(MAKE) --no-print-directory all $(TEST_BINS)
 	@$(MAKE) --no-print-directory check-units check-header check-exports check-install check-cli check-scipy \
-	    check-prometheus check-plot check-python
+	    check-prometheus check-plot check-python check-threads
 	@echo "make check: all tests passed"
 
 check-units: $(TEST_BINS)
@@ -298,3 +298,20 @@ check-asan: deps
 	@$(MAKE) --no-print-directory B=build-asan CFLAGS='$(ASAN_FLAGS)' \
 	    LDFLAGS='-fsanitize=address,undefined' check-units check-cli
 	@echo "make check-asan: all tests passed under ASan and UBSan"
+
+# Threads: several monitors at once, one per thread, and the stateless
+# functions shared (tests/thread_test.c). `check-threads` checks the results
+# in the normal build (part of make check); `check-tsan` runs it built with
+# ThreadSanitizer, which fails on any data race.
+.PHONY: check-threads check-tsan
+$(B)/tests/thread_test: tests/thread_test.c $(HEADER) $(B)/$(LIBNAME).so | $(B)/tests
+	$(CC) $(PROG_FLAGS) $(LDFLAGS) -pthread -o $@ tests/thread_test.c \
+	    -L$(B) -lploutosdrift -Wl,-rpath,'$$ORIGIN/..' -lm
+
+check-threads: $(B)/tests/thread_test
+	$(B)/tests/thread_test 4 3
+
+check-tsan: deps
+	@$(MAKE) --no-print-directory B=build-tsan CFLAGS='-O1 -g -fsanitize=thread' \
+	    LDFLAGS='-fsanitize=thread' check-threads
+	@echo "make check-tsan: no data race"
