@@ -184,6 +184,7 @@ check-header: | $(B)/tests
 
 check-exports: lib
 	@sh tests/check-exports.sh $(HEADER) $(MAPFILE) $(B)/$(SONAME) "$(NM)"
+	@$(PYTHON) tests/check_enums.py
 
 check-install: all
 	@sh tests/install-test.sh "$(MAKE)" "$(PKG_CONFIG)" $(B)/install-test
@@ -315,3 +316,12 @@ check-tsan: deps
 	@$(MAKE) --no-print-directory B=build-tsan CFLAGS='-O1 -g -fsanitize=thread' \
 	    LDFLAGS='-fsanitize=thread' check-threads
 	@echo "make check-tsan: no data race"
+
+# ---- ABI guard (docs/abi-policy.md) -------------------------------------------------
+.PHONY: abi-check abi-dump
+abi-check: lib
+	sh tests/abi-check.sh check $(B)/$(SONAME) tests/abi/libploutosdrift.abi
+
+# Rewrite the baseline: only for an intended change (see docs/abi-policy.md).
+abi-dump: lib
+	sh tests/abi-check.sh dump $(B)/$(SONAME) tests/abi/libploutosdrift.abi

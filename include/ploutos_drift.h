@@ -16,7 +16,7 @@
  *    any number of threads at once.
  *
  * ABI: symbols are versioned (node @c PLOUTOSDRIFT_1.0); a released function
- * never changes meaning or signature. See docs/abi.md.
+ * never changes meaning or signature. See docs/abi-policy.md.
  *
  * Licence: MIT. Note that the library links GSL (GPL-3.0-or-later): a binary
  * that links libploutosdrift is distributed under the GPL's terms.
