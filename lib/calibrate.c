@@ -80,6 +80,28 @@ static double ks_window_vs_rest(const double *b, size_t n, const double *w, size
     return dmax;
 }
 
+/* Slide the sorted window by d values: remove the sorted `out` (d values
+ * that are in it) and merge in the sorted `in`, into next. 0 if an outgoing
+ * value is not found (cannot happen; the caller then sorts afresh). Equal
+ * values are interchangeable (-0.0 and +0.0 too: every use compares). */
+static int slide(const double *window, size_t m, const double *out, const double *in, size_t d, double *next)
+{
+    size_t i = 0, o = 0, a = 0, k = 0;
+    while (i < m) {
+        if (o < d && out[o] == window[i]) { /* leaves the window */
+            o++;
+            i++;
+            continue;
+        }
+        while (a < d && in[a] < window[i])
+            next[k++] = in[a++];
+        next[k++] = window[i++];
+    }
+    while (a < d)
+        next[k++] = in[a++];
+    return o == d && k == m;
+}
+
 int pdrift__window_null(const double *series, const double *sorted, size_t n, size_t m,
                         const double *cuts, size_t n_cuts, const size_t *counts,
                         const pdrift__psi_options *opts, size_t max_windows, double *ks_null,
@@ -90,20 +112,44 @@ int pdrift__window_null(const double *series, const double *sorted, size_t n, si
         return PDRIFT_EINVAL;
     size_t k_windows = n - m + 1 < max_windows ? n - m + 1 : max_windows;
     size_t n_bins = n_cuts + 1;
-    double *window = malloc(m * sizeof *window);
+    /* the window and the next one (sorted), and the values leaving and
+     * entering between two windows */
+    double *buf = malloc(4 * m * sizeof *buf);
     size_t *window_counts = malloc(2 * n_bins * sizeof *window_counts);
-    if (window == NULL || window_counts == NULL) {
-        free(window);
+    if (buf == NULL || window_counts == NULL) {
+        free(buf);
         free(window_counts);
         return PDRIFT_ENOMEM;
     }
+    double *window = buf, *next = buf + m, *out = buf + 2 * m, *in = buf + 3 * m;
     size_t *rest_counts = window_counts + n_bins;
     int rc = PDRIFT_OK;
+    size_t prev = 0;
     for (size_t k = 0; k < k_windows; k++) {
         /* evenly spaced starts, first and last window included */
         size_t start = k_windows == 1 ? 0 : (size_t)((double)k * (double)(n - m) / (double)(k_windows - 1));
-        memcpy(window, series + start, m * sizeof *window);
-        pdrift__sort(window, m);
+        /* Consecutive windows overlap when the baseline holds few of them:
+         * sliding the sorted window costs O(m + d log d) for a step of d,
+         * a fresh sort O(m) passes over scattered memory. Either way the
+         * window is the same sorted multiset. */
+        size_t d = start - prev;
+        int slid = 0;
+        if (k > 0 && d > 0 && d <= m / 4) {
+            memcpy(out, series + prev, d * sizeof *out);
+            memcpy(in, series + prev + m, d * sizeof *in);
+            pdrift__sort(out, d);
+            pdrift__sort(in, d);
+            if ((slid = slide(window, m, out, in, d, next)) != 0) {
+                double *t = window;
+                window = next;
+                next = t;
+            }
+        }
+        if (!slid && (k == 0 || d > 0)) {
+            memcpy(window, series + start, m * sizeof *window);
+            pdrift__sort(window, m);
+        }
+        prev = start;
         ks_null[k] = ks_window_vs_rest(sorted, n, window, m);
 
         pdrift__psi_count(window, m, cuts, n_cuts, window_counts);
@@ -115,7 +161,7 @@ int pdrift__window_null(const double *series, const double *sorted, size_t n, si
             break;
         psi_null[k] = r.psi;
     }
-    free(window);
+    free(buf);
     free(window_counts);
     if (rc == PDRIFT_OK)
         *n_windows = k_windows;
