@@ -191,7 +191,7 @@ check-install: all
 
 check-cli: all
 	PDRIFT=$(PDRIFT) TRADING_BOT=$(B)/examples/trading_bot \
-	    $(PYTHON) -m pytest -q -p no:cacheprovider tests/test_cli.py tests/test_trading_bot.py tests/test_ops.py
+	    $(PYTHON) -m pytest -q -p no:cacheprovider tests/test_cli.py tests/test_trading_bot.py tests/test_ops.py tests/test_hostile.py
 
 check-scipy: lib
 	PDRIFT_LIBRARY=$(B)/$(SONAME) $(PYTHON) tests/scipy_compare.py
