@@ -200,10 +200,10 @@ check-scipy: lib
 # checked by a strict parser of the exposition format and, when installed,
 # promtool (Debian's prometheus package; not in install-deps: ~100 MB).
 .PHONY: check-prometheus
-$(B)/tests/prom_driver: tests/prom_driver.c $(B)/obj/pdrift/prometheus.o $(B)/obj/pdrift/files.o \
+$(B)/tests/prom_driver: tests/prom_driver.c $(B)/obj/pdrift/prometheus.o $(B)/obj/pdrift/files.o $(B)/obj/pdrift/text.o \
                         examples/pdrift/cli.h $(HEADER) | $(B)/tests
 	$(CC) $(PROG_FLAGS) $(DEPS_CFLAGS) -Iexamples/pdrift $(LDFLAGS) -o $@ tests/prom_driver.c \
-	    $(B)/obj/pdrift/prometheus.o $(B)/obj/pdrift/files.o \
+	    $(B)/obj/pdrift/prometheus.o $(B)/obj/pdrift/files.o $(B)/obj/pdrift/text.o \
 	    $(shell $(PKG_CONFIG) --libs libcjson 2>/dev/null || echo -lcjson) -lm
 
 check-prometheus: all $(B)/tests/prom_driver
@@ -214,10 +214,10 @@ check-prometheus: all $(B)/tests/prom_driver
 # fontconfig (a dependency of cairo) only so that it can free its caches at
 # exit and valgrind sees plot.c's leaks alone.
 .PHONY: check-plot
-$(B)/tests/plot_driver: tests/plot_driver.c $(B)/obj/pdrift/plot.o $(B)/obj/pdrift/files.o \
+$(B)/tests/plot_driver: tests/plot_driver.c $(B)/obj/pdrift/plot.o $(B)/obj/pdrift/files.o $(B)/obj/pdrift/text.o \
                         examples/pdrift/cli.h $(HEADER) | $(B)/tests
 	$(CC) $(PROG_FLAGS) $(DEPS_CFLAGS) $(shell $(PKG_CONFIG) --cflags cairo fontconfig 2>/dev/null) \
-	    -Iexamples/pdrift $(LDFLAGS) -o $@ tests/plot_driver.c $(B)/obj/pdrift/plot.o $(B)/obj/pdrift/files.o \
+	    -Iexamples/pdrift $(LDFLAGS) -o $@ tests/plot_driver.c $(B)/obj/pdrift/plot.o $(B)/obj/pdrift/files.o $(B)/obj/pdrift/text.o \
 	    $(shell $(PKG_CONFIG) --libs libcjson 2>/dev/null || echo -lcjson) \
 	    $(shell $(PKG_CONFIG) --libs cairo fontconfig 2>/dev/null || echo -lcairo -lfontconfig) -lm
 

@@ -22,29 +22,6 @@
 
 #include "internal.h"
 
-/* The first index i >= from of the sorted a[0..n) with a[i] > v (le) or
- * a[i] >= v (!le): an exponential then a binary search from `from`, so a
- * walk through ascending v costs O(log gap) per step, not O(gap). */
-static size_t gallop(const double *a, size_t n, size_t from, double v, int le)
-{
-#define BEFORE(x) (le ? (x) <= v : (x) < v)
-    size_t lo = from, step = 1, hi = from;
-    while (hi < n && BEFORE(a[hi])) {
-        lo = hi + 1;
-        hi = step < n - hi ? hi + step : n;
-        step *= 2;
-    }
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (BEFORE(a[mid]))
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return lo;
-#undef BEFORE
-}
-
 /* KS distance between a window W (sorted, m values) and the rest of the
  * baseline B \ W, given B sorted (n values, W's values among them).
  *
@@ -66,12 +43,12 @@ static double ks_window_vs_rest(const double *b, size_t n, const double *w, size
         while (j1 < m && w[j1] == v)
             j1++;
         /* just before v: B's values < v, W's first j0 */
-        size_t below = gallop(b, n, pos, v, 0);
+        size_t below = pdrift__gallop(b, n, pos, v, 0);
         double diff = fabs((double)j0 / (double)m - (double)(below - j0) / rest);
         if (diff > dmax)
             dmax = diff;
         /* at v: B's values <= v, W's first j1 */
-        pos = gallop(b, n, below, v, 1);
+        pos = pdrift__gallop(b, n, below, v, 1);
         diff = fabs((double)j1 / (double)m - (double)(pos - j1) / rest);
         if (diff > dmax)
             dmax = diff;

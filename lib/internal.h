@@ -42,6 +42,10 @@ double pdrift__smirnov(int n, double x);
 
 /* D of SPEC §1.2 for two sorted, NaN-free, non-empty samples. */
 double pdrift__ks_statistic(const double *x_sorted, size_t nx, const double *y_sorted, size_t ny);
+/* The first index i >= from of the sorted a[0..n) with a[i] > v (le) or
+ * a[i] >= v (!le): an exponential, then a binary search from `from`, so a
+ * walk through ascending v costs O(log gap) per step (ks.c). */
+size_t pdrift__gallop(const double *a, size_t n, size_t from, double v, int le);
 /* The same value, bit for bit, by galloping through x: O(ny log(nx/ny)),
  * for a small sample y against a large sorted x. */
 double pdrift__ks_statistic_small(const double *x_sorted, size_t nx, const double *y_sorted, size_t ny);

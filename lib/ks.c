@@ -23,6 +23,18 @@
 /* scipy's AUTO method is exact up to this size, inclusive. */
 #define KS_EXACT_MAX_N 10000
 
+/* D from the largest and smallest F_x - F_y seen (scipy's max of both
+ * one-sided statistics, the negative one clipped to [0, 1]). */
+static double two_sided(double dmax, double dmin)
+{
+    double min_s = -dmin;
+    if (min_s < 0.0)
+        min_s = 0.0;
+    if (min_s > 1.0)
+        min_s = 1.0;
+    return min_s > dmax ? min_s : dmax;
+}
+
 double pdrift__ks_statistic(const double *x, size_t n1, const double *y, size_t n2)
 {
     size_t i = 0, j = 0;
@@ -39,17 +51,10 @@ double pdrift__ks_statistic(const double *x, size_t n1, const double *y, size_t 
         if (diff < dmin)
             dmin = diff;
     }
-    double min_s = -dmin;
-    if (min_s < 0.0)
-        min_s = 0.0;
-    if (min_s > 1.0)
-        min_s = 1.0;
-    return min_s > dmax ? min_s : dmax;
+    return two_sided(dmax, dmin);
 }
 
-/* The first index i >= from of the sorted a[0..n) with a[i] > v (le) or
- * a[i] >= v (!le): exponential, then binary search. */
-static size_t gallop(const double *a, size_t n, size_t from, double v, int le)
+size_t pdrift__gallop(const double *a, size_t n, size_t from, double v, int le)
 {
     size_t lo = from, step = 1, hi = from;
     while (hi < n && (le ? a[hi] <= v : a[hi] < v)) {
@@ -82,22 +87,17 @@ double pdrift__ks_statistic_small(const double *x, size_t n1, const double *y, s
         size_t j1 = j0;
         while (j1 < n2 && y[j1] == v)
             j1++;
-        size_t below = gallop(x, n1, pos, v, 0);
+        size_t below = pdrift__gallop(x, n1, pos, v, 0);
         double diff = (double)below / (double)n1 - (double)j0 / (double)n2;
         dmax = diff > dmax ? diff : dmax;
         dmin = diff < dmin ? diff : dmin;
-        pos = gallop(x, n1, below, v, 1);
+        pos = pdrift__gallop(x, n1, below, v, 1);
         diff = (double)pos / (double)n1 - (double)j1 / (double)n2;
         dmax = diff > dmax ? diff : dmax;
         dmin = diff < dmin ? diff : dmin;
         j0 = j1;
     }
-    double min_s = -dmin;
-    if (min_s < 0.0)
-        min_s = 0.0;
-    if (min_s > 1.0)
-        min_s = 1.0;
-    return min_s > dmax ? min_s : dmax;
+    return two_sided(dmax, dmin);
 }
 
 static int64_t gcd64(int64_t a, int64_t b)

@@ -265,11 +265,14 @@ COUNTERS = {"pdrift_runs_total": "total_checks", "pdrift_drift_events_total": "d
 
 
 def unix_seconds(stamp):
-    try:
-        t = datetime.strptime(stamp, "%Y-%m-%dT%H:%M:%SZ")
-    except (TypeError, ValueError):
-        return None
-    return t.replace(tzinfo=timezone.utc).timestamp()
+    """ISO 8601 with Z or a +-HH:MM offset (the CLI's shared parser, text.c), else None."""
+    for fmt in ("%Y-%m-%dT%H:%M:%SZ", "%Y-%m-%dT%H:%M:%S%z"):
+        try:
+            t = datetime.strptime(stamp, fmt)
+        except (TypeError, ValueError):
+            continue
+        return (t if t.tzinfo else t.replace(tzinfo=timezone.utc)).timestamp()
+    return None
 
 
 def expected_series(report, summary=None):
@@ -578,7 +581,7 @@ def test_infinities_are_spelled_for_prometheus(reports, tmp_path):
     "1970-01-01T00:00:00Z", "1969-12-31T23:59:59Z", "1900-03-01T00:00:00Z", "2000-02-29T12:34:56Z",
     "2024-02-29T23:59:59Z", "2024-03-01T00:00:00Z", "2026-11-28T13:18:18Z", "2038-01-19T03:14:08Z",
     "2100-03-01T00:00:00Z", "9999-12-31T23:59:59Z",
-    "2026-11-28 13:18:18", "2026-11-28T13:18:18+01:00", "2026-13-01T00:00:00Z", "yesterday", "",
+    "2026-11-28 13:18:18", "2026-11-28T13:18:18+01:00", "2026-11-28T13:18:18-05:30", "2026-13-01T00:00:00Z", "yesterday", "",
 ])
 def test_timestamp_is_unix_seconds(reports, tmp_path, stamp):
     report = json.loads(reports["calm"][1])

@@ -72,7 +72,7 @@ int severity_rank(const char *severity);  /* none 0 .. high 3, -1 unknown */
 /* JSON text with every number printed exactly (shortest round trip), as the
  * library prints its report; free with cJSON_free. */
 char *json_print_exact(const cJSON *item, int formatted);
-double iso_seconds(const char *stamp);    /* "YYYY-MM-DDTHH:MM:SSZ" -> Unix seconds, -1 if not */
+
 
 /* Hooks (hooks.c). */
 typedef struct hook_spec {
@@ -114,6 +114,13 @@ int plot_history(const char *path, const cJSON *history, char *err, size_t cap);
 /* Free cairo's and fontconfig's process-wide font caches (before exit, so
  * that leak checkers see only real leaks). */
 void plot_release(void);
+
+/* Text conversions (text.c). iso_seconds: "YYYY-MM-DDTHH:MM:SS[.fff]" with
+ * Z or +-HH:MM to Unix seconds; 0, or -1 if it is not one. format_exact: the
+ * shortest of %.15g, %.16g, %.17g that reads back as v (as the library's
+ * report prints numbers), into buf (40 bytes are enough). */
+int iso_seconds(const char *stamp, double *out);
+void format_exact(double v, char *buf, size_t cap);
 
 /* "pdrift: " + message on stderr. */
 void complain(const char *fmt, ...)

@@ -249,23 +249,6 @@ int history_escalation(const cJSON *history, const cJSON *report, int *matching)
 
 /* ---- cooldown --------------------------------------------------------------------------- */
 
-/* Seconds since the epoch of an ISO-8601 UTC stamp "YYYY-MM-DDTHH:MM:SSZ"; -1 if not one. */
-double iso_seconds(const char *s)
-{
-    int y, mo, d, h, mi, se;
-    char z;
-    if (s == NULL || sscanf(s, "%4d-%2d-%2dT%2d:%2d:%2d%c", &y, &mo, &d, &h, &mi, &se, &z) != 7 || z != 'Z')
-        return -1;
-    /* days from civil (Howard Hinnant's algorithm): no timegm, no time zone */
-    y -= mo <= 2;
-    long era = (y >= 0 ? y : y - 399) / 400;
-    long yoe = y - era * 400;
-    long doy = (153L * (mo + (mo > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-    long doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    long days = era * 146097 + doe - 719468;
-    return (double)days * 86400.0 + h * 3600.0 + mi * 60.0 + se;
-}
-
 int history_in_cooldown(const cJSON *history, const char *which, const cJSON *report, double cooldown,
                         int same_key_only, double *remaining)
 {
@@ -273,9 +256,9 @@ int history_in_cooldown(const cJSON *history, const char *which, const cJSON *re
     const cJSON *last = get(get(history, "summary"), which);
     if (!cJSON_IsObject(last) || cooldown <= 0)
         return 0;
-    double then = iso_seconds(get_str(last, "timestamp"));
-    double now = iso_seconds(get_str(report, "generated_at"));
-    if (then < 0 || now < 0 || now - then >= cooldown || now < then)
+    double then, now;
+    if (iso_seconds(get_str(last, "timestamp"), &then) != 0 ||
+        iso_seconds(get_str(report, "generated_at"), &now) != 0 || now - then >= cooldown || now < then)
         return 0;
     if (same_key_only) {
         /* the same alert: same type, severity and action; a worse severity is news */
@@ -365,12 +348,7 @@ static void exact_numbers(cJSON *item)
     for (cJSON *c = item->child; c != NULL; c = c->next) {
         if (cJSON_IsNumber(c)) {
             char buf[40];
-            double v = c->valuedouble;
-            for (int digits = 15; digits <= 17; digits++) {
-                snprintf(buf, sizeof buf, "%.*g", digits, v);
-                if (strtod(buf, NULL) == v)
-                    break;
-            }
+            format_exact(c->valuedouble, buf, sizeof buf);
             char *raw = malloc(strlen(buf) + 1);
             if (raw == NULL)
                 continue; /* stays a cJSON number: still valid JSON */

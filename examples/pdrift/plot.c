@@ -91,50 +91,6 @@ static int fail(char *err, size_t cap, const char *fmt, ...)
 
 /* ---- reading the history --------------------------------------------------- */
 
-/* Days from 1970-01-01 to y-m-d in the proleptic Gregorian calendar
- * (H. Hinnant's days_from_civil); timegm is not POSIX. */
-static long days_from_civil(long y, long m, long d)
-{
-    y -= m <= 2;
-    long era = (y >= 0 ? y : y - 399) / 400;
-    long yoe = y - era * 400;
-    long doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
-    long doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return era * 146097 + doe - 719468;
-}
-
-/* "YYYY-MM-DDTHH:MM:SS[.fff](Z|+HH:MM|-HH:MM)" to seconds since the epoch. */
-static int parse_timestamp(const char *s, double *out)
-{
-    int y, mo, d, h, mi, sec, used = 0;
-    if (s == NULL || sscanf(s, "%4d-%2d-%2dT%2d:%2d:%2d%n", &y, &mo, &d, &h, &mi, &sec, &used) != 6 ||
-        used != 19)
-        return -1;
-    if (y < 0 || mo < 1 || mo > 12 || d < 1 || d > 31 || h < 0 || h > 23 || mi < 0 || mi > 59 ||
-        sec < 0 || sec > 60)
-        return -1;
-    const char *p = s + used;
-    double frac = 0, scale = 0.1;
-    if (*p == '.')
-        for (p++; *p >= '0' && *p <= '9'; p++, scale /= 10)
-            frac += (*p - '0') * scale;
-    long offset = 0;
-    if (*p == '+' || *p == '-') {
-        int oh, om, n = 0;
-        if (sscanf(p + 1, "%2d:%2d%n", &oh, &om, &n) != 2 || n != 5 || oh < 0 || om < 0)
-            return -1;
-        offset = (*p == '-' ? -1 : 1) * (oh * 3600L + om * 60L);
-        p += 6;
-    } else if (*p == 'Z') {
-        p++;
-    }
-    if (*p != '\0')
-        return -1;
-    long days = days_from_civil(y, mo, d);
-    *out = (double)(days * 86400L + h * 3600L + mi * 60L + sec - offset) + frac;
-    return 0;
-}
-
 static double number_or_nan(const cJSON *item)
 {
     if (!cJSON_IsNumber(item) || !isfinite(item->valuedouble))
@@ -165,7 +121,7 @@ static int read_runs(chart *c, const cJSON *history, char *err, size_t cap)
     cJSON_ArrayForEach(run, runs) {
         const cJSON *ts = cJSON_GetObjectItemCaseSensitive(run, "timestamp");
         run_point *p = &c->runs[c->n_runs];
-        if (parse_timestamp(cJSON_GetStringValue(ts), &p->t) != 0) {
+        if (iso_seconds(cJSON_GetStringValue(ts), &p->t) != 0) {
             c->n_untimed++; /* the library writes null when the clock fails */
             index++;
             continue;

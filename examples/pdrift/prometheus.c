@@ -132,11 +132,7 @@ static void put_value(exposition *e, double v)
         put_str(e, v > 0 ? "+Inf" : "-Inf");
         return;
     }
-    for (int digits = 15; digits <= 17; digits++) {
-        snprintf(buf, sizeof buf, "%.*g", digits, v);
-        if (strtod(buf, NULL) == v)
-            break;
-    }
+    format_exact(v, buf, sizeof buf);
     put_str(e, buf);
 }
 
@@ -208,24 +204,11 @@ static double bool_at(const cJSON *obj, const char *key)
     return cJSON_IsBool(item) ? (cJSON_IsTrue(item) ? 1.0 : 0.0) : NAN;
 }
 
-/* Unix seconds of "YYYY-MM-DDTHH:MM:SSZ" (UTC), or NaN. timegm is not POSIX:
- * days since 1970-01-01 by H. Hinnant's days_from_civil. */
-static double unix_seconds(const char *utc)
+/* Unix seconds of the report's timestamp, or NaN (no sample). */
+static double unix_seconds(const char *stamp)
 {
-    int y, mo, d, h, mi, s;
-    char zone;
-    if (utc == NULL ||
-        sscanf(utc, "%4d-%2d-%2dT%2d:%2d:%2d%c", &y, &mo, &d, &h, &mi, &s, &zone) != 7 ||
-        zone != 'Z' || mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || s > 60 ||
-        h < 0 || mi < 0 || s < 0)
-        return NAN;
-    long year = mo <= 2 ? y - 1 : y;
-    long era = (year >= 0 ? year : year - 399) / 400;
-    long year_of_era = year - era * 400;
-    long day_of_year = (153L * (mo > 2 ? mo - 3 : mo + 9) + 2) / 5 + d - 1;
-    long day_of_era = year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
-    long days = era * 146097 + day_of_era - 719468;
-    return (double)days * 86400.0 + (double)(h * 3600 + mi * 60 + s);
+    double t;
+    return iso_seconds(stamp, &t) == 0 ? t : NAN;
 }
 
 /* ---- the families ------------------------------------------------------------- */
