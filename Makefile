@@ -46,6 +46,10 @@ STATIC   := $(B)/$(LIBNAME).a
 MAPFILE  := lib/$(LIBNAME).map
 
 # ---- dependencies (Debian: libgsl-dev, libcjson-dev, check) ---------------
+CHECK_MORE     :=
+INSTALL_MORE   :=
+UNINSTALL_MORE :=
+
 DEPS_PC       := gsl libcjson
 DEPS_CFLAGS   := $(shell $(PKG_CONFIG) --cflags $(DEPS_PC) 2>/dev/null)
 DEPS_LIBS     := $(shell $(PKG_CONFIG) --libs $(DEPS_PC) 2>/dev/null || echo -lgsl -lgslcblas -lcjson -lm)
@@ -173,7 +177,7 @@ $(B)/tests/check_%: tests/check_%.c tests/golden.h lib/internal.h $(HEADER) $(TE
 check: deps
 	@$(MAKE) --no-print-directory all $(TEST_BINS)
 	@$(MAKE) --no-print-directory check-units check-header check-exports check-install check-cli check-scipy \
-	    check-prometheus check-plot check-python check-threads
+	    check-prometheus check-plot check-python check-threads $(CHECK_MORE)
 	@echo "make check: all tests passed"
 
 check-units: $(TEST_BINS)
@@ -242,12 +246,14 @@ install: all
 	install -m 0644 $(HEADER) $(DESTDIR)$(INCLUDEDIR)/
 	install -m 0644 $(B)/ploutosdrift.pc $(DESTDIR)$(PKGCONFIGDIR)/
 	install -m 0755 $(PDRIFT) $(DESTDIR)$(BINDIR)/pdrift
+	$(if $(strip $(INSTALL_MORE)),@$(MAKE) --no-print-directory $(INSTALL_MORE))
 
 uninstall:
 	rm -f $(DESTDIR)$(LIBDIR)/$(notdir $(SHARED)) $(DESTDIR)$(LIBDIR)/$(SONAME) \
 	      $(DESTDIR)$(LIBDIR)/$(LIBNAME).so $(DESTDIR)$(LIBDIR)/$(LIBNAME).a \
 	      $(DESTDIR)$(INCLUDEDIR)/ploutos_drift.h $(DESTDIR)$(PKGCONFIGDIR)/ploutosdrift.pc \
 	      $(DESTDIR)$(BINDIR)/pdrift
+	$(if $(strip $(UNINSTALL_MORE)),@$(MAKE) --no-print-directory $(UNINSTALL_MORE))
 
 # ---- housekeeping --------------------------------------------------------------
 $(B) $(B)/obj/lib $(B)/obj/tests $(B)/obj/pdrift $(B)/tests $(B)/examples:
@@ -325,3 +331,8 @@ abi-check: lib
 # Rewrite the baseline: only for an intended change (see docs/abi-policy.md).
 abi-dump: lib
 	sh tests/abi-check.sh dump $(B)/$(SONAME) tests/abi/libploutosdrift.abi
+
+# ---- more targets, one fragment per subject (mk/*.mk) ------------------------------
+# Each fragment may add test targets to CHECK_MORE (run by make check) and
+# install steps to INSTALL_MORE / UNINSTALL_MORE.
+include $(sort $(wildcard mk/*.mk))
