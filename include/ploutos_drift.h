@@ -33,13 +33,18 @@ extern "C" {
 /** @name Version
  *  The Makefile reads these three lines to name the shared library.
  *  @{ */
+/** Major version: the number in the soname, changed only by an incompatible ABI. */
 #define PDRIFT_VERSION_MAJOR 1
+/** Minor version: raised by a release that adds symbols. */
 #define PDRIFT_VERSION_MINOR 0
+/** Patch version: raised by a release that changes no symbol. */
 #define PDRIFT_VERSION_PATCH 0
 /** MAJOR*10000 + MINOR*100 + PATCH, for compile-time comparisons. */
 #define PDRIFT_VERSION_NUMBER \
     (PDRIFT_VERSION_MAJOR * 10000 + PDRIFT_VERSION_MINOR * 100 + PDRIFT_VERSION_PATCH)
+/** Helper of ::PDRIFT_VERSION_STRING: @p x as a string literal, unexpanded. */
 #define PDRIFT_QUOTE(x) #x
+/** Helper of ::PDRIFT_VERSION_STRING: @p x macro-expanded, then quoted. */
 #define PDRIFT_EXPAND_AND_QUOTE(x) PDRIFT_QUOTE(x)
 /** "MAJOR.MINOR.PATCH" of the header. */
 #define PDRIFT_VERSION_STRING \
@@ -87,10 +92,15 @@ PDRIFT_API const char *pdrift_strerror(pdrift_status s);
 /**
  * Version of the library actually linked, as PDRIFT_VERSION_NUMBER.
  * Compare with the header's ::PDRIFT_VERSION_NUMBER to detect a mismatch.
+ * @return MAJOR*10000 + MINOR*100 + PATCH of the library loaded at run time.
+ *         Thread-safe.
  */
 PDRIFT_API unsigned pdrift_version_number(void);
 
-/** Version of the library actually linked, as "MAJOR.MINOR.PATCH" (static). */
+/**
+ * Version of the library actually linked, as text.
+ * @return "MAJOR.MINOR.PATCH", a static string; never NULL. Thread-safe.
+ */
 PDRIFT_API const char *pdrift_version_string(void);
 
 /* ------------------------------------------------------------------------ */
@@ -192,6 +202,8 @@ PDRIFT_API int pdrift_psi(const double *baseline, size_t nb, const double *curre
  *                          (crypto hours), 52, 12, or 1 for a per-period ratio;
  *                          finite and > 0, else ::PDRIFT_EINVAL
  * @param out               out: the ratio; NaN if n < 2 or the returns are constant
+ * @return ::PDRIFT_OK; ::PDRIFT_EINVAL (NULL, n = 0 or an invalid
+ *         periods_per_year); ::PDRIFT_EDATA (a NaN or infinite return)
  */
 PDRIFT_API int pdrift_sharpe(const double *returns, size_t n, double periods_per_year,
                              double *out);
@@ -200,8 +212,11 @@ PDRIFT_API int pdrift_sharpe(const double *returns, size_t n, double periods_per
  * Maximum drawdown of the equity curve E_0 = 1, E_t = E_{t-1}(1 + r_t), the
  * starting equity included: min_t (E_t - peak_t) / peak_t.
  *
+ * @param returns, n  the returns (not modified), n >= 1
  * @param out out: a fraction in [-1, 0] (empyrical's sign): -0.25 is a 25%
  *            drawdown; -1 if the equity ever reaches 0 or below (ruin)
+ * @return ::PDRIFT_OK; ::PDRIFT_EINVAL (NULL, n = 0); ::PDRIFT_EDATA (a NaN
+ *         or infinite return)
  */
 PDRIFT_API int pdrift_max_drawdown(const double *returns, size_t n, double *out);
 
@@ -209,7 +224,10 @@ PDRIFT_API int pdrift_max_drawdown(const double *returns, size_t n, double *out)
  * Win rate: #(r > 0) / #(r != 0). Zero returns (flat bars, scratch trades)
  * count neither as wins nor as losses (quantstats' convention).
  *
+ * @param returns, n  the returns (not modified), n >= 1
  * @param out out: a fraction in [0, 1]; NaN when every return is zero
+ * @return ::PDRIFT_OK; ::PDRIFT_EINVAL (NULL, n = 0); ::PDRIFT_EDATA (a NaN
+ *         or infinite return)
  */
 PDRIFT_API int pdrift_win_rate(const double *returns, size_t n, double *out);
 /** @} */
@@ -261,6 +279,7 @@ typedef struct pdrift_page_hinkley pdrift_page_hinkley;
 
 /**
  * Create a two-sided Page–Hinkley detector of a change in the mean.
+ * @param out     out: the detector, freed with ::pdrift_page_hinkley_free
  * @param delta   magnitude of changes tolerated (> 0), e.g. 0.005
  * @param lambda  detection threshold on the cumulative deviation (> 0)
  * @return ::PDRIFT_OK, ::PDRIFT_EINVAL, ::PDRIFT_ENOMEM
@@ -272,14 +291,19 @@ PDRIFT_API int pdrift_page_hinkley_new(pdrift_page_hinkley **out, double delta, 
  * cumulative deviation from the running mean is strictly greater than lambda
  * (either direction), WARNING above lambda / 2, else NONE; there is no
  * warm-up. After a DRIFT the detector restarts by itself.
+ * @param d      the detector
+ * @param x      the observation, e.g. an error or a loss
+ * @param level  out: ::PDRIFT_LEVEL_NONE, WARNING or DRIFT
  * @return ::PDRIFT_OK; ::PDRIFT_EINVAL (NULL); ::PDRIFT_EDATA (non-finite x)
  */
 PDRIFT_API int pdrift_page_hinkley_update(pdrift_page_hinkley *d, double x, pdrift_level *level);
 
-/** Forget everything seen. NULL is a no-op. */
+/** Forget everything seen. NULL is a no-op.
+ *  @param d the detector, or NULL */
 PDRIFT_API void pdrift_page_hinkley_reset(pdrift_page_hinkley *d);
 
-/** Free a detector. NULL is a no-op. */
+/** Free a detector. NULL is a no-op.
+ *  @param d the detector, or NULL */
 PDRIFT_API void pdrift_page_hinkley_free(pdrift_page_hinkley *d);
 
 /** DDM, the drift detection method of Gama et al. (2004), on a 0/1 error stream. */
@@ -287,6 +311,7 @@ typedef struct pdrift_ddm pdrift_ddm;
 
 /**
  * Create a DDM detector.
+ * @param out             out: the detector, freed with ::pdrift_ddm_free
  * @param warmup          predictions seen before any decision (30 in the paper): the
  *                        warmup-th update is the first to decide
  * @param warning_sigmas  warning level, in standard deviations (2)
@@ -303,14 +328,19 @@ PDRIFT_API int pdrift_ddm_new(pdrift_ddm **out, size_t warmup, double warning_si
  * first error after a clean run), then WARNING or DRIFT when p + s reaches
  * p_min + warning_sigmas (drift_sigmas) s_min. After a DRIFT the detector
  * restarts by itself.
+ * @param d      the detector
+ * @param error  1 for a wrong prediction, 0 for a right one
+ * @param level  out: ::PDRIFT_LEVEL_INSUFFICIENT, NONE, WARNING or DRIFT
  * @return ::PDRIFT_OK; ::PDRIFT_EINVAL (NULL, or error not 0 or 1)
  */
 PDRIFT_API int pdrift_ddm_update(pdrift_ddm *d, double error, pdrift_level *level);
 
-/** Forget everything seen. NULL is a no-op. */
+/** Forget everything seen. NULL is a no-op.
+ *  @param d the detector, or NULL */
 PDRIFT_API void pdrift_ddm_reset(pdrift_ddm *d);
 
-/** Free a detector. NULL is a no-op. */
+/** Free a detector. NULL is a no-op.
+ *  @param d the detector, or NULL */
 PDRIFT_API void pdrift_ddm_free(pdrift_ddm *d);
 /** @} */
 
@@ -431,8 +461,37 @@ typedef enum pdrift_param {
                                                 period for the Sharpe ratio; default 0 */
     PDRIFT_PARAM_MIN_RETURNS = 404,        /**< int: current returns needed to judge performance;
                                                 default 20 (60 trades or 126 days advised) */
-    PDRIFT_PARAM_RETURNS_WINDOW = 405      /**< int: observed returns kept (the latest), 0 = all;
+    PDRIFT_PARAM_RETURNS_WINDOW = 405,     /**< int: observed returns kept (the latest), 0 = all;
                                                 default 0 */
+    /* input limits: 500-599. What one file read by the library (a CSV file
+     * of features, returns or errors, or a snapshot) may bring in, so that a
+     * hostile or broken file is refused before it exhausts memory. A file
+     * beyond a limit is ::PDRIFT_EDATA, the message naming the file, the
+     * line (and column), the limit and the parameter that raises it. The
+     * defaults take real data with room to spare; the bounds are 1 to 2^40.
+     * Data passed from memory (::pdrift_baseline_set, ::pdrift_observe_batch)
+     * is not limited. See docs/security.md. */
+    PDRIFT_PARAM_MAX_LINE_BYTES = 500, /**< int: bytes of a CSV record (a line, or the lines
+                                            of a quoted field that holds line breaks), line end
+                                            excluded; default 32 MiB (33554432): a 10 MB line is
+                                            read, while the read buffer, about 4 times the
+                                            longest record, stays at 128 MiB */
+    PDRIFT_PARAM_MAX_COLUMNS = 501,    /**< int: fields of a CSV header line, and features of a
+                                            snapshot; default 100000. Each column costs about
+                                            10 KB in the report and the detection whatever the
+                                            rows: 100000 columns take about 1 GB */
+    PDRIFT_PARAM_MAX_ROWS = 502,       /**< int: data rows of a CSV file, and rows of a
+                                            snapshot; default 100000000 (a century of one-minute
+                                            bars is 53 million) */
+    PDRIFT_PARAM_MAX_MEMORY = 503      /**< int: bytes a file's values may take: a CSV file's
+                                            table while it is read (rows x header fields x 8
+                                            bytes, text columns included), a snapshot's file
+                                            size; default 2 GiB (1 GiB where size_t has 32
+                                            bits): 268 million values, 27 times a 200000-row,
+                                            50-feature baseline. Preparing a baseline takes
+                                            about 3 times its table at the peak (the table, the
+                                            sorted values, the scratch), so the default keeps
+                                            one hostile file below about 6 GiB */
 } pdrift_param;
 
 /** How ADDM decides WARNING and DRIFT (::PDRIFT_PARAM_ADDM_RULE). The SETAR
@@ -454,6 +513,8 @@ typedef enum pdrift_param_type {
     PDRIFT_PARAM_TYPE_DOUBLE = 2 /**< set and read with the _double functions */
 } pdrift_param_type;
 
+/** A set of parameters (opaque): ::pdrift_config_new, the setters,
+ *  ::pdrift_monitor_new, ::pdrift_config_free. */
 typedef struct pdrift_config pdrift_config;
 
 /**
@@ -463,11 +524,15 @@ typedef struct pdrift_config pdrift_config;
  */
 PDRIFT_API int pdrift_config_new(pdrift_config **out);
 
-/** Free a configuration. NULL is a no-op. */
+/** Free a configuration. NULL is a no-op.
+ *  @param c the configuration, or NULL */
 PDRIFT_API void pdrift_config_free(pdrift_config *c);
 
 /**
  * Set an integer parameter (and mark it explicit: presets no longer change it).
+ * @param c  the configuration
+ * @param p  an integer parameter (::PDRIFT_PARAM_TYPE_INT)
+ * @param v  the value, within ::pdrift_param_bounds
  * @return ::PDRIFT_OK; ::PDRIFT_EINVAL (c NULL); ::PDRIFT_EPARAM (unknown
  *         parameter, or a double parameter); ::PDRIFT_ERANGE (outside
  *         ::pdrift_param_bounds, or not a value of the parameter's enum)
@@ -476,12 +541,18 @@ PDRIFT_API int pdrift_config_set_int(pdrift_config *c, pdrift_param p, long long
 
 /**
  * Set a real parameter (and mark it explicit).
+ * @param c  the configuration
+ * @param p  a real parameter (::PDRIFT_PARAM_TYPE_DOUBLE)
+ * @param v  the value, within ::pdrift_param_bounds
  * @return as ::pdrift_config_set_int; NaN is ::PDRIFT_ERANGE
  */
 PDRIFT_API int pdrift_config_set_double(pdrift_config *c, pdrift_param p, double v);
 
 /**
  * Read the effective value of an integer parameter (preset applied).
+ * @param c    the configuration
+ * @param p    an integer parameter
+ * @param out  out: its value
  * @return ::PDRIFT_OK; ::PDRIFT_EINVAL (c or out NULL); ::PDRIFT_EPARAM
  *         (unknown parameter, or a double parameter)
  */
@@ -489,25 +560,33 @@ PDRIFT_API int pdrift_config_get_int(const pdrift_config *c, pdrift_param p, lon
 
 /**
  * Read the effective value of a real parameter (preset applied).
+ * @param c    the configuration
+ * @param p    a real parameter
+ * @param out  out: its value
  * @return as ::pdrift_config_get_int
  */
 PDRIFT_API int pdrift_config_get_double(const pdrift_config *c, pdrift_param p, double *out);
 
 /**
  * Name of a parameter, as used by the CLI and the Python binding (e.g.
- * "psi_threshold"). @return a static string, or NULL for an unknown parameter
+ * "psi_threshold").
+ * @param p the parameter
+ * @return a static string, or NULL for an unknown parameter. Thread-safe.
  */
 PDRIFT_API const char *pdrift_param_name(pdrift_param p);
 
 /**
  * The parameter of a given name (exact, case-sensitive match).
+ * @param name  e.g. "psi_bins"
+ * @param out   out: the parameter
  * @return ::PDRIFT_OK, ::PDRIFT_EINVAL (NULL argument), ::PDRIFT_EPARAM (no
  *         such name; *out untouched)
  */
 PDRIFT_API int pdrift_param_from_name(const char *name, pdrift_param *out);
 
 /**
- * Type and closed bounds of a parameter's value.
+ * Type and closed bounds of a parameter's value. Thread-safe.
+ * @param p the parameter
  * @param type, lo, hi out, each may be NULL
  * @return ::PDRIFT_OK or ::PDRIFT_EPARAM (unknown parameter)
  */
@@ -531,6 +610,8 @@ PDRIFT_API int pdrift_param_bounds(pdrift_param p, pdrift_param_type *type, doub
  *  monitor.
  *  @{ */
 
+/** A monitor (opaque): a baseline, a window of observations and the last
+ *  result. Created by ::pdrift_monitor_new, freed by ::pdrift_monitor_free. */
 typedef struct pdrift_monitor pdrift_monitor;
 
 /**
@@ -541,19 +622,23 @@ typedef struct pdrift_monitor pdrift_monitor;
  */
 PDRIFT_API int pdrift_monitor_new(pdrift_monitor **out, const pdrift_config *cfg);
 
-/** Free a monitor and everything it owns. NULL is a no-op. */
+/** Free a monitor and everything it owns. NULL is a no-op.
+ *  @param m the monitor, or NULL */
 PDRIFT_API void pdrift_monitor_free(pdrift_monitor *m);
 
 /**
  * The detailed message of the last failed call on @p m, e.g.
  * "baseline.csv:17:24: column "rsi": "abc" is not a number"; "" if the last
  * call succeeded. Owned by the monitor, valid until the next call on it.
- * Never NULL (a static text for m NULL).
+ * @param m the monitor (NULL is accepted)
+ * @return the message; never NULL (a static text for m NULL).
  */
 PDRIFT_API const char *pdrift_errmsg(const pdrift_monitor *m);
 
 /**
  * Name of the model being monitored, written in the report (NULL clears it).
+ * @param m     the monitor
+ * @param name  the model's name, copied; or NULL
  * @return ::PDRIFT_OK, ::PDRIFT_EINVAL, ::PDRIFT_ENOMEM
  */
 PDRIFT_API int pdrift_monitor_set_model(pdrift_monitor *m, const char *name);
@@ -564,7 +649,7 @@ PDRIFT_API int pdrift_monitor_set_model(pdrift_monitor *m, const char *name);
  * reference errors it holds) or from a CSV file with a header row: comma-separated,
  * optional UTF-8 BOM, LF, CRLF or CR line ends, RFC 4180 quoting, blank lines
  * skipped. Empty cells and pandas' missing markers (NaN, nan, NA, N/A, n/a,
- * NULL, null, None, #N/A, <NA>, ...) are missing values; inf and -inf are
+ * NULL, null, None, \#N/A, \<NA\>, ...) are missing values; inf and -inf are
  * values, and a number beyond the double range reads as ±inf, as strtod.
  * Numbers are read the same whatever the process locale. Columns whose first
  * value is not a number (a date, a symbol) and unnamed columns (a pandas row
@@ -576,6 +661,8 @@ PDRIFT_API int pdrift_monitor_set_model(pdrift_monitor *m, const char *name);
  * Replaces any previous feature baseline and clears the observed rows and the
  * last result (observed returns are kept: they belong to the performance
  * baseline).
+ * @param m     the monitor
+ * @param path  the CSV file or snapshot
  * @return ::PDRIFT_OK; ::PDRIFT_EINVAL; ::PDRIFT_EIO (cannot open or read);
  *         ::PDRIFT_EFORMAT (malformed file: the message names file, line and
  *         column); ::PDRIFT_EDATA (no data row, no numeric column, or a NaN
@@ -587,8 +674,10 @@ PDRIFT_API int pdrift_baseline_load(pdrift_monitor *m, const char *path);
 
 /**
  * Save the monitor's baseline as a snapshot that ::pdrift_baseline_load
- * reads back without parsing or sorting: the features (values in time order
- * and sorted, PSI cuts and counts, missing counts, autocorrelation times),
+ * reads back without parsing or sorting: the features (sorted values and
+ * the place of each value in time order, PSI cuts and counts, missing
+ * counts, autocorrelation times, and the serial calibration for the last
+ * window length computed, by ::pdrift_baseline_calibrate or a detection),
  * the baseline performance (validation returns or explicit metrics) and the
  * reference errors when set. The file is versioned, checksummed and
  * little-endian (docs/snapshot.md); it is written to a temporary name,
@@ -598,6 +687,8 @@ PDRIFT_API int pdrift_baseline_load(pdrift_monitor *m, const char *path);
  * returns with the loading monitor's periods per year and risk-free rate.
  * Thread-safety: like every monitor function, not concurrently with other
  * calls on the same monitor (it writes the detailed error message).
+ * @param m     the monitor, with a feature baseline
+ * @param path  the snapshot file to write (replaced atomically)
  * @return ::PDRIFT_OK; ::PDRIFT_EINVAL (NULL); ::PDRIFT_ESTATE (no feature
  *         baseline); ::PDRIFT_EIO (cannot write, the message says why);
  *         ::PDRIFT_ENOMEM
@@ -605,11 +696,36 @@ PDRIFT_API int pdrift_baseline_load(pdrift_monitor *m, const char *path);
 PDRIFT_API int pdrift_baseline_save(const pdrift_monitor *m, const char *path);
 
 /**
+ * Compute now the serial calibration that the first detection with windows
+ * of @p window_rows rows would compute, so that it costs what the window
+ * costs. With ::PDRIFT_PARAM_SERIAL_CORRECTION on, a detection ranks each
+ * serially dependent feature's window among up to 200 windows of the same
+ * length taken from the baseline (docs/statistics.md); that ranking depends
+ * only on the baseline, the settings and the window length, and is kept for
+ * the next detections with that length. A snapshot saved afterwards
+ * (::pdrift_baseline_save) keeps it too: `pdrift baseline --window N` writes
+ * snapshots whose first detection on N rows is as fast as the next ones.
+ * A feature whose window holds missing values has fewer values than
+ * @p window_rows and is calibrated for its own count at detection. Results
+ * are the same whether or not this was called.
+ * @param m            the monitor, with a feature baseline
+ * @param window_rows  the rows of the windows that will be observed (> 0)
+ * @return ::PDRIFT_OK (also when no feature needs it); ::PDRIFT_EINVAL;
+ *         ::PDRIFT_ESTATE (no feature baseline); ::PDRIFT_ENOMEM
+ */
+PDRIFT_API int pdrift_baseline_calibrate(pdrift_monitor *m, size_t window_rows);
+
+/**
  * Set the baseline from memory (for FFI callers): n_rows rows of n_features
  * values, row-major; NaN is a missing value (or an error under
  * ::PDRIFT_NAN_REJECT). Names must be distinct and non-empty. Everything is
  * copied. Replaces any previous feature baseline and clears the observed rows
  * and the last result (observed returns are kept).
+ * @param m           the monitor
+ * @param names       n_features feature names (copied)
+ * @param n_features  number of features, >= 1
+ * @param rows        n_rows * n_features values, row-major (copied)
+ * @param n_rows      number of rows, >= 1
  * @return ::PDRIFT_OK, ::PDRIFT_EINVAL, ::PDRIFT_EDATA, ::PDRIFT_ENOMEM
  */
 PDRIFT_API int pdrift_baseline_set(pdrift_monitor *m, const char *const *names, size_t n_features,
@@ -621,6 +737,9 @@ PDRIFT_API int pdrift_baseline_set(pdrift_monitor *m, const char *const *names, 
  * called many times; with ::PDRIFT_PARAM_WINDOW_SIZE = N only the latest N
  * rows are kept. NaN is a missing value (or, under ::PDRIFT_NAN_REJECT, the
  * whole batch is refused with ::PDRIFT_EDATA). ±inf are values.
+ * @param m       the monitor, with a feature baseline
+ * @param rows    n_rows rows of the baseline's features, row-major (copied)
+ * @param n_rows  number of rows
  * @return ::PDRIFT_OK, ::PDRIFT_EINVAL, ::PDRIFT_ESTATE (no baseline),
  *         ::PDRIFT_EDATA, ::PDRIFT_ENOMEM
  */
@@ -631,6 +750,8 @@ PDRIFT_API int pdrift_observe_batch(pdrift_monitor *m, const double *rows, size_
  * the window; columns are matched to the baseline's features by name. Columns
  * the baseline does not have are ignored and listed in the report. The file
  * is read whole before anything is appended.
+ * @param m     the monitor, with a feature baseline
+ * @param path  the CSV file
  * @return as ::pdrift_baseline_load, and ::PDRIFT_ESTATE (no baseline),
  *         ::PDRIFT_ESCHEMA (a baseline feature is missing: the message names it)
  */
@@ -640,6 +761,8 @@ PDRIFT_API int pdrift_observe_load(pdrift_monitor *m, const char *path);
  * Empty the window: the observed rows, the observed returns and the live
  * errors, which also clears a latched concept drift (the baselines, the
  * reference errors and the last result are kept).
+ * @param m the monitor
+ * @return ::PDRIFT_OK, ::PDRIFT_EINVAL (m NULL)
  */
 PDRIFT_API int pdrift_window_reset(pdrift_monitor *m);
 
@@ -650,6 +773,9 @@ PDRIFT_API int pdrift_window_reset(pdrift_monitor *m);
  * ::PDRIFT_PARAM_PERIODS_PER_YEAR and ::PDRIFT_PARAM_RISK_FREE_RATE.
  * Replaces explicit numbers given by ::pdrift_baseline_metrics. Independent
  * of the feature baseline: model drift can be monitored alone.
+ * @param m        the monitor
+ * @param returns  the validation returns, in time order (copied)
+ * @param n        their number, >= 1
  * @return ::PDRIFT_OK; ::PDRIFT_EINVAL (NULL, n = 0); ::PDRIFT_EDATA (a
  *         non-finite return); ::PDRIFT_ENOMEM
  */
@@ -658,6 +784,7 @@ PDRIFT_API int pdrift_baseline_returns(pdrift_monitor *m, const double *returns,
 /**
  * Set the baseline trading performance from known numbers instead, e.g. a
  * backtest's summary. NaN means unknown (that comparison is skipped).
+ * @param m             the monitor
  * @param sharpe        annualised Sharpe ratio, same periods per year as the returns
  * @param max_drawdown  a fraction in [-1, 0] (-0.12 for a 12% drawdown); positive
  *                      values are read as their negatives
@@ -672,6 +799,9 @@ PDRIFT_API int pdrift_baseline_metrics(pdrift_monitor *m, double sharpe, double 
  * window of returns. NaN or ±inf are refused with ::PDRIFT_EDATA (a bug
  * upstream, not a missing value). With ::PDRIFT_PARAM_RETURNS_WINDOW = N only
  * the latest N are kept.
+ * @param m        the monitor
+ * @param returns  live returns, oldest first (copied)
+ * @param n        their number, >= 1
  * @return ::PDRIFT_OK, ::PDRIFT_EINVAL, ::PDRIFT_EDATA, ::PDRIFT_ENOMEM
  */
 PDRIFT_API int pdrift_observe_returns(pdrift_monitor *m, const double *returns, size_t n);
@@ -682,12 +812,17 @@ PDRIFT_API int pdrift_observe_returns(pdrift_monitor *m, const double *returns, 
  * returns (any case); a file with a single numeric column uses it, with or
  * without a header line; a date column beside it is ignored. Anything else is
  * ::PDRIFT_EFORMAT naming the file and the columns found.
+ * @param m     the monitor
+ * @param path  the CSV file
  * @return as ::pdrift_baseline_load and ::pdrift_baseline_returns
  */
 PDRIFT_API int pdrift_baseline_returns_load(pdrift_monitor *m, const char *path);
 
 /** Read a returns series from a CSV file into the current window (as
- *  ::pdrift_observe_returns); the file format of ::pdrift_baseline_returns_load. */
+ *  ::pdrift_observe_returns); the file format of ::pdrift_baseline_returns_load.
+ *  @param m     the monitor
+ *  @param path  the CSV file
+ *  @return as ::pdrift_baseline_load and ::pdrift_observe_returns */
 PDRIFT_API int pdrift_observe_returns_load(pdrift_monitor *m, const char *path);
 
 /**
@@ -696,6 +831,9 @@ PDRIFT_API int pdrift_observe_returns_load(pdrift_monitor *m, const char *path);
  * loss). Setting them (a new model, e.g. after a retrain) clears the live
  * errors and the latched concept-drift state: ADDM stays INSUFFICIENT until
  * w new live errors have been observed.
+ * @param m       the monitor
+ * @param errors  the reference errors, in time order (copied)
+ * @param n       their number, >= 1
  * @return ::PDRIFT_OK; ::PDRIFT_EINVAL (NULL, n = 0); ::PDRIFT_EDATA (a
  *         negative or non-finite error: a bug upstream); ::PDRIFT_ENOMEM
  */
@@ -704,24 +842,39 @@ PDRIFT_API int pdrift_baseline_errors(pdrift_monitor *m, const double *errors, s
 /**
  * Append live errors. Only the latest window + k - 1 are kept (a ring: O(1)
  * memory per error).
+ * @param m       the monitor
+ * @param errors  live errors, oldest first
+ * @param n       their number, >= 1
  * @return as ::pdrift_baseline_errors
  */
 PDRIFT_API int pdrift_observe_errors(pdrift_monitor *m, const double *errors, size_t n);
 
 /** Read reference errors from a CSV file: a column named error or errors, or
- *  a single numeric column (header optional); as ::pdrift_baseline_errors. */
+ *  a single numeric column (header optional); as ::pdrift_baseline_errors.
+ *  @param m     the monitor
+ *  @param path  the CSV file
+ *  @return as ::pdrift_baseline_load and ::pdrift_baseline_errors */
 PDRIFT_API int pdrift_baseline_errors_load(pdrift_monitor *m, const char *path);
 
-/** Read live errors from a CSV file; as ::pdrift_observe_errors. */
+/** Read live errors from a CSV file; as ::pdrift_observe_errors.
+ *  @param m     the monitor
+ *  @param path  the CSV file
+ *  @return as ::pdrift_baseline_load and ::pdrift_observe_errors */
 PDRIFT_API int pdrift_observe_errors_load(pdrift_monitor *m, const char *path);
 
 /**
- * Number of features of the baseline. @return ::PDRIFT_OK, ::PDRIFT_EINVAL,
- * ::PDRIFT_ESTATE (no baseline)
+ * Number of features of the baseline.
+ * @param m    the monitor
+ * @param out  out: the number of features
+ * @return ::PDRIFT_OK, ::PDRIFT_EINVAL, ::PDRIFT_ESTATE (no baseline)
  */
 PDRIFT_API int pdrift_feature_count(const pdrift_monitor *m, size_t *out);
 
-/** Name of feature @p index of the baseline, or NULL (no baseline, index out of range). */
+/** Name of feature @p index of the baseline.
+ *  @param m      the monitor
+ *  @param index  0 to the number of features - 1, in baseline order
+ *  @return the name, owned by the monitor and valid until the baseline is
+ *          replaced; NULL (no baseline, index out of range) */
 PDRIFT_API const char *pdrift_feature_name(const pdrift_monitor *m, size_t index);
 
 /**
@@ -729,6 +882,7 @@ PDRIFT_API const char *pdrift_feature_name(const pdrift_monitor *m, size_t index
  * current window, and keep the result until the next detection. A feature
  * without enough data never fails the detection: it is reported
  * insufficient_data and the others complete.
+ * @param m the monitor
  * @return ::PDRIFT_OK, ::PDRIFT_EINVAL, ::PDRIFT_ESTATE (no baseline of any
  *         kind: features, returns or metrics), ::PDRIFT_ENOMEM
  */
@@ -739,6 +893,11 @@ PDRIFT_API int pdrift_detect(pdrift_monitor *m);
  * NUL-terminated, with the two-call protocol: *len receives the size needed
  * including the NUL; if cap < *len nothing is written and ::PDRIFT_ENOBUFS is
  * returned. buf NULL with cap 0 asks for the size only.
+ * @param m    the monitor, after ::pdrift_detect
+ * @param buf  the caller's buffer, or NULL with cap 0
+ * @param cap  its size in bytes
+ * @param len  out: the size needed, the NUL included (set on ::PDRIFT_OK and
+ *             ::PDRIFT_ENOBUFS)
  * @return ::PDRIFT_OK, ::PDRIFT_EINVAL (m or len NULL, or buf NULL with cap >
  *         0), ::PDRIFT_ESTATE (no detection yet), ::PDRIFT_ENOBUFS
  */
@@ -755,10 +914,10 @@ PDRIFT_API int pdrift_report_json(const pdrift_monitor *m, char *buf, size_t cap
 
 /** Ordered severities: none < low < medium < high. */
 typedef enum pdrift_severity {
-    PDRIFT_SEVERITY_NONE = 0,
-    PDRIFT_SEVERITY_LOW = 1,
-    PDRIFT_SEVERITY_MEDIUM = 2,
-    PDRIFT_SEVERITY_HIGH = 3
+    PDRIFT_SEVERITY_NONE = 0,   /**< no drift */
+    PDRIFT_SEVERITY_LOW = 1,    /**< drift of low severity */
+    PDRIFT_SEVERITY_MEDIUM = 2, /**< drift of medium severity */
+    PDRIFT_SEVERITY_HIGH = 3    /**< drift of high severity */
 } pdrift_severity;
 
 /** Recommended reaction. */
@@ -798,15 +957,15 @@ typedef enum pdrift_result_key {
     PDRIFT_RESULT_SHARPE_BASELINE = 11,  /**< annualised Sharpe ratio of the baseline */
     PDRIFT_RESULT_SHARPE_CURRENT = 12,   /**< of the current returns */
     PDRIFT_RESULT_MAX_DRAWDOWN_BASELINE = 13, /**< a fraction <= 0 */
-    PDRIFT_RESULT_MAX_DRAWDOWN_CURRENT = 14,
+    PDRIFT_RESULT_MAX_DRAWDOWN_CURRENT = 14,  /**< of the current returns */
     PDRIFT_RESULT_WIN_RATE_BASELINE = 15,     /**< a fraction */
-    PDRIFT_RESULT_WIN_RATE_CURRENT = 16,
+    PDRIFT_RESULT_WIN_RATE_CURRENT = 16,      /**< of the current returns */
     PDRIFT_RESULT_SHARPE_DEGRADATION = 17, /**< (S_b - S_c) / S_b if S_b > 0, else S_b - S_c */
     PDRIFT_RESULT_DRAWDOWN_INCREASE = 18,  /**< |MDD_c| - |MDD_b| */
     PDRIFT_RESULT_WIN_RATE_CHANGE = 19,    /**< current - baseline */
     PDRIFT_RESULT_WIN_RATE_PVALUE = 20,    /**< one-sided p-value of a drop (NaN without counts) */
     PDRIFT_RESULT_N_RETURNS_BASELINE = 21, /**< 0 for explicit baseline numbers */
-    PDRIFT_RESULT_N_RETURNS_CURRENT = 22,
+    PDRIFT_RESULT_N_RETURNS_CURRENT = 22,     /**< current returns in the window */
     PDRIFT_RESULT_CONCEPT_STATUS = 23,   /**< ::pdrift_check_status of concept drift */
     PDRIFT_RESULT_CONCEPT_LEVEL = 24,    /**< ::pdrift_level (latched: DRIFT stays DRIFT) */
     PDRIFT_RESULT_CONCEPT_SEVERITY = 25, /**< ::pdrift_severity of concept drift */
@@ -814,7 +973,7 @@ typedef enum pdrift_result_key {
     PDRIFT_RESULT_ADDM_THRESHOLD = 27,   /**< fitted SETAR threshold (NaN if none) */
     PDRIFT_RESULT_ADDM_DELTA = 28,       /**< window minus reference high-regime occupancy */
     PDRIFT_RESULT_CONCEPT_FIRED_AT = 29, /**< live errors seen when DRIFT first fired (NaN if not) */
-    PDRIFT_RESULT_N_ERRORS_REFERENCE = 30,
+    PDRIFT_RESULT_N_ERRORS_REFERENCE = 30, /**< reference errors set */
     PDRIFT_RESULT_N_ERRORS_CURRENT = 31, /**< live errors observed since the reference was set */
     PDRIFT_RESULT_ADDM_MEAN_Z = 32       /**< mean rule's z of the window's mean error (NaN if
                                               not computed; see ::PDRIFT_PARAM_ADDM_RULE) */
@@ -853,26 +1012,45 @@ typedef enum pdrift_feature_key {
                                                           of the baseline's and the window's own */
 } pdrift_feature_key;
 
-/** Drift types found, as a mask of ::pdrift_drift_type (0: none). */
+/** Drift types found, as a mask of ::pdrift_drift_type (0: none).
+ *  @param m    the monitor, after ::pdrift_detect
+ *  @param out  out: the mask
+ *  @return ::PDRIFT_OK, ::PDRIFT_EINVAL (NULL), ::PDRIFT_ESTATE (no detection yet) */
 PDRIFT_API int pdrift_result_drift_types(const pdrift_monitor *m, unsigned *out);
 
-/** The most severe drift type found (ties: model > concept > data), 0 if none. */
+/** The most severe drift type found (ties: model > concept > data), 0 if none.
+ *  @param m    the monitor, after ::pdrift_detect
+ *  @param out  out: one ::pdrift_drift_type, or 0
+ *  @return ::PDRIFT_OK, ::PDRIFT_EINVAL (NULL), ::PDRIFT_ESTATE (no detection yet) */
 PDRIFT_API int pdrift_result_drift_type(const pdrift_monitor *m, unsigned *out);
 
-/** Overall severity: the maximum over the drift types. */
+/** Overall severity: the maximum over the drift types.
+ *  @param m    the monitor, after ::pdrift_detect
+ *  @param out  out: the severity
+ *  @return ::PDRIFT_OK, ::PDRIFT_EINVAL (NULL), ::PDRIFT_ESTATE (no detection yet) */
 PDRIFT_API int pdrift_result_severity(const pdrift_monitor *m, pdrift_severity *out);
 
-/** Recommended action (SPEC §6). */
+/** Recommended action (SPEC §6).
+ *  @param m    the monitor, after ::pdrift_detect
+ *  @param out  out: the action
+ *  @return ::PDRIFT_OK, ::PDRIFT_EINVAL (NULL), ::PDRIFT_ESTATE (no detection yet) */
 PDRIFT_API int pdrift_result_action(const pdrift_monitor *m, pdrift_action *out);
 
 /**
  * An overall number of the last detection.
+ * @param m    the monitor, after ::pdrift_detect
+ * @param key  which number
+ * @param out  out: the number (NaN if it does not exist)
  * @return ::PDRIFT_OK; ::PDRIFT_EPARAM for an unknown key; as above
  */
 PDRIFT_API int pdrift_result_get(const pdrift_monitor *m, pdrift_result_key key, double *out);
 
 /**
  * A number of feature @p index (baseline order).
+ * @param m      the monitor, after ::pdrift_detect
+ * @param index  the feature, 0 to the number of features - 1
+ * @param key    which number
+ * @param out    out: the number (NaN if it does not exist)
  * @return ::PDRIFT_OK; ::PDRIFT_EINVAL (index out of range);
  *         ::PDRIFT_EPARAM (unknown key); as above
  */
@@ -882,6 +1060,9 @@ PDRIFT_API int pdrift_result_feature(const pdrift_monitor *m, size_t index,
 /**
  * The feature at @p rank (0 = most drifted) among the drifted features,
  * ordered by severity, then PSI, then KS D, then baseline order.
+ * @param m              the monitor, after ::pdrift_detect
+ * @param rank           0 to ::PDRIFT_RESULT_N_DRIFTED - 1
+ * @param feature_index  out: the feature's index in baseline order
  * @return ::PDRIFT_OK; ::PDRIFT_EINVAL if rank >= the number of drifted features
  */
 PDRIFT_API int pdrift_result_drifted(const pdrift_monitor *m, size_t rank, size_t *feature_index);
@@ -890,6 +1071,9 @@ PDRIFT_API int pdrift_result_drifted(const pdrift_monitor *m, size_t rank, size_
  * Recommendation @p i (most severe first), e.g. "Data drift (PSI=0.18) on
  * close_norm, volume_norm, rsi: watch the next 7 days; retrain if it
  * persists". Owned by the monitor, valid until the next detection.
+ * @param m    the monitor, after ::pdrift_detect
+ * @param i    0 to ::PDRIFT_RESULT_N_RECOMMENDATIONS - 1
+ * @param out  out: the text
  * @return ::PDRIFT_OK; ::PDRIFT_EINVAL if i >= the number of recommendations
  */
 PDRIFT_API int pdrift_result_recommendation(const pdrift_monitor *m, size_t i, const char **out);

@@ -22,114 +22,161 @@
 
 #include "internal.h"
 
-/* KS distance between a window W (sorted, m values) and the rest of the
- * baseline B \ W, given B sorted (n values, W's values among them).
+/* The windows live in rank space. positions[t] is where the baseline's
+ * value at time t lies in the sorted baseline, so a window of consecutive
+ * times is a set of positions: a bitmap over the n sorted places. Sliding to
+ * the next window clears the outgoing places and sets the incoming ones,
+ * O(step), and the window's values come out sorted by scanning the bitmap:
+ * no sort, no merge, no search through the baseline.
  *
- * The distance |F_W - F_rest| is a step function that moves only at B's
- * values; between two consecutive values of W, F_W is constant and F_rest
- * monotone, so the supremum is reached at a value of W or just before one.
- * Those 2m points are found by galloping through B: O(m log(n/m)), not
- * O(n), so a null window costs what the window costs. At each point the
- * distance is computed from the same counts (i of B, j of W, up to and
- * including the point) and the same expression as a full merge would. */
-static double ks_window_vs_rest(const double *b, size_t n, const double *w, size_t m)
+ * KS of the window W (m values) against the rest R = B \ W (n - m values):
+ * at a value v, with j window values and c baseline values <= v (window
+ * included), F_W - F_R = j/m - (c - j)/(n - m) = (j n - c m) / (m (n - m)).
+ * The numerator is an exact integer, so D is the largest |j n - c m| over
+ * the points where the supremum can be reached (at each window value and just
+ * before it), divided once: correctly rounded. */
+typedef struct rank_window {
+    uint64_t *bits;   /* bit p: the window holds the value at sorted place p */
+    size_t n_words;
+    size_t *bin_edge; /* places below cut i's upper edge: n_cuts values */
+    size_t n_cuts;
+} rank_window;
+
+static void place_add(rank_window *w, uint32_t p, size_t *window_counts, int add)
 {
-    const double rest = (double)(n - m);
-    double dmax = 0.0;
-    size_t pos = 0;
-    for (size_t j0 = 0; j0 < m;) {
-        double v = w[j0];
-        size_t j1 = j0;
-        while (j1 < m && w[j1] == v)
-            j1++;
-        /* just before v: B's values < v, W's first j0 */
-        size_t below = pdrift__gallop(b, n, pos, v, 0);
-        double diff = fabs((double)j0 / (double)m - (double)(below - j0) / rest);
-        if (diff > dmax)
-            dmax = diff;
-        /* at v: B's values <= v, W's first j1 */
-        pos = pdrift__gallop(b, n, below, v, 1);
-        diff = fabs((double)j1 / (double)m - (double)(pos - j1) / rest);
-        if (diff > dmax)
-            dmax = diff;
-        j0 = j1;
+    uint64_t bit = UINT64_C(1) << (p % 64);
+    if (add)
+        w->bits[p / 64] |= bit;
+    else
+        w->bits[p / 64] &= ~bit;
+    /* bin of place p: the number of cuts whose edge is <= p */
+    size_t lo = 0, hi = w->n_cuts;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (w->bin_edge[mid] <= p)
+            lo = mid + 1;
+        else
+            hi = mid;
     }
-    return dmax;
+    if (add)
+        window_counts[lo]++;
+    else
+        window_counts[lo]--;
 }
 
-/* Slide the sorted window by d values: remove the sorted `out` (d values
- * that are in it) and merge in the sorted `in`, into next. 0 if an outgoing
- * value is not found (cannot happen; the caller then sorts afresh). Equal
- * values are interchangeable (-0.0 and +0.0 too: every use compares). */
-static int slide(const double *window, size_t m, const double *out, const double *in, size_t d, double *next)
+static uint64_t abs_diff(uint64_t a, uint64_t b) { return a > b ? a - b : b - a; }
+
+/* Window bits set in the places [from, to). */
+static size_t bits_between(const uint64_t *bits, size_t from, size_t to)
 {
-    size_t i = 0, o = 0, a = 0, k = 0;
-    while (i < m) {
-        if (o < d && out[o] == window[i]) { /* leaves the window */
-            o++;
-            i++;
-            continue;
+    size_t k = 0;
+    for (size_t p = from; p < to;) {
+        size_t w = p / 64, bit = p % 64, span = 64 - bit;
+        if (span > to - p)
+            span = to - p;
+        uint64_t mask = span == 64 ? ~UINT64_C(0) : ((UINT64_C(1) << span) - 1) << bit;
+        k += (size_t)__builtin_popcountll(bits[w] & mask);
+        p += span;
+    }
+    return k;
+}
+
+/* max |j n - c m| over the window's values, for a baseline without ties:
+ * the k-th window value (k = 0, 1, ...) at place p has k window values and p
+ * baseline values below it, k + 1 and p + 1 up to it. */
+static uint64_t ks_numerator_distinct(const rank_window *w, uint64_t n, uint64_t m)
+{
+    uint64_t best = 0, k = 0;
+    for (size_t i = 0; i < w->n_words; i++)
+        for (uint64_t word = w->bits[i]; word != 0; word &= word - 1) {
+            uint64_t p = (uint64_t)i * 64 + (uint64_t)__builtin_ctzll(word);
+            uint64_t before = abs_diff(k * n, p * m), at = abs_diff((k + 1) * n, (p + 1) * m);
+            best = before > best ? before : best;
+            best = at > best ? at : best;
+            k++;
         }
-        while (a < d && in[a] < window[i])
-            next[k++] = in[a++];
-        next[k++] = window[i++];
-    }
-    while (a < d)
-        next[k++] = in[a++];
-    return o == d && k == m;
+    return best;
 }
 
-int pdrift__window_null(const double *series, const double *sorted, size_t n, size_t m,
+/* The same with ties: a value's group of equal baseline values spans the
+ * places [lo, hi); below it lie lo baseline values, up to it hi, and the
+ * window values among them count together. */
+static uint64_t ks_numerator_ties(const rank_window *w, const double *sorted, size_t n, uint64_t m)
+{
+    uint64_t best = 0, j = 0;
+    size_t hi = 0; /* end of the last group handled */
+    for (size_t i = 0; i < w->n_words; i++)
+        for (uint64_t word = w->bits[i]; word != 0; word &= word - 1) {
+            size_t p = i * 64 + (size_t)__builtin_ctzll(word);
+            if (p < hi)
+                continue; /* counted with its group */
+            double v = sorted[p];
+            size_t lo = p;
+            if (lo > hi && sorted[lo - 1] == v) /* the group starts before p, at or after hi */
+                lo = pdrift__gallop(sorted, n, hi, v, 0);
+            hi = p + 1 < n && sorted[p + 1] == v ? pdrift__gallop(sorted, n, p, v, 1) : p + 1;
+            uint64_t j1 = j + (hi - p == 1 ? 1 : bits_between(w->bits, p, hi));
+            uint64_t before = abs_diff(j * (uint64_t)n, (uint64_t)lo * m);
+            uint64_t at = abs_diff(j1 * (uint64_t)n, (uint64_t)hi * m);
+            best = before > best ? before : best;
+            best = at > best ? at : best;
+            j = j1;
+        }
+    return best;
+}
+
+int pdrift__window_null(const double *sorted, const uint32_t *positions, size_t n, size_t m,
                         const double *cuts, size_t n_cuts, const size_t *counts,
                         const pdrift__psi_options *opts, size_t max_windows, double *ks_null,
                         double *psi_null, size_t *n_windows)
 {
     *n_windows = 0;
-    if (m == 0 || n < 2 * m || max_windows == 0)
+    /* n < 2^31 keeps j n and c m below 2^62 */
+    if (m == 0 || n < 2 * m || max_windows == 0 || n > (size_t)INT32_MAX)
         return PDRIFT_EINVAL;
     size_t k_windows = n - m + 1 < max_windows ? n - m + 1 : max_windows;
     size_t n_bins = n_cuts + 1;
-    /* the window and the next one (sorted), and the values leaving and
-     * entering between two windows */
-    double *buf = malloc(4 * m * sizeof *buf);
-    size_t *window_counts = malloc(2 * n_bins * sizeof *window_counts);
-    if (buf == NULL || window_counts == NULL) {
-        free(buf);
+    rank_window w = {NULL, (n + 63) / 64, NULL, n_cuts};
+    w.bits = calloc(w.n_words, sizeof *w.bits);
+    w.bin_edge = malloc((n_cuts ? n_cuts : 1) * sizeof *w.bin_edge);
+    size_t *window_counts = calloc(2 * n_bins, sizeof *window_counts);
+    if (w.bits == NULL || w.bin_edge == NULL || window_counts == NULL) {
+        free(w.bits);
+        free(w.bin_edge);
         free(window_counts);
         return PDRIFT_ENOMEM;
     }
-    double *window = buf, *next = buf + m, *out = buf + 2 * m, *in = buf + 3 * m;
+    for (size_t i = 0; i < n_cuts; i++) /* values <= cuts[i]: bins 0..i */
+        w.bin_edge[i] = (size_t)pdrift__gallop(sorted, n, i ? w.bin_edge[i - 1] : 0, cuts[i], 1);
+    int ties = 0;
+    for (size_t i = 1; i < n && !ties; i++)
+        ties = sorted[i - 1] == sorted[i];
     size_t *rest_counts = window_counts + n_bins;
+    const double denominator = (double)((uint64_t)m * (uint64_t)(n - m)); /* < 2^53: exact */
     int rc = PDRIFT_OK;
     size_t prev = 0;
     for (size_t k = 0; k < k_windows; k++) {
         /* evenly spaced starts, first and last window included */
         size_t start = k_windows == 1 ? 0 : (size_t)((double)k * (double)(n - m) / (double)(k_windows - 1));
-        /* Consecutive windows overlap when the baseline holds few of them:
-         * sliding the sorted window costs O(m + d log d) for a step of d,
-         * a fresh sort O(m) passes over scattered memory. Either way the
-         * window is the same sorted multiset. */
-        size_t d = start - prev;
-        int slid = 0;
-        if (k > 0 && d > 0 && d <= m / 4) {
-            memcpy(out, series + prev, d * sizeof *out);
-            memcpy(in, series + prev + m, d * sizeof *in);
-            pdrift__sort(out, d);
-            pdrift__sort(in, d);
-            if ((slid = slide(window, m, out, in, d, next)) != 0) {
-                double *t = window;
-                window = next;
-                next = t;
-            }
-        }
-        if (!slid && (k == 0 || d > 0)) {
-            memcpy(window, series + start, m * sizeof *window);
-            pdrift__sort(window, m);
+        if (k == 0) {
+            for (size_t t = start; t < start + m; t++)
+                place_add(&w, positions[t], window_counts, 1);
+        } else if (start - prev >= m) { /* disjoint: empty the window, fill it again */
+            for (size_t t = prev; t < prev + m; t++)
+                place_add(&w, positions[t], window_counts, 0);
+            for (size_t t = start; t < start + m; t++)
+                place_add(&w, positions[t], window_counts, 1);
+        } else { /* slide: [prev, start) leave, [prev + m, start + m) enter */
+            for (size_t t = prev; t < start; t++)
+                place_add(&w, positions[t], window_counts, 0);
+            for (size_t t = prev + m; t < start + m; t++)
+                place_add(&w, positions[t], window_counts, 1);
         }
         prev = start;
-        ks_null[k] = ks_window_vs_rest(sorted, n, window, m);
+        uint64_t numerator = ties ? ks_numerator_ties(&w, sorted, n, m)
+                                  : ks_numerator_distinct(&w, n, m);
+        ks_null[k] = (double)numerator / denominator;
 
-        pdrift__psi_count(window, m, cuts, n_cuts, window_counts);
         for (size_t i = 0; i < n_bins; i++)
             rest_counts[i] = counts[i] - window_counts[i];
         pdrift__psi_result r;
@@ -138,7 +185,8 @@ int pdrift__window_null(const double *series, const double *sorted, size_t n, si
             break;
         psi_null[k] = r.psi;
     }
-    free(buf);
+    free(w.bits);
+    free(w.bin_edge);
     free(window_counts);
     if (rc == PDRIFT_OK)
         *n_windows = k_windows;

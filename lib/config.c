@@ -74,7 +74,10 @@ typedef struct param_row {
  *  - psi_threshold: PSI is unbounded above, but with epsilon >= 1e-12 a
  *    realistic PSI stays far below 100; 0 turns the magnitude floor off;
  *  - sharpe_degradation: a relative drop (1 = all of it) or, for a
- *    non-positive baseline Sharpe, an absolute one: [0, 100]. */
+ *    non-positive baseline Sharpe, an absolute one: [0, 100];
+ *  - the input limits (max_*): sizes, so at least 1 and at most 2^40 (as
+ *    window_size: size_t and double stay exact); the defaults and why they
+ *    were chosen are in the header (PDRIFT_PARAM_MAX_*). */
 static const param_row params[] = {
     /* general */
     INT_PARAM(PDRIFT_PARAM_SENSITIVITY, "sensitivity", PDRIFT_SENSITIVITY_LOW,
@@ -133,6 +136,15 @@ static const param_row params[] = {
     /* a Sharpe ratio needs two returns */
     INT_PARAM(PDRIFT_PARAM_MIN_RETURNS, "min_returns", 2, 1e9, 20),
     INT_PARAM(PDRIFT_PARAM_RETURNS_WINDOW, "returns_window", 0, WINDOW_SIZE_MAX, 0),
+    /* input limits */
+    INT_PARAM(PDRIFT_PARAM_MAX_LINE_BYTES, "max_line_bytes", 1, WINDOW_SIZE_MAX,
+              (double)PDRIFT__DEFAULT_MAX_LINE_BYTES),
+    INT_PARAM(PDRIFT_PARAM_MAX_COLUMNS, "max_columns", 1, WINDOW_SIZE_MAX,
+              (double)PDRIFT__DEFAULT_MAX_COLUMNS),
+    INT_PARAM(PDRIFT_PARAM_MAX_ROWS, "max_rows", 1, WINDOW_SIZE_MAX,
+              (double)PDRIFT__DEFAULT_MAX_ROWS),
+    INT_PARAM(PDRIFT_PARAM_MAX_MEMORY, "max_memory", 1, WINDOW_SIZE_MAX,
+              (double)PDRIFT__DEFAULT_MAX_MEMORY),
 };
 
 #define N_PARAMS (sizeof params / sizeof params[0])
@@ -359,4 +371,8 @@ void pdrift__config_resolve(const pdrift_config *c, pdrift__settings *out)
     out->addm.rule = (int)int_of(c, PDRIFT_PARAM_ADDM_RULE);
     out->addm.z_drift = double_of(c, PDRIFT_PARAM_ADDM_Z_DRIFT);
     out->addm.z_warning = double_of(c, PDRIFT_PARAM_ADDM_Z_WARNING);
+    out->limits.max_line_bytes = (size_t)int_of(c, PDRIFT_PARAM_MAX_LINE_BYTES);
+    out->limits.max_columns = (size_t)int_of(c, PDRIFT_PARAM_MAX_COLUMNS);
+    out->limits.max_rows = (size_t)int_of(c, PDRIFT_PARAM_MAX_ROWS);
+    out->limits.max_memory = (size_t)int_of(c, PDRIFT_PARAM_MAX_MEMORY);
 }

@@ -187,6 +187,9 @@ typedef struct pdrift__table_options {
     /* Not NULL: *headerless is set to 1 when the file was read without a
      * header line (single_column_headerless), 0 otherwise. */
     int *headerless;
+    /* The input limits (internal.h); NULL: the defaults. Beyond one the read
+     * fails with PDRIFT_EDATA, the message naming the limit's parameter. */
+    const struct pdrift__limits *limits;
 } pdrift__table_options;
 
 /* pdrift__table_read with options (NULL: the defaults). */

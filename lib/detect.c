@@ -89,7 +89,7 @@ typedef struct scratch {
     size_t *counts;    /* its PSI bin counts */
 } scratch;
 
-enum { MAX_NULL_WINDOWS = 200 };
+enum { MAX_NULL_WINDOWS = PDRIFT__NULL_WINDOWS };
 
 /* Autocorrelation time from which a feature is treated as dependent. */
 #define DEPENDENT_TAU 1.5
@@ -129,6 +129,31 @@ static double ks_effective_size(double q, double n_max)
     return hi;
 }
 
+int pdrift__feature_null(const pdrift__settings *s, pdrift__baseline_feature *bf, size_t n_c)
+{
+    if (bf->null_ks != NULL && bf->null_m == n_c)
+        return PDRIFT_OK;
+    if (bf->null_ks == NULL && (bf->null_ks = malloc(2 * MAX_NULL_WINDOWS * sizeof *bf->null_ks)) == NULL)
+        return PDRIFT_ENOMEM;
+    bf->null_m = 0;
+    int rc = pdrift__window_null(bf->sorted, bf->positions, bf->n_values, n_c, bf->cuts, bf->n_cuts,
+                                 bf->counts, &s->psi, MAX_NULL_WINDOWS, bf->null_ks,
+                                 bf->null_ks + MAX_NULL_WINDOWS, &bf->null_k);
+    if (rc == PDRIFT_OK)
+        bf->null_m = n_c;
+    return rc;
+}
+
+int pdrift__feature_wants_null(const pdrift__settings *s, const pdrift__baseline_feature *bf, size_t n_c)
+{
+    if (!s->serial_correction || bf->tau < DEPENDENT_TAU || n_c == 0)
+        return 0;
+    size_t windows = bf->n_values >= 2 * n_c ? bf->n_values - n_c + 1 : 0;
+    if (windows > MAX_NULL_WINDOWS)
+        windows = MAX_NULL_WINDOWS;
+    return (double)(windows + 1) * s->alpha > 1.0;
+}
+
 /* Significance calibrated on the baseline's own windows of the current
  * length (calibrate.c). Their distances to the rest of the baseline show how
  * much windows differ when nothing changed. For KS, a quantile of them fixes
@@ -143,17 +168,9 @@ static int calibrate_by_windows(const pdrift__settings *s, pdrift__baseline_feat
      * this feature's life) and the window length: a monitor that detects
      * again with a window of the same length (a bot whose window ring is
      * full) reuses it, so such a detect costs what the window costs. */
-    if (bf->null_ks == NULL || bf->null_m != n_c) {
-        if (bf->null_ks == NULL && (bf->null_ks = malloc(2 * MAX_NULL_WINDOWS * sizeof *bf->null_ks)) == NULL)
-            return PDRIFT_ENOMEM;
-        bf->null_m = 0;
-        int rc = pdrift__window_null(bf->series, bf->sorted, bf->n_values, n_c, bf->cuts, bf->n_cuts,
-                                     bf->counts, &s->psi, MAX_NULL_WINDOWS, bf->null_ks,
-                                     bf->null_ks + MAX_NULL_WINDOWS, &bf->null_k);
-        if (rc != PDRIFT_OK)
-            return rc;
-        bf->null_m = n_c;
-    }
+    int rc = pdrift__feature_null(s, bf, n_c);
+    if (rc != PDRIFT_OK)
+        return rc;
     const size_t k = bf->null_k;
     const double *ks_null = bf->null_ks, *psi_null = bf->null_ks + MAX_NULL_WINDOWS;
     fr->calibration = PDRIFT__CALIBRATION_WINDOWS;
@@ -289,10 +306,7 @@ static int test_feature(pdrift_monitor *m, size_t f, const scratch *sc,
      * ranks are nearly independent). */
     if (bf->tau < DEPENDENT_TAU)
         return PDRIFT_OK;
-    size_t windows = bf->n_values >= 2 * n_c ? bf->n_values - n_c + 1 : 0;
-    if (windows > MAX_NULL_WINDOWS)
-        windows = MAX_NULL_WINDOWS;
-    if ((double)(windows + 1) * s->alpha > 1.0)
+    if (pdrift__feature_wants_null(s, bf, n_c))
         return calibrate_by_windows(s, bf, n_c, d, fr);
     calibrate_by_autocorrelation(s, bf, n_c, fr);
     return PDRIFT_OK;
@@ -506,6 +520,28 @@ int pdrift_detect(pdrift_monitor *m)
         return pdrift__fail(m, rc, "pdrift_detect: out of memory rendering the report");
     }
     pdrift__result_clear(&old);
+    m->errmsg[0] = '\0';
+    return PDRIFT_OK;
+}
+
+int pdrift_baseline_calibrate(pdrift_monitor *m, size_t window_rows)
+{
+    if (m == NULL)
+        return PDRIFT_EINVAL;
+    if (window_rows == 0)
+        return pdrift__fail(m, PDRIFT_EINVAL, "pdrift_baseline_calibrate: a window of 0 rows");
+    pdrift__baseline *b = &m->baseline;
+    if (b->n_features == 0)
+        return pdrift__fail(m, PDRIFT_ESTATE, "pdrift_baseline_calibrate: no feature baseline");
+    for (size_t f = 0; f < b->n_features; f++) {
+        pdrift__baseline_feature *bf = &b->features[f];
+        if (!pdrift__feature_wants_null(&m->settings, bf, window_rows))
+            continue;
+        int rc = pdrift__feature_null(&m->settings, bf, window_rows);
+        if (rc != PDRIFT_OK)
+            return pdrift__fail(m, rc, "pdrift_baseline_calibrate: %s calibrating feature \"%s\"",
+                                rc == PDRIFT_ENOMEM ? "out of memory" : "cannot calibrate", bf->name);
+    }
     m->errmsg[0] = '\0';
     return PDRIFT_OK;
 }

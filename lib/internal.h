@@ -9,8 +9,15 @@
 #define PDRIFT_INTERNAL_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "ploutos_drift.h"
+
+/* ---- memory.c ------------------------------------------------------------ */
+
+/* Advise the kernel to back the large buffer p (n bytes, from malloc) with
+ * huge pages: far fewer page faults when it is first filled. A hint only. */
+void pdrift__advise_large(void *p, size_t n);
 
 /* ---- sort.c: private sorted copies ------------------------------------- */
 
@@ -22,6 +29,10 @@ void pdrift__sort(double *values, size_t n);
  * x's order; either output may be NULL. One radix sort serves both.
  * PDRIFT_ENOMEM. */
 int pdrift__sort_ranked(const double *x, size_t n, double *sorted, double *ranks);
+/* The same, and the position of each value in `sorted`, in x's order
+ * (sorted[positions[t]] == x[t]; equal values in time order): a
+ * permutation of 0..n-1. n must not exceed UINT32_MAX (PDRIFT_ENOMEM). */
+int pdrift__sort_positions(const double *x, size_t n, double *sorted, double *ranks, uint32_t *positions);
 
 /* 1 if any value is NaN. */
 int pdrift__has_nan(const double *values, size_t n);
@@ -205,6 +216,30 @@ int pdrift__addm(const double *reference, size_t nref, const double *window, siz
  * e[j..j+k-1], j = 0..n-k; returns n - k + 1 (0 if n < k). */
 size_t pdrift__addm_smooth(const double *e, size_t n, size_t k, double *y);
 
+/* ---- limits on what one input file may bring in (config.c, table.c, snapshot.c) */
+
+/* Input limits (PDRIFT_PARAM_MAX_*): a file beyond one of them is refused
+ * with PDRIFT_EDATA and a message naming the file, the limit and the
+ * parameter that raises it. The defaults are the config's (config.c). */
+typedef struct pdrift__limits {
+    size_t max_line_bytes; /* bytes of a CSV record (a line, or several lines when a quoted
+                              field holds line breaks), its line end excluded */
+    size_t max_columns;    /* fields of a CSV header; features of a snapshot */
+    size_t max_rows;       /* data rows of a CSV file; rows of a snapshot */
+    size_t max_memory;     /* bytes: a CSV file's table of values while it is read (rows x
+                              header fields x 8), a snapshot file's size */
+} pdrift__limits;
+
+/* The defaults (docs in include/ploutos_drift.h, PDRIFT_PARAM_MAX_*). */
+#define PDRIFT__DEFAULT_MAX_LINE_BYTES ((size_t)32 * 1024 * 1024)
+#define PDRIFT__DEFAULT_MAX_COLUMNS ((size_t)100000)
+#define PDRIFT__DEFAULT_MAX_ROWS ((size_t)100000000)
+#if SIZE_MAX > 0xFFFFFFFFu
+#define PDRIFT__DEFAULT_MAX_MEMORY ((size_t)2 * 1024 * 1024 * 1024)
+#else
+#define PDRIFT__DEFAULT_MAX_MEMORY ((size_t)1024 * 1024 * 1024)
+#endif
+
 /* ---- config.c: parameters ------------------------------------------------- */
 
 /* The effective value of every parameter, presets applied: what a monitor
@@ -230,6 +265,7 @@ typedef struct pdrift__settings {
     size_t min_returns;
     size_t returns_window;       /* 0 = keep every observed return */
     pdrift__addm_params addm;
+    pdrift__limits limits;       /* of the files read (CSV tables, series, snapshots) */
 } pdrift__settings;
 
 /* Resolve a config (NULL = the defaults) into settings. */
@@ -277,6 +313,10 @@ long pdrift__table_column(const pdrift__table *t, const char *name);
  * PDRIFT_EINVAL, PDRIFT_EIO, PDRIFT_EFORMAT, PDRIFT_EDATA, PDRIFT_ENOMEM. */
 int pdrift__series_read(const char *path, const char *const *names, size_t n_names, double **out,
                         size_t *n, char *err, size_t errcap);
+/* The same under input limits (NULL: the defaults); PDRIFT_EDATA beyond one. */
+int pdrift__series_read_limited(const char *path, const char *const *names, size_t n_names,
+                                const pdrift__limits *limits, double **out, size_t *n, char *err,
+                                size_t errcap);
 
 /* ---- features.c: stationary features derived from raw OHLCV files -------- */
 
@@ -324,10 +364,11 @@ double pdrift__autocorrelation_time_of_ranks(double *ranks, size_t n);
 /* Distances between windows of m consecutive baseline values and the rest of
  * the baseline: KS D into ks_null and PSI (with the baseline's cuts and bin
  * counts) into psi_null, for min(max_windows, n - m + 1) evenly spaced
- * windows, written to *n_windows. series = the baseline's non-missing values
- * in time order, sorted = the same sorted (n values). Needs n >= 2m
- * (PDRIFT_EINVAL otherwise); PDRIFT_ENOMEM. */
-int pdrift__window_null(const double *series, const double *sorted, size_t n, size_t m,
+ * windows, written to *n_windows. sorted = the baseline's non-missing values
+ * sorted (n values), positions = where each of them, in time order, lies in
+ * sorted (a permutation, see pdrift__sort_positions). Needs n >= 2m and
+ * n < 2^31 (PDRIFT_EINVAL otherwise); PDRIFT_ENOMEM. */
+int pdrift__window_null(const double *sorted, const uint32_t *positions, size_t n, size_t m,
                         const double *cuts, size_t n_cuts, const size_t *counts,
                         const pdrift__psi_options *opts, size_t max_windows, double *ks_null,
                         double *psi_null, size_t *n_windows);

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "csv.h"
 #include "monitor.h"
 
 /* ---- small helpers ------------------------------------------------------- */
@@ -82,9 +83,10 @@ void pdrift__baseline_free(pdrift__baseline *b)
     for (size_t f = 0; f < b->n_features; f++) {
         pdrift__baseline_feature *bf = &b->features[f];
         free(bf->name);
-        /* values read from a snapshot live in its buffer, freed below */
-        if (!pdrift__in_blob(b, bf->series))
-            free(bf->series);
+        /* values live in the baseline's buffer (built or read from a
+         * snapshot), freed below */
+        if (!pdrift__in_blob(b, bf->positions))
+            free(bf->positions);
         if (!pdrift__in_blob(b, bf->sorted))
             free(bf->sorted);
         free(bf->cuts);
@@ -174,8 +176,15 @@ int pdrift_monitor_set_model(pdrift_monitor *m, const char *name)
 int pdrift__feature_finish(const pdrift__settings *s, pdrift__baseline_feature *bf, int need_tau,
                            int need_bins)
 {
-    if (need_tau)
-        bf->tau = s->serial_correction ? pdrift__autocorrelation_time(bf->series, bf->n_values) : 1.0;
+    if (need_tau && s->serial_correction) {
+        double *series = pdrift__feature_series(bf);
+        if (series == NULL)
+            return PDRIFT_ENOMEM;
+        bf->tau = pdrift__autocorrelation_time(series, bf->n_values);
+        free(series);
+    } else if (need_tau) {
+        bf->tau = 1.0;
+    }
     if (!need_bins || bf->n_values == 0)
         return PDRIFT_OK; /* no value: never testable, reported insufficient_data */
     free(bf->cuts);
@@ -189,24 +198,19 @@ int pdrift__feature_finish(const pdrift__settings *s, pdrift__baseline_feature *
     return PDRIFT_OK;
 }
 
-/* Sort the values of one feature (gathered in bf->series, time order) and
- * place its PSI bins. */
-static int prepare_feature(const pdrift__settings *s, pdrift__baseline_feature *bf)
+/* Sort the values of one feature (series: its non-missing values in time
+ * order) into bf->sorted and bf->positions, and place its PSI bins. ranks is
+ * scratch for n_values doubles. */
+static int prepare_feature(const pdrift__settings *s, pdrift__baseline_feature *bf, const double *series,
+                           double *ranks)
 {
-    bf->sorted = malloc((bf->n_values ? bf->n_values : 1) * sizeof *bf->sorted);
-    if (bf->sorted == NULL)
+    /* One sort gives the sorted values, the places and, for the
+     * autocorrelation time, the ranks in time order. */
+    if (!s->serial_correction)
+        ranks = NULL;
+    if (pdrift__sort_positions(series, bf->n_values, bf->sorted, ranks, bf->positions) != PDRIFT_OK)
         return PDRIFT_ENOMEM;
-    /* One sort gives the sorted values and, for the autocorrelation time,
-     * the ranks in time order. */
-    double *ranks = s->serial_correction ? malloc((bf->n_values ? bf->n_values : 1) * sizeof *ranks) : NULL;
-    if (s->serial_correction && ranks == NULL)
-        return PDRIFT_ENOMEM;
-    if (pdrift__sort_ranked(bf->series, bf->n_values, bf->sorted, ranks) != PDRIFT_OK) {
-        free(ranks);
-        return PDRIFT_ENOMEM;
-    }
     bf->tau = ranks != NULL ? pdrift__autocorrelation_time_of_ranks(ranks, bf->n_values) : 1.0;
-    free(ranks);
     return pdrift__feature_finish(s, bf, 0, 1);
 }
 
@@ -235,37 +239,58 @@ static int build_baseline(pdrift_monitor *m, pdrift__baseline *b, const char *co
         return pdrift__fail(m, PDRIFT_ENOMEM, "out of memory for %zu baseline features", n_features);
     b->n_features = n_features;
     b->n_rows = n_rows;
+    if (n_rows > UINT32_MAX)
+        return pdrift__fail(m, PDRIFT_ENOMEM, "baseline too large: %zu rows, at most %lu", n_rows,
+                            (unsigned long)UINT32_MAX);
+    /* One buffer holds every feature's sorted values and places (12 bytes a
+     * value), owned by the baseline like a snapshot's. */
+    const size_t per_feature = (n_rows ? n_rows : 1) * (sizeof(double) + sizeof(uint32_t));
+    if (n_features > SIZE_MAX / per_feature)
+        return pdrift__fail(m, PDRIFT_ENOMEM, "baseline too large");
+    b->blob_len = n_features * per_feature;
+    if ((b->blob = malloc(b->blob_len)) == NULL)
+        return pdrift__fail(m, PDRIFT_ENOMEM, "out of memory for a baseline of %zu x %zu values", n_rows,
+                            n_features);
+    pdrift__advise_large(b->blob, b->blob_len);
+    double *sorted_area = (double *)(void *)b->blob;
+    uint32_t *positions_area = (uint32_t *)(void *)(sorted_area + n_features * (n_rows ? n_rows : 1));
     for (size_t f = 0; f < n_features; f++) {
         pdrift__baseline_feature *bf = &b->features[f];
-        if ((bf->name = pdrift__strdup(names[f])) == NULL ||
-            (bf->series = malloc((n_rows ? n_rows : 1) * sizeof *bf->series)) == NULL)
+        if ((bf->name = pdrift__strdup(names[f])) == NULL)
             return pdrift__fail(m, PDRIFT_ENOMEM, "out of memory for baseline feature \"%s\"", names[f]);
+        bf->sorted = sorted_area + f * (n_rows ? n_rows : 1);
+        bf->positions = positions_area + f * (n_rows ? n_rows : 1);
     }
-    /* One pass over the rows gathers every column (time order, missing
-     * values counted out): reading column by column would stride through
-     * the whole matrix once per feature. */
-    for (size_t r = 0; r < n_rows; r++) {
-        const double *row = rows + r * n_features;
-        for (size_t f = 0; f < n_features; f++) {
-            pdrift__baseline_feature *bf = &b->features[f];
-            if (isnan(row[f]))
-                bf->n_missing++;
-            else
-                bf->series[bf->n_values++] = row[f];
+    /* The columns are gathered (time order, missing values counted out) a
+     * block of features at a time: one pass over the rows per block reads
+     * the matrix about once in all, and the scratch stays a few columns. */
+    enum { BLOCK = 8 };
+    const size_t rows_room = n_rows ? n_rows : 1;
+    double *scratch = malloc((BLOCK + 1) * rows_room * sizeof *scratch);
+    if (scratch == NULL)
+        return pdrift__fail(m, PDRIFT_ENOMEM, "out of memory for baseline features");
+    pdrift__advise_large(scratch, (BLOCK + 1) * rows_room * sizeof *scratch);
+    double *ranks = scratch + BLOCK * rows_room;
+    int rc = PDRIFT_OK;
+    for (size_t f0 = 0; f0 < n_features && rc == PDRIFT_OK; f0 += BLOCK) {
+        size_t nb = n_features - f0 < BLOCK ? n_features - f0 : BLOCK;
+        for (size_t r = 0; r < n_rows; r++) {
+            const double *row = rows + r * n_features + f0;
+            for (size_t f = 0; f < nb; f++) {
+                pdrift__baseline_feature *bf = &b->features[f0 + f];
+                if (isnan(row[f]))
+                    bf->n_missing++;
+                else
+                    scratch[f * rows_room + bf->n_values++] = row[f];
+            }
         }
+        for (size_t f = 0; f < nb && rc == PDRIFT_OK; f++)
+            if (prepare_feature(&m->settings, &b->features[f0 + f], scratch + f * rows_room, ranks) != PDRIFT_OK)
+                rc = pdrift__fail(m, PDRIFT_ENOMEM, "out of memory preparing baseline feature \"%s\"",
+                                  names[f0 + f]);
     }
-    for (size_t f = 0; f < n_features; f++) {
-        pdrift__baseline_feature *bf = &b->features[f];
-        if (bf->n_values < n_rows) { /* give back the missing values' room */
-            double *fit = realloc(bf->series, (bf->n_values ? bf->n_values : 1) * sizeof *fit);
-            if (fit != NULL)
-                bf->series = fit;
-        }
-        if (prepare_feature(&m->settings, bf) != PDRIFT_OK)
-            return pdrift__fail(m, PDRIFT_ENOMEM, "out of memory preparing baseline feature \"%s\"",
-                                names[f]);
-    }
-    return PDRIFT_OK;
+    free(scratch);
+    return rc;
 }
 
 /* Swap a freshly built baseline in: the old one, the window and the result
@@ -345,7 +370,9 @@ static int read_table(pdrift_monitor *m, const char *path, int derive_ohlcv, pdr
                       int *derived, char *note, size_t note_cap)
 {
     pdrift__table raw;
-    int rc = pdrift__table_read(path, &raw, m->errmsg, sizeof m->errmsg);
+    pdrift__table_options opts = {0};
+    opts.limits = &m->settings.limits;
+    int rc = pdrift__table_read_with(path, &opts, &raw, m->errmsg, sizeof m->errmsg);
     if (rc != PDRIFT_OK)
         return rc;
     pdrift__ohlcv cols;
@@ -391,14 +418,23 @@ static int note_skipped(const pdrift__table *t, const char *path, char ***notes,
     return PDRIFT_OK;
 }
 
-/* KS distance between the first and the second half of a series. */
-static double halves_distance(const double *series, size_t n)
+double *pdrift__feature_series(const pdrift__baseline_feature *bf)
 {
-    size_t h = n / 2;
-    double *a = malloc(n * sizeof *a);
+    double *series = malloc((bf->n_values ? bf->n_values : 1) * sizeof *series);
+    if (series != NULL)
+        for (size_t t = 0; t < bf->n_values; t++)
+            series[t] = bf->sorted[bf->positions[t]];
+    return series;
+}
+
+/* KS distance between the first and the second half of a feature's values
+ * in time order. */
+static double halves_distance(const pdrift__baseline_feature *bf)
+{
+    size_t n = bf->n_values, h = n / 2;
+    double *a = pdrift__feature_series(bf);
     if (a == NULL)
         return 0.0;
-    memcpy(a, series, n * sizeof *a);
     pdrift__sort(a, h);
     pdrift__sort(a + h, n - h);
     double d = pdrift__ks_statistic(a, h, a + h, n - h);
@@ -415,7 +451,7 @@ static int note_levels(pdrift__baseline *b, const char *path)
     char line[512];
     for (size_t f = 0; f < b->n_features; f++) {
         const pdrift__baseline_feature *bf = &b->features[f];
-        if (bf->n_values < 100 || halves_distance(bf->series, bf->n_values) < 0.8)
+        if (bf->n_values < 100 || halves_distance(bf) < 0.8)
             continue;
         snprintf(line, sizeof line,
                  "%s: column \"%s\" trends through the baseline (its two halves barely overlap): "
@@ -501,6 +537,7 @@ static int window_reserve(pdrift__window *w, size_t n_features, size_t limit, si
     double *rows = realloc(w->rows, cap * n_features * sizeof *rows);
     if (rows == NULL)
         return PDRIFT_ENOMEM;
+    pdrift__advise_large(rows, cap * n_features * sizeof *rows);
     w->rows = rows;
     w->capacity = cap;
     return PDRIFT_OK;
@@ -594,6 +631,7 @@ static int match_columns(pdrift_monitor *m, const pdrift__table *t, const char *
         free(index);
         return pdrift__fail(m, PDRIFT_ENOMEM, "out of memory for the rows of %s", path);
     }
+    pdrift__advise_large(rows, (t->n_rows ? t->n_rows : 1) * b->n_features * sizeof *rows);
     for (size_t r = 0; r < t->n_rows; r++)
         for (size_t f = 0; f < b->n_features; f++)
             rows[r * b->n_features + f] = t->values[r * t->n_columns + (size_t)index[f]];
@@ -860,8 +898,8 @@ static int load_series(pdrift_monitor *m, const char *path, const char *fn, cons
         return pdrift__fail(m, PDRIFT_EINVAL, "%s: NULL path", fn);
     double *v = NULL;
     size_t n = 0;
-    int rc = pdrift__series_read(path, kind->names, kind->n_names, &v, &n, m->errmsg,
-                                 sizeof m->errmsg);
+    int rc = pdrift__series_read_limited(path, kind->names, kind->n_names, &m->settings.limits, &v,
+                                         &n, m->errmsg, sizeof m->errmsg);
     if (rc == PDRIFT_OK && n == 0)
         rc = pdrift__fail(m, PDRIFT_EDATA, "%s: no %s in the file", path, kind->what);
     for (size_t i = 0; rc == PDRIFT_OK && i < n; i++)

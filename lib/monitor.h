@@ -19,8 +19,8 @@ enum { PDRIFT__ERRMSG_MAX = 1024 };
  * baseline's counts per bin. */
 typedef struct pdrift__baseline_feature {
     char *name;
-    double *series;   /* the non-missing values in time order */
-    double *sorted;   /* the same, ascending */
+    double *sorted;   /* the non-missing values, ascending */
+    uint32_t *positions; /* the place in sorted of each of them, in time order */
     size_t n_values;
     size_t n_missing;
     double *cuts;     /* PSI cut points */
@@ -187,6 +187,21 @@ static inline int pdrift__in_blob(const pdrift__baseline *b, const void *p)
     const unsigned char *q = p;
     return b->blob != NULL && q >= b->blob && q < b->blob + b->blob_len;
 }
+
+/* Baseline windows ranked against in the serial calibration (detect.c). */
+enum { PDRIFT__NULL_WINDOWS = 200 };
+
+/* Whether a detect with n_c current values of feature bf calibrates on the
+ * baseline's windows (serial correction on, a dependent feature, enough
+ * windows for a p-value below alpha). */
+int pdrift__feature_wants_null(const pdrift__settings *s, const pdrift__baseline_feature *bf, size_t n_c);
+/* Make bf's window null for n_c values (kept until another length is
+ * asked for). PDRIFT_ENOMEM, PDRIFT_EINVAL. */
+int pdrift__feature_null(const pdrift__settings *s, pdrift__baseline_feature *bf, size_t n_c);
+
+/* A feature's non-missing values in time order, rebuilt from its sorted
+ * values and places into a new array (free), or NULL for no memory. */
+double *pdrift__feature_series(const pdrift__baseline_feature *bf);
 
 /* The baseline's lifecycle (monitor.c), shared with snapshot.c. */
 void pdrift__baseline_free(pdrift__baseline *b);

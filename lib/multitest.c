@@ -73,7 +73,8 @@ int pdrift__adjust_pvalues(const double *p, size_t m, pdrift_correction method, 
     case PDRIFT_CORRECTION_BH: { /* a_(i) = min_{j>=i} min(1, p_(j) m / j) */
         double running = 1.0;
         for (size_t i = k; i-- > 0;) {
-            double a = at_most_one(r[i].p * n_tests / (double)(i + 1));
+            /* m / j >= 1 first: then rounding cannot take a below p (R's order) */
+            double a = at_most_one(r[i].p * (n_tests / (double)(i + 1)));
             if (a < running)
                 running = a;
             r[i].p = running;

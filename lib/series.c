@@ -161,6 +161,13 @@ static int extract(const char *path, const pdrift__table *t, size_t j, const siz
 int pdrift__series_read(const char *path, const char *const *names, size_t n_names, double **out,
                         size_t *n, char *err, size_t errcap)
 {
+    return pdrift__series_read_limited(path, names, n_names, NULL, out, n, err, errcap);
+}
+
+int pdrift__series_read_limited(const char *path, const char *const *names, size_t n_names,
+                                const pdrift__limits *limits, double **out, size_t *n, char *err,
+                                size_t errcap)
+{
     if (err && errcap)
         err[0] = '\0';
     if (out)
@@ -187,6 +194,7 @@ int pdrift__series_read(const char *path, const char *const *names, size_t n_nam
     opts.single_column_headerless = 1;
     opts.row_lines = &lines;
     opts.headerless = &headerless;
+    opts.limits = limits;
     int rc = pdrift__table_read_with(path, &opts, &t, err, errcap);
     if (rc != PDRIFT_OK)
         return rc;

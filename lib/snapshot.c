@@ -3,24 +3,28 @@
  * half of pdrift_baseline_load (docs/snapshot.md).
  *
  * A snapshot is what a baseline costs to prepare, written once: per feature
- * the values in time order and sorted, the PSI cuts and counts and the
- * autocorrelation time, plus the validation returns or metrics and the
- * reference errors. Loading reads the file into one buffer, checks its size, version and
+ * the sorted values and the place of each value in time order among them,
+ * the PSI cuts and counts, the autocorrelation time and the serial
+ * calibration's null when one was computed, plus the validation returns or
+ * metrics and the reference errors. Loading reads the file into one buffer, checks its size, version and
  * checksum, and uses the arrays where they lie: no parsing, no sorting, no
  * copy.
  *
  * Layout: little-endian, every field on an 8-byte boundary.
  *
  *   header (64 bytes)
- *     0  magic "\x89PDRIFT\n"          8  u32 format version (1)
+ *     0  magic "\x89PDRIFT\n"          8  u32 format version (2)
  *    12  u32 header size (64)          16  u32 library version that wrote it
  *    20  u32 flags (SNAP_*)            24  u64 file size
  *    32  u64 features                  40  u64 rows
  *    48  u32 PSI bins, u32 binning     56  u64 0x0102030405060708 (byte order)
  *   strings: origin, then the notes (u64 count; each u64 length + bytes, padded)
  *   per feature: name; u64 values, u64 missing, f64 tau (NaN: not computed),
- *     u64 cuts; f64 series[values]; f64 sorted[values]; f64 cuts[cuts];
- *     u64 counts[cuts + 1] (none when values = 0)
+ *     u64 cuts; f64 sorted[values]; u32 positions[values] (the place in
+ *     sorted of each value in time order), zero-padded to 8 bytes;
+ *     f64 cuts[cuts]; u64 counts[cuts + 1] (none when values = 0);
+ *     the null: u64 window length m (0: none), u64 windows k, u64 PSI
+ *     empty-bins mode, f64 PSI epsilon, f64 ks[k], f64 psi[k]
  *   SNAP_PERFORMANCE: u64 source, u64 returns, f64 Sharpe, drawdown, win rate,
  *     u64 wins, u64 decided, then f64 returns[returns]
  *   SNAP_ERRORS: u64 n, f64 errors[n]
@@ -38,7 +42,7 @@
 
 #include "monitor.h"
 
-#define SNAP_VERSION 1u
+#define SNAP_VERSION 2u
 #define SNAP_HEADER 64u
 #define SNAP_ORDER UINT64_C(0x0102030405060708)
 static const unsigned char SNAP_MAGIC[8] = {0x89, 'P', 'D', 'R', 'I', 'F', 'T', '\n'};
@@ -167,6 +171,22 @@ static void put_f64s(writer *w, const double *x, size_t n)
         put_f64(w, x[i]);
 }
 
+static void put_u32s(writer *w, const uint32_t *x, size_t n)
+{
+    static const unsigned char zeros[8] = {0};
+    if (host_is_little()) {
+        put(w, x, n * 4);
+    } else {
+        for (size_t i = 0; i < n; i++) {
+            uint32_t v = x[i];
+            unsigned char le[4] = {(unsigned char)v, (unsigned char)(v >> 8), (unsigned char)(v >> 16),
+                                   (unsigned char)(v >> 24)};
+            put(w, le, 4);
+        }
+    }
+    put(w, zeros, n % 2 ? 4 : 0);
+}
+
 static void put_string(writer *w, const char *s)
 {
     static const unsigned char zeros[8] = {0};
@@ -260,13 +280,20 @@ int pdrift_baseline_save(const pdrift_monitor *cm, const char *path)
          * was never computed, and a monitor that wants it computes it. */
         put_f64(&w, m->settings.serial_correction ? bf->tau : NAN);
         put_u64(&w, bf->n_values ? bf->n_cuts : 0);
-        put_f64s(&w, bf->series, bf->n_values);
         put_f64s(&w, bf->sorted, bf->n_values);
+        put_u32s(&w, bf->positions, bf->n_values);
         if (bf->n_values > 0) {
             put_f64s(&w, bf->cuts, bf->n_cuts);
             for (size_t i = 0; i <= bf->n_cuts; i++)
                 put_u64(&w, bf->counts[i]);
         }
+        size_t null_m = bf->null_ks != NULL ? bf->null_m : 0, null_k = null_m ? bf->null_k : 0;
+        put_u64(&w, null_m);
+        put_u64(&w, null_k);
+        put_u64(&w, (uint64_t)(uint32_t)m->settings.psi.empty_bins);
+        put_f64(&w, m->settings.psi.epsilon);
+        put_f64s(&w, bf->null_ks, null_k);
+        put_f64s(&w, null_k ? bf->null_ks + PDRIFT__NULL_WINDOWS : NULL, null_k);
     }
     if (flags & SNAP_PERFORMANCE) {
         size_t n = perf->source == PDRIFT__PERFORMANCE_RETURNS && m->performance_returns ? perf->n_returns : 0;
@@ -301,6 +328,11 @@ int pdrift_baseline_save(const pdrift_monitor *cm, const char *path)
 }
 
 /* ---- reading -------------------------------------------------------------------- */
+
+static uint32_t u32_at(const unsigned char *p)
+{
+    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
 
 /* A bounds-checked cursor over the mapped file. Any read past the end (or a
  * count too large to be true) marks it bad; the caller reports once. */
@@ -377,6 +409,29 @@ static double *view_f64s(reader *r, uint64_t n, const char *what, int *oom)
     return (double *)(uintptr_t)at; /* 8-aligned: malloc'd buffer, 8-byte fields */
 }
 
+/* n u32 (padded to 8 bytes) read in place, or a copy on a big-endian host. */
+static uint32_t *view_u32s(reader *r, uint64_t n, const char *what, int *oom)
+{
+    if (n > (r->len - r->pos) / 4) {
+        take(r, SIZE_MAX, what);
+        return NULL;
+    }
+    size_t bytes = (size_t)n * 4 + (n % 2 ? 4 : 0);
+    const unsigned char *at = take(r, bytes, what);
+    if (at == NULL)
+        return NULL;
+    if (host_is_little())
+        return (uint32_t *)(uintptr_t)at; /* 8-aligned */
+    uint32_t *x = malloc(n ? (size_t)n * 4 : 4);
+    if (x == NULL) {
+        *oom = 1;
+        return NULL;
+    }
+    for (uint64_t i = 0; i < n; i++)
+        x[i] = u32_at(at + i * 4);
+    return x;
+}
+
 static char *get_string(reader *r, const char *what, int *oom)
 {
     uint64_t n = get_u64(r, what);
@@ -402,11 +457,6 @@ static char *get_string(reader *r, const char *what, int *oom)
     return s;
 }
 
-static uint32_t u32_at(const unsigned char *p)
-{
-    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
-}
-
 int pdrift__is_snapshot(const char *path)
 {
     unsigned char head[8];
@@ -416,6 +466,69 @@ int pdrift__is_snapshot(const char *path)
     size_t n = fread(head, 1, 8, f);
     fclose(f);
     return n == 8 && memcmp(head, SNAP_MAGIC, 8) == 0;
+}
+
+/* 1 if the n places are a permutation of 0..n-1, 0 if not, -1 for no
+ * memory. */
+static int valid_places(const uint32_t *positions, size_t n)
+{
+    uint64_t *seen = calloc(n / 64 + 1, sizeof *seen);
+    if (seen == NULL)
+        return -1;
+    int ok = 1;
+    for (size_t t = 0; t < n && ok; t++) {
+        uint32_t p = positions[t];
+        uint64_t bit = UINT64_C(1) << (p % 64);
+        ok = p < n && !(seen[p / 64] & bit);
+        if (ok)
+            seen[p / 64] |= bit;
+    }
+    free(seen);
+    return ok;
+}
+
+/* The serial calibration's null of one feature, kept when it was computed
+ * under this monitor's PSI settings (else skipped). 0, or -1. */
+static int read_null(reader *r, const pdrift__settings *s, int same_bins, pdrift__baseline_feature *bf, int *oom)
+{
+    uint64_t null_m = get_u64(r, "a feature's null");
+    uint64_t null_k = get_u64(r, "a feature's null");
+    uint64_t empty_bins = get_u64(r, "a feature's null");
+    double epsilon = get_f64(r, "a feature's null");
+    uint64_t windows = null_m > 0 && bf->n_values >= 2 * null_m ? bf->n_values - null_m + 1 : 0;
+    if (windows > PDRIFT__NULL_WINDOWS)
+        windows = PDRIFT__NULL_WINDOWS;
+    if (r->bad || (null_m == 0 ? null_k != 0 : null_k != windows || windows == 0)) {
+        r->bad = 1;
+        r->what = "a feature's null";
+        return -1;
+    }
+    const unsigned char *at = take(r, (size_t)null_k * 16, "a feature's null");
+    if (at == NULL)
+        return -1;
+    if (null_k == 0 || !same_bins || !s->serial_correction || empty_bins != (uint64_t)(uint32_t)s->psi.empty_bins ||
+        !(epsilon == s->psi.epsilon))
+        return 0; /* computed under other settings: detect computes its own */
+    if ((bf->null_ks = malloc(2 * PDRIFT__NULL_WINDOWS * sizeof *bf->null_ks)) == NULL) {
+        *oom = 1;
+        return -1;
+    }
+    for (size_t i = 0; i < null_k; i++) {
+        uint64_t a = word_at(at + i * 8), b = word_at(at + (null_k + i) * 8);
+        double ks, psi;
+        memcpy(&ks, &a, 8);
+        memcpy(&psi, &b, 8);
+        if (!(ks >= 0.0 && ks <= 1.0) || !(psi >= 0.0)) {
+            r->bad = 1;
+            r->what = "a feature's null";
+            return -1;
+        }
+        bf->null_ks[i] = ks;
+        bf->null_ks[PDRIFT__NULL_WINDOWS + i] = psi;
+    }
+    bf->null_m = (size_t)null_m;
+    bf->null_k = (size_t)null_k;
+    return 0;
 }
 
 /* One feature from the cursor into bf; 0, or -1 with r->bad / *oom set. */
@@ -439,15 +552,22 @@ static int read_feature(reader *r, const pdrift__settings *s, unsigned bins, int
     }
     bf->n_values = (size_t)n_values;
     bf->n_missing = (size_t)n_missing;
-    if ((bf->series = view_f64s(r, n_values, "a feature's values", oom)) == NULL ||
-        (bf->sorted = view_f64s(r, n_values, "a feature's sorted values", oom)) == NULL)
+    if ((bf->sorted = view_f64s(r, n_values, "a feature's sorted values", oom)) == NULL ||
+        (bf->positions = view_u32s(r, n_values, "a feature's places", oom)) == NULL)
         return -1;
     for (size_t i = 0; i < bf->n_values; i++)
-        if (isnan(bf->sorted[i]) || isnan(bf->series[i]) || (i > 0 && bf->sorted[i - 1] > bf->sorted[i])) {
+        if (isnan(bf->sorted[i]) || (i > 0 && bf->sorted[i - 1] > bf->sorted[i])) {
             r->bad = 1;
             r->what = "a feature's sorted values";
             return -1;
         }
+    int placed = valid_places(bf->positions, bf->n_values);
+    if (placed <= 0) {
+        *oom = placed < 0;
+        r->bad = placed == 0;
+        r->what = "a feature's places";
+        return -1;
+    }
     int need_tau = s->serial_correction && isnan(tau);
     bf->tau = s->serial_correction ? (isnan(tau) ? 1.0 : tau) : 1.0;
     int same_bins = bins == s->psi.bins && binning == s->psi.binning;
@@ -481,6 +601,8 @@ static int read_feature(reader *r, const pdrift__settings *s, unsigned bins, int
             free(cuts);
         }
     }
+    if (read_null(r, s, same_bins, bf, oom) != 0)
+        return -1;
     /* Other PSI settings than the snapshot's: the bins come from the sorted
      * values (a pass of binary searches, no sort). */
     if (pdrift__feature_finish(s, bf, need_tau, n_values > 0 && !same_bins) != PDRIFT_OK) {
@@ -508,6 +630,13 @@ int pdrift__snapshot_load(pdrift_monitor *m, const char *path)
         return pdrift__fail(m, PDRIFT_ECORRUPT, "%s: snapshot truncated (%lld bytes, less than a header)",
                             path, (long long)st.st_size);
     }
+    /* The file is the memory: the baseline keeps the buffer it is read into. */
+    if (len > m->settings.limits.max_memory) {
+        close(fd);
+        return pdrift__fail(m, PDRIFT_EDATA, "%s: snapshot of %zu bytes, more than %zu bytes, the limit "
+                            "max_memory (raise the parameter max_memory to read it)", path, len,
+                            m->settings.limits.max_memory);
+    }
     /* One read into one buffer that the baseline keeps: the features'
      * values are used where they lie, with no parsing and no copy. (Not a
      * mapping: a file truncated under a long-running process would turn a
@@ -517,6 +646,7 @@ int pdrift__snapshot_load(pdrift_monitor *m, const char *path)
         close(fd);
         return pdrift__fail(m, PDRIFT_ENOMEM, "%s: out of memory for a %zu-byte snapshot", path, len);
     }
+    pdrift__advise_large(map, len);
     size_t got = 0;
     while (got < len) {
         ssize_t k = read(fd, map + got, len - got);
@@ -541,6 +671,9 @@ int pdrift__snapshot_load(pdrift_monitor *m, const char *path)
     uint64_t size = word_at(p + 24), order = word_at(p + 56);
     if (memcmp(p, SNAP_MAGIC, 8) != 0) {
         rc = pdrift__fail(m, PDRIFT_EFORMAT, "%s: not a baseline snapshot (bad magic)", path);
+    } else if (version == 1) {
+        rc = pdrift__fail(m, PDRIFT_EVERSION, "%s: snapshot format 1 (a pre-release of libploutosdrift) "
+                          "is no longer read; rebuild it with `pdrift baseline` from the CSV", path);
     } else if (version > SNAP_VERSION) {
         rc = pdrift__fail(m, PDRIFT_EVERSION, "%s: snapshot format %u, written by libploutosdrift "
                           "%u.%u.%u, is newer than this library (%s) reads (format %u); rebuild it "
@@ -565,6 +698,14 @@ int pdrift__snapshot_load(pdrift_monitor *m, const char *path)
     uint64_t n_features = word_at(p + 32), n_rows = word_at(p + 40), psi = word_at(p + 48);
     unsigned bins = (unsigned)(psi & 0xFFFFFFFFu);
     int binning = (int)(psi >> 32);
+    /* A count the file's size rules out is damage (below); a possible one
+     * beyond the limit is refused before anything is allocated for it. */
+    if (n_features <= (len - SNAP_HEADER) / 40 && n_features > m->settings.limits.max_columns) {
+        free(map);
+        return pdrift__fail(m, PDRIFT_EDATA, "%s: snapshot of %llu features, more than %zu, the limit "
+                            "max_columns (raise the parameter max_columns to read it)", path,
+                            (unsigned long long)n_features, m->settings.limits.max_columns);
+    }
     pdrift__baseline b = {0};
     b.blob = map; /* from here on the baseline owns the buffer */
     b.blob_len = len;
@@ -617,6 +758,10 @@ int pdrift__snapshot_load(pdrift_monitor *m, const char *path)
         uint64_t n = get_u64(&r, "the reference errors");
         errors = get_f64s(&r, n, "the reference errors", &oom);
         n_errors = (size_t)n;
+        if (errors != NULL && n_errors == 0) { /* the flag says they follow: one at least */
+            r.bad = 1;
+            r.what = "the reference errors";
+        }
         for (size_t i = 0; errors != NULL && i < n_errors; i++)
             if (!(errors[i] >= 0.0 && isfinite(errors[i]))) {
                 r.bad = 1;
@@ -637,6 +782,15 @@ int pdrift__snapshot_load(pdrift_monitor *m, const char *path)
             return pdrift__fail(m, PDRIFT_ENOMEM, "%s: out of memory loading the snapshot", path);
         return pdrift__fail(m, PDRIFT_ECORRUPT, "%s: snapshot damaged: %s out of bounds (checksum "
                             "matched: written by a faulty program?)", path, r.what ? r.what : "a field");
+    }
+    if (n_rows > m->settings.limits.max_rows) { /* consistent with the features: checked last */
+        pdrift__baseline_free(&b);
+        free(origin);
+        free(perf_returns);
+        free(errors);
+        return pdrift__fail(m, PDRIFT_EDATA, "%s: snapshot of %llu rows, more than %zu, the limit max_rows "
+                            "(raise the parameter max_rows to read it)", path, (unsigned long long)n_rows,
+                            m->settings.limits.max_rows);
     }
     free(origin); /* the origin CSV: the source reported is the snapshot itself */
     if ((b.source = pdrift__strdup(path)) == NULL) {

@@ -196,11 +196,18 @@ static int ranks_by_search(const double *x, size_t n, double *ranks)
 
 int pdrift__sort_ranked(const double *x, size_t n, double *sorted, double *ranks)
 {
+    return pdrift__sort_positions(x, n, sorted, ranks, NULL);
+}
+
+int pdrift__sort_positions(const double *x, size_t n, double *sorted, double *ranks, uint32_t *positions)
+{
     if (n == 0)
         return PDRIFT_OK;
     size_t bytes = sizeof(size_t[RADIX_PASSES][RADIX_SIZE]);
-    if (n <= SMALL_SORT || n > UINT32_MAX ||
-        n > (SIZE_MAX - bytes) / (2 * (sizeof(uint64_t) + sizeof(uint32_t)))) {
+    int too_big = n > UINT32_MAX || n > (SIZE_MAX - bytes) / (2 * (sizeof(uint64_t) + sizeof(uint32_t)));
+    if (positions != NULL && too_big)
+        return PDRIFT_ENOMEM;
+    if ((n <= SMALL_SORT && positions == NULL) || too_big) {
         if (sorted != NULL) {
             memcpy(sorted, x, n * sizeof *sorted);
             pdrift__sort(sorted, n);
@@ -249,6 +256,9 @@ int pdrift__sort_ranked(const double *x, size_t n, double *sorted, double *ranks
     if (sorted != NULL)
         for (size_t i = 0; i < n; i++)
             sorted[i] = value_of(src[i]);
+    if (positions != NULL)
+        for (size_t i = 0; i < n; i++)
+            positions[isrc[i]] = (uint32_t)i;
     /* Equal values have equal keys except -0.0 and +0.0: compare values. */
     for (size_t first = 0; ranks != NULL && first < n;) {
         double v = value_of(src[first]);

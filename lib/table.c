@@ -68,6 +68,7 @@ typedef struct reader {
     int headerless;               /* the first line was data */
     int want_lines;
     size_t *lines;                /* cap_rows entries when want_lines */
+    pdrift__limits limits;        /* pdrift__table_options */
 } reader;
 
 static const char unnamed_reason[] = "unnamed column (a row index?)";
@@ -165,6 +166,78 @@ static int field_failure(reader *r, int rc, const pdrift__csv_field *f, size_t i
     }
 }
 
+/* ---- limits -------------------------------------------------------------------- */
+
+/* Line and column of the byte `offset` bytes into the record being parsed
+ * (in the buffer), counting line breaks as csv.h does. */
+static void record_position(const reader *r, size_t offset, size_t *line, size_t *col)
+{
+    const char *start = r->csv.mark, *target = r->csv.mark + offset;
+    size_t l = r->csv.mark_line;
+    for (const char *p = r->csv.mark; p < target; p++) {
+        if (*p == '\n' || (*p == '\r' && p[1] != '\n')) {
+            l++;
+            start = p + 1;
+        }
+    }
+    *line = l;
+    *col = (size_t)(target - start) + 1;
+}
+
+static int line_too_long(reader *r)
+{
+    size_t line, col;
+    record_position(r, r->limits.max_line_bytes, &line, &col);
+    return fail_at(r, PDRIFT_EDATA, line, col,
+                   "line longer than %zu bytes, the limit max_line_bytes (raise the parameter "
+                   "max_line_bytes to read this file)",
+                   r->limits.max_line_bytes);
+}
+
+/* After the last field of a record: its bytes, line end excluded, within
+ * max_line_bytes. The cursor stands past the line end, or at the end of
+ * the data. */
+static int check_record_length(reader *r)
+{
+    const char *q = r->csv.p, *mark = r->csv.mark;
+    if (q > mark && q[-1] == '\n')
+        q -= q - 1 > mark && q[-2] == '\r' ? 2 : 1;
+    else if (q > mark && q[-1] == '\r')
+        q--;
+    return (size_t)(q - mark) > r->limits.max_line_bytes ? line_too_long(r) : PDRIFT_OK;
+}
+
+/* Before a refill: the buffer ends inside the record, so every byte from the
+ * record's start belongs to it but perhaps the last, a CR whose LF is yet to
+ * come. More than max_line_bytes + 1 of them: the record is too long, and is
+ * refused before it is read whole. */
+static int check_partial_record(reader *r)
+{
+    size_t bytes = (size_t)(r->csv.end - r->csv.mark);
+    if (r->limits.max_line_bytes < SIZE_MAX && bytes > r->limits.max_line_bytes + 1)
+        return line_too_long(r);
+    return PDRIFT_OK;
+}
+
+/* No room for one more row within the limits (or size_t). */
+static int rows_beyond_limits(reader *r, size_t by_memory)
+{
+    size_t line = r->csv.mark_line;
+    if (r->cap_rows >= r->limits.max_rows)
+        return fail_at(r, PDRIFT_EDATA, line, 1,
+                       "more than %zu data row%s, the limit max_rows (raise the parameter "
+                       "max_rows to read this file)",
+                       r->limits.max_rows, r->limits.max_rows == 1 ? "" : "s");
+    if (r->cap_rows >= by_memory)
+        return fail_at(r, PDRIFT_EDATA, line, 1,
+                       "%zu row%s of %zu field%s (8 bytes a value) would take more than %zu "
+                       "bytes, the limit max_memory (raise the parameter max_memory to read "
+                       "this file)",
+                       r->n_rows + 1, r->n_rows == 0 ? "" : "s", r->n_columns,
+                       r->n_columns == 1 ? "" : "s", r->limits.max_memory);
+    return out_of_memory(r);
+}
+
 /* ---- header ------------------------------------------------------------------ */
 
 /* The field's text with "" pairs undoubled, NUL-terminated. */
@@ -194,6 +267,11 @@ static int is_pandas_unnamed(const char *name)
 
 static int add_column(reader *r, const pdrift__csv_field *f)
 {
+    if (r->n_columns >= r->limits.max_columns)
+        return fail_at(r, PDRIFT_EDATA, f->line, f->col,
+                       "header has more than %zu column%s, the limit max_columns (raise the "
+                       "parameter max_columns to read this file)",
+                       r->limits.max_columns, r->limits.max_columns == 1 ? "" : "s");
     if (r->n_columns == r->cap_columns) {
         size_t cap = r->cap_columns ? r->cap_columns : 16;
         if (r->cap_columns) {
@@ -419,6 +497,8 @@ static int parse_header(reader *r)
         if (rc != PDRIFT_OK)
             return rc;
     } while (!f.last);
+    if ((rc = check_record_length(r)) != PDRIFT_OK)
+        return rc;
     if ((rc = check_headerless(r, &shape, line, col)) != 0)
         return rc == 1 ? PDRIFT_OK : rc;
     if (r->n_columns == 1 && (rc = check_separator(r, &f)) != PDRIFT_OK)
@@ -446,6 +526,8 @@ static int read_header(reader *r)
         if (rc != NEED_MORE)
             return rc;
         drop_columns(r);
+        if ((rc = check_partial_record(r)) != PDRIFT_OK)
+            return rc;
         rc = pdrift__csv_refill(&r->csv, r->path, r->err, r->errcap);
         if (rc != PDRIFT_OK)
             return rc;
@@ -457,18 +539,26 @@ static int read_header(reader *r)
 static int grow_rows(reader *r)
 {
     const size_t row_size = r->n_columns * sizeof(double); /* bounded in parse_header */
-    const size_t most = SIZE_MAX / row_size;
+    /* The capacity never passes the limits, so a file meets them exactly:
+     * max_rows rows, or max_memory / row_size, are accepted, one more not. */
+    const size_t by_memory = r->limits.max_memory / row_size;
+    size_t most = SIZE_MAX / row_size;
+    if (most > by_memory)
+        most = by_memory;
+    if (most > r->limits.max_rows)
+        most = r->limits.max_rows;
     size_t cap = r->cap_rows == 0              ? FIRST_ROWS
                  : r->cap_rows <= SIZE_MAX / 2 ? r->cap_rows * 2
                                                : SIZE_MAX;
     if (cap > most)
         cap = most;
     if (cap <= r->cap_rows)
-        return out_of_memory(r);
+        return rows_beyond_limits(r, by_memory);
     double *grown = realloc(r->values, cap * row_size);
     if (!grown)
         return fail_file(r, PDRIFT_ENOMEM, "out of memory after %zu rows of %zu columns",
                          r->n_rows, r->n_columns);
+    pdrift__advise_large(grown, cap * row_size);
     r->values = grown;
     if (r->want_lines) {
         size_t *lines = realloc(r->lines, cap * sizeof *lines); /* <= cap * row_size */
@@ -580,6 +670,9 @@ static int parse_row(reader *r)
         return fail_at(r, PDRIFT_EFORMAT, f.end_line, f.end_col,
                        "row has %zu field%s but the header has %zu", i, i == 1 ? "" : "s",
                        width);
+    int rc = check_record_length(r);
+    if (rc != PDRIFT_OK)
+        return rc;
     if (r->want_lines)
         r->lines[r->n_rows] = r->csv.mark_line;
     r->n_rows++;
@@ -593,7 +686,7 @@ static int read_rows(reader *r)
         if (rc == PDRIFT__CSV_END)
             return PDRIFT_OK;
         rc = rc == PDRIFT__CSV_OK ? parse_row(r) : NEED_MORE;
-        if (rc == NEED_MORE)
+        if (rc == NEED_MORE && (rc = check_partial_record(r)) == PDRIFT_OK)
             rc = pdrift__csv_refill(&r->csv, r->path, r->err, r->errcap);
         if (rc != PDRIFT_OK)
             return rc;
@@ -736,6 +829,14 @@ int pdrift__table_read_with(const char *path, const pdrift__table_options *opts,
     r.errcap = errcap;
     r.single_column_headerless = opts->single_column_headerless != 0;
     r.want_lines = opts->row_lines != NULL;
+    if (opts->limits) {
+        r.limits = *opts->limits;
+    } else {
+        r.limits.max_line_bytes = PDRIFT__DEFAULT_MAX_LINE_BYTES;
+        r.limits.max_columns = PDRIFT__DEFAULT_MAX_COLUMNS;
+        r.limits.max_rows = PDRIFT__DEFAULT_MAX_ROWS;
+        r.limits.max_memory = PDRIFT__DEFAULT_MAX_MEMORY;
+    }
     int rc = pdrift__csv_open(&r.csv, path, opts->buffer_size, err, errcap);
     if (rc != PDRIFT_OK)
         return rc;

@@ -12,7 +12,10 @@
 #include <limits.h>
 #include <math.h>
 #include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <check.h>
 
@@ -29,6 +32,13 @@
 #define WINDOW_MAX 1099511627776.0 /* 2^40 */
 #else
 #define WINDOW_MAX 4294967295.0
+#endif
+
+/* The default of max_memory: 2 GiB, 1 GiB where size_t has 32 bits. */
+#if SIZE_MAX > 4294967295u
+#define MEMORY_DEFAULT 2147483648.0
+#else
+#define MEMORY_DEFAULT 1073741824.0
 #endif
 
 typedef struct expected_param {
@@ -81,13 +91,18 @@ static const expected_param expected[] = {
     {PDRIFT_PARAM_RISK_FREE_RATE, 403, "risk_free_rate", DBL_T, -0.5, 1, 0, 0, 0, 0, 0},
     {PDRIFT_PARAM_MIN_RETURNS, 404, "min_returns", INT_T, 2, 1e9, 20, 0, 0, 0, 0},
     {PDRIFT_PARAM_RETURNS_WINDOW, 405, "returns_window", INT_T, 0, WINDOW_MAX, 0, 0, 0, 0, 0},
+    {PDRIFT_PARAM_MAX_LINE_BYTES, 500, "max_line_bytes", INT_T, 1, WINDOW_MAX, 33554432, 0, 0, 0, 0},
+    {PDRIFT_PARAM_MAX_COLUMNS, 501, "max_columns", INT_T, 1, WINDOW_MAX, 100000, 0, 0, 0, 0},
+    {PDRIFT_PARAM_MAX_ROWS, 502, "max_rows", INT_T, 1, WINDOW_MAX, 100000000, 0, 0, 0, 0},
+    {PDRIFT_PARAM_MAX_MEMORY, 503, "max_memory", INT_T, 1, WINDOW_MAX, MEMORY_DEFAULT, 0, 0, 0, 0},
 };
 
 #define N_EXPECTED (sizeof expected / sizeof expected[0])
 
 /* Ids that are not parameters: the gaps of each family, both sides of each
  * family, and the values no family uses. */
-static const int unknown_ids[] = {INT_MIN, -1, 0, 10, 99, 105, 199, 202, 313, 399, 406, 500, INT_MAX};
+static const int unknown_ids[] = {INT_MIN, -1, 0, 10, 99, 105, 199, 202, 313, 399, 406, 499, 504, 599,
+                                  INT_MAX};
 
 #define N_UNKNOWN (sizeof unknown_ids / sizeof unknown_ids[0])
 
@@ -188,6 +203,10 @@ START_TEST(test_enum_values_pinned)
     ck_assert_int_eq(PDRIFT_PARAM_RISK_FREE_RATE, 403);
     ck_assert_int_eq(PDRIFT_PARAM_MIN_RETURNS, 404);
     ck_assert_int_eq(PDRIFT_PARAM_RETURNS_WINDOW, 405);
+    ck_assert_int_eq(PDRIFT_PARAM_MAX_LINE_BYTES, 500);
+    ck_assert_int_eq(PDRIFT_PARAM_MAX_COLUMNS, 501);
+    ck_assert_int_eq(PDRIFT_PARAM_MAX_ROWS, 502);
+    ck_assert_int_eq(PDRIFT_PARAM_MAX_MEMORY, 503);
 
     ck_assert_int_eq(PDRIFT_PARAM_TYPE_INT, 1);
     ck_assert_int_eq(PDRIFT_PARAM_TYPE_DOUBLE, 2);
@@ -728,6 +747,15 @@ static void assert_default_settings(const pdrift__settings *s)
     ck_assert(s->risk_free_rate == 0);
     ck_assert_uint_eq(s->min_returns, 20);
     ck_assert_uint_eq(s->returns_window, 0);
+    ck_assert_uint_eq(s->limits.max_line_bytes, 33554432);
+    ck_assert_uint_eq(s->limits.max_columns, 100000);
+    ck_assert_uint_eq(s->limits.max_rows, 100000000);
+    ck_assert(s->limits.max_memory == (size_t)MEMORY_DEFAULT);
+    /* the table reader's own defaults (a read without limits) are these */
+    ck_assert_uint_eq(s->limits.max_line_bytes, PDRIFT__DEFAULT_MAX_LINE_BYTES);
+    ck_assert_uint_eq(s->limits.max_columns, PDRIFT__DEFAULT_MAX_COLUMNS);
+    ck_assert_uint_eq(s->limits.max_rows, PDRIFT__DEFAULT_MAX_ROWS);
+    ck_assert_uint_eq(s->limits.max_memory, PDRIFT__DEFAULT_MAX_MEMORY);
 }
 
 /* A settings struct full of values no resolve would produce. */
@@ -857,6 +885,10 @@ static double settings_field(const pdrift__settings *s, pdrift_param p)
     case PDRIFT_PARAM_RISK_FREE_RATE: return s->risk_free_rate;
     case PDRIFT_PARAM_MIN_RETURNS: return (double)s->min_returns;
     case PDRIFT_PARAM_RETURNS_WINDOW: return (double)s->returns_window;
+    case PDRIFT_PARAM_MAX_LINE_BYTES: return (double)s->limits.max_line_bytes;
+    case PDRIFT_PARAM_MAX_COLUMNS: return (double)s->limits.max_columns;
+    case PDRIFT_PARAM_MAX_ROWS: return (double)s->limits.max_rows;
+    case PDRIFT_PARAM_MAX_MEMORY: return (double)s->limits.max_memory;
     }
     ck_abort_msg("parameter %d has no settings field in this test", (int)p);
     return NAN;
@@ -923,6 +955,136 @@ START_TEST(test_resolve_presets)
 }
 END_TEST
 
+/* ---- the input limits reach every file the monitor reads ---------------------------- */
+
+typedef struct limits_files {
+    char dir[256];
+    char base[320], cur[320], returns[320];
+} limits_files;
+
+static void write_text(const char *path, const char *text)
+{
+    FILE *f = fopen(path, "w");
+    ck_assert_msg(f != NULL, "%s", path);
+    ck_assert_int_eq(fputs(text, f) >= 0, 1);
+    ck_assert_int_eq(fclose(f), 0);
+}
+
+/* base.csv: 40 rows of a,b (line 11, the 10th row, is the longest: 12
+ * bytes); cur.csv: 41 rows; returns.csv: 30 returns. */
+static void make_limits_files(limits_files *lf)
+{
+    const char *tmp = getenv("TMPDIR");
+    snprintf(lf->dir, sizeof lf->dir, "%s/pdrift-limits-XXXXXX", tmp && *tmp ? tmp : "/tmp");
+    ck_assert(mkdtemp(lf->dir) != NULL);
+    snprintf(lf->base, sizeof lf->base, "%s/base.csv", lf->dir);
+    snprintf(lf->cur, sizeof lf->cur, "%s/cur.csv", lf->dir);
+    snprintf(lf->returns, sizeof lf->returns, "%s/returns.csv", lf->dir);
+    char text[2048];
+    size_t n = (size_t)sprintf(text, "a,b\n");
+    for (int i = 0; i < 40; i++)
+        n += (size_t)sprintf(text + n, i == 9 ? "123456.789,1\n" : "%d.5,%d\n", i % 10, i % 7);
+    write_text(lf->base, text);
+    n = (size_t)sprintf(text, "a,b\n");
+    for (int i = 0; i < 41; i++)
+        n += (size_t)sprintf(text + n, "%d.25,%d\n", i % 9, i % 5);
+    write_text(lf->cur, text);
+    n = (size_t)sprintf(text, "ret\n");
+    for (int i = 0; i < 30; i++)
+        n += (size_t)sprintf(text + n, "%s0.00%d\n", i % 3 ? "" : "-", i % 10);
+    write_text(lf->returns, text);
+}
+
+static void remove_limits_files(const limits_files *lf)
+{
+    unlink(lf->base);
+    unlink(lf->cur);
+    unlink(lf->returns);
+    rmdir(lf->dir);
+}
+
+static pdrift_monitor *monitor_with(pdrift_param p, long long v)
+{
+    pdrift_config *c = new_config();
+    ck_assert_int_eq(pdrift_config_set_int(c, p, v), PDRIFT_OK);
+    pdrift_monitor *m = NULL;
+    ck_assert_int_eq(pdrift_monitor_new(&m, c), PDRIFT_OK);
+    pdrift_config_free(c);
+    return m;
+}
+
+/* The load fails with PDRIFT_EDATA and the message path + suffix. */
+static void expect_refused(pdrift_monitor *m, int rc, const char *path, const char *suffix)
+{
+    char want[1024];
+    snprintf(want, sizeof want, "%s%s", path, suffix);
+    ck_assert_msg(rc == PDRIFT_EDATA, "rc %d: %s", rc, pdrift_errmsg(m));
+    ck_assert_str_eq(pdrift_errmsg(m), want);
+}
+
+START_TEST(test_limits_reach_the_readers)
+{
+    limits_files lf;
+    make_limits_files(&lf);
+    pdrift_monitor *m;
+
+    /* the baseline CSV: each limit at the file's own size passes, one less fails */
+    m = monitor_with(PDRIFT_PARAM_MAX_ROWS, 40);
+    ck_assert_int_eq(pdrift_baseline_load(m, lf.base), PDRIFT_OK);
+    /* the current file has 41 rows */
+    expect_refused(m, pdrift_observe_load(m, lf.cur), lf.cur,
+                   ":42:1: more than 40 data rows, the limit max_rows (raise the parameter "
+                   "max_rows to read this file)");
+    pdrift_monitor_free(m);
+    m = monitor_with(PDRIFT_PARAM_MAX_ROWS, 39);
+    expect_refused(m, pdrift_baseline_load(m, lf.base), lf.base,
+                   ":41:1: more than 39 data rows, the limit max_rows (raise the parameter "
+                   "max_rows to read this file)");
+    pdrift_monitor_free(m);
+
+    m = monitor_with(PDRIFT_PARAM_MAX_COLUMNS, 2);
+    ck_assert_int_eq(pdrift_baseline_load(m, lf.base), PDRIFT_OK);
+    pdrift_monitor_free(m);
+    m = monitor_with(PDRIFT_PARAM_MAX_COLUMNS, 1);
+    expect_refused(m, pdrift_baseline_load(m, lf.base), lf.base,
+                   ":1:3: header has more than 1 column, the limit max_columns (raise the "
+                   "parameter max_columns to read this file)");
+    pdrift_monitor_free(m);
+
+    m = monitor_with(PDRIFT_PARAM_MAX_LINE_BYTES, 12);
+    ck_assert_int_eq(pdrift_baseline_load(m, lf.base), PDRIFT_OK);
+    pdrift_monitor_free(m);
+    m = monitor_with(PDRIFT_PARAM_MAX_LINE_BYTES, 11);
+    expect_refused(m, pdrift_baseline_load(m, lf.base), lf.base,
+                   ":11:12: line longer than 11 bytes, the limit max_line_bytes (raise the "
+                   "parameter max_line_bytes to read this file)");
+    pdrift_monitor_free(m);
+
+    m = monitor_with(PDRIFT_PARAM_MAX_MEMORY, 40 * 2 * 8);
+    ck_assert_int_eq(pdrift_baseline_load(m, lf.base), PDRIFT_OK);
+    pdrift_monitor_free(m);
+    m = monitor_with(PDRIFT_PARAM_MAX_MEMORY, 40 * 2 * 8 - 1);
+    expect_refused(m, pdrift_baseline_load(m, lf.base), lf.base,
+                   ":41:1: 40 rows of 2 fields (8 bytes a value) would take more than 639 bytes, "
+                   "the limit max_memory (raise the parameter max_memory to read this file)");
+    pdrift_monitor_free(m);
+
+    /* a series file (returns; errors share the reader) */
+    m = monitor_with(PDRIFT_PARAM_MAX_ROWS, 30);
+    ck_assert_int_eq(pdrift_baseline_returns_load(m, lf.returns), PDRIFT_OK);
+    pdrift_monitor_free(m);
+    m = monitor_with(PDRIFT_PARAM_MAX_ROWS, 29);
+    expect_refused(m, pdrift_baseline_returns_load(m, lf.returns), lf.returns,
+                   ":31:1: more than 29 data rows, the limit max_rows (raise the parameter "
+                   "max_rows to read this file)");
+    expect_refused(m, pdrift_observe_returns_load(m, lf.returns), lf.returns,
+                   ":31:1: more than 29 data rows, the limit max_rows (raise the parameter "
+                   "max_rows to read this file)");
+    pdrift_monitor_free(m);
+    remove_limits_files(&lf);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("config");
@@ -950,6 +1112,7 @@ int main(void)
     tcase_add_test(tc, test_resolve_mapping);
     tcase_add_test(tc, test_resolve_one_at_a_time);
     tcase_add_test(tc, test_resolve_presets);
+    tcase_add_test(tc, test_limits_reach_the_readers);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);

@@ -1206,6 +1206,232 @@ START_TEST(test_big_file)
 }
 END_TEST
 
+/* ---- input limits (PDRIFT_PARAM_MAX_*) ---------------------------------------------------- */
+
+static pdrift__limits default_limits(void)
+{
+    pdrift__limits l = {PDRIFT__DEFAULT_MAX_LINE_BYTES, PDRIFT__DEFAULT_MAX_COLUMNS,
+                        PDRIFT__DEFAULT_MAX_ROWS, PDRIFT__DEFAULT_MAX_MEMORY};
+    return l;
+}
+
+/* Read under limits with a given buffer; the status, the message in err and,
+ * on success, the table's size. */
+static int read_limited(const char *path, const pdrift__limits *limits, size_t buffer, char *err,
+                        size_t *rows, size_t *cols)
+{
+    pdrift__table_options opts;
+    memset(&opts, 0, sizeof opts);
+    opts.buffer_size = buffer;
+    opts.limits = limits;
+    pdrift__table t;
+    int rc = pdrift__table_read_with(path, &opts, &t, err, ERRCAP);
+    *rows = t.n_rows;
+    *cols = t.n_columns;
+    if (rc != PDRIFT_OK)
+        ck_assert(is_zeroed(&t));
+    pdrift__table_free(&t);
+    return rc;
+}
+
+/* The file passes under `pass` and fails under `fail` with path + suffix,
+ * whatever the read buffer (so both the check of a complete record and the
+ * early one before a refill are exercised). */
+static void expect_limit(const char *path, const pdrift__limits *pass, const pdrift__limits *fail,
+                         const char *suffix, size_t rows, size_t cols)
+{
+    static const size_t buffers[] = {0, 8, 9, 10, 11, 13, 16, 17, 31, 64};
+    char err[ERRCAP], expected[ERRCAP + PATHCAP];
+    snprintf(expected, sizeof expected, "%s%s", path, suffix);
+    for (size_t k = 0; k < sizeof buffers / sizeof buffers[0]; k++) {
+        size_t r, c;
+        int rc = read_limited(path, pass, buffers[k], err, &r, &c);
+        ck_assert_msg(rc == PDRIFT_OK, "buffer %zu: rc %d: %s", buffers[k], rc, err);
+        ck_assert_uint_eq(r, rows);
+        ck_assert_uint_eq(c, cols);
+        rc = read_limited(path, fail, buffers[k], err, &r, &c);
+        ck_assert_msg(rc == PDRIFT_EDATA, "buffer %zu: rc %d (%s)", buffers[k], rc, err);
+        ck_assert_str_eq(err, expected);
+    }
+}
+
+START_TEST(test_limit_line_bytes)
+{
+    /* The longest record is line 3's 12 bytes; line ends are not counted. */
+    static const char *const eols[] = {"\n", "\r\n", "\r"};
+    for (size_t e = 0; e < 3; e++) {
+        char text[256], path[PATHCAP], name[32];
+        const char *eol = eols[e];
+        int n = snprintf(text, sizeof text, "a,b%s1.5,2%s123456.789,1%s7,8%s", eol, eol, eol, eol);
+        snprintf(name, sizeof name, "limit_line_%zu.csv", e);
+        write_temp(path, name, text, (size_t)n);
+        pdrift__limits pass = default_limits(), fail = default_limits();
+        pass.max_line_bytes = 12;
+        fail.max_line_bytes = 11;
+        expect_limit(path, &pass, &fail,
+                     ":3:12: line longer than 11 bytes, the limit max_line_bytes (raise the "
+                     "parameter max_line_bytes to read this file)",
+                     3, 2);
+    }
+    /* A record spanning lines inside quotes counts whole; the position is
+     * the first byte beyond the limit (the "1" on line 3). */
+    char path[PATHCAP];
+    WRITE_LITERAL(path, "limit_quoted.csv", "n,v\n\"x\ny\",1\n\"z\",2\n");
+    pdrift__limits pass = default_limits(), fail = default_limits();
+    pass.max_line_bytes = 7;
+    fail.max_line_bytes = 6;
+    expect_limit(path, &pass, &fail,
+                 ":3:4: line longer than 6 bytes, the limit max_line_bytes (raise the parameter "
+                 "max_line_bytes to read this file)",
+                 2, 1);
+    /* The header too; and a record far longer than the limit is refused
+     * before the buffer grows to hold it. */
+    WRITE_LITERAL(path, "limit_header.csv", "alpha,beta\n1,2\n");
+    pass.max_line_bytes = 10;
+    fail.max_line_bytes = 9;
+    expect_limit(path, &pass, &fail,
+                 ":1:10: line longer than 9 bytes, the limit max_line_bytes (raise the parameter "
+                 "max_line_bytes to read this file)",
+                 1, 2);
+    size_t big = 1u << 20;
+    char *text = malloc(big + 16);
+    memcpy(text, "v\n", 2);
+    memset(text + 2, '7', big);
+    memcpy(text + 2 + big, "\n", 1);
+    write_temp(path, "limit_big_line.csv", text, big + 3);
+    free(text);
+    char err[ERRCAP];
+    size_t r, c;
+    fail.max_line_bytes = 100;
+    ck_assert_int_eq(read_limited(path, &fail, 64, err, &r, &c), PDRIFT_EDATA);
+    ck_assert_msg(strstr(err, ":2:101: line longer than 100 bytes") != NULL, "%s", err);
+}
+END_TEST
+
+/* A record of exactly the limit whose CRLF is cut by the end of the buffer
+ * is read (the early check allows for the CR), at every buffer size. */
+START_TEST(test_limit_line_bytes_crlf_at_buffer_end)
+{
+    char path[PATHCAP];
+    WRITE_LITERAL(path, "limit_crlf.csv", "a,b\r\n10.25,2\r\n3,4\r\n");
+    pdrift__limits l = default_limits();
+    l.max_line_bytes = 7;
+    for (size_t buffer = 8; buffer <= 40; buffer++) {
+        char err[ERRCAP];
+        size_t r, c;
+        ck_assert_msg(read_limited(path, &l, buffer, err, &r, &c) == PDRIFT_OK, "buffer %zu: %s",
+                      buffer, err);
+        ck_assert_uint_eq(r, 2);
+    }
+}
+END_TEST
+
+START_TEST(test_limit_columns)
+{
+    char path[PATHCAP];
+    WRITE_LITERAL(path, "limit_columns.csv", "d,a,b\n2024-01-02,1,2\n2024-01-03,3,4\n");
+    pdrift__limits pass = default_limits(), fail = default_limits();
+    pass.max_columns = 3; /* the text column counts: it is a field of the header */
+    fail.max_columns = 2;
+    expect_limit(path, &pass, &fail,
+                 ":1:5: header has more than 2 columns, the limit max_columns (raise the "
+                 "parameter max_columns to read this file)",
+                 2, 2);
+    fail.max_columns = 1;
+    char err[ERRCAP];
+    size_t r, c;
+    ck_assert_int_eq(read_limited(path, &fail, 0, err, &r, &c), PDRIFT_EDATA);
+    ck_assert_msg(strstr(err, ":1:3: header has more than 1 column, the limit") != NULL, "%s", err);
+}
+END_TEST
+
+START_TEST(test_limit_rows)
+{
+    /* 100 rows, blank lines between some: the message names the line of
+     * the first row beyond the limit. */
+    char text[4096], path[PATHCAP];
+    size_t len = (size_t)sprintf(text, "a,b\n");
+    for (int i = 0; i < 100; i++)
+        len += (size_t)sprintf(text + len, "%d,%d\n%s", i, i % 7, i == 10 ? "\n\n" : "");
+    write_temp(path, "limit_rows.csv", text, len);
+    pdrift__limits pass = default_limits(), fail = default_limits();
+    pass.max_rows = 100;
+    fail.max_rows = 99;
+    expect_limit(path, &pass, &fail,
+                 ":103:1: more than 99 data rows, the limit max_rows (raise the parameter "
+                 "max_rows to read this file)",
+                 100, 2);
+    fail.max_rows = 1;
+    char err[ERRCAP];
+    size_t r, c;
+    ck_assert_int_eq(read_limited(path, &fail, 0, err, &r, &c), PDRIFT_EDATA);
+    ck_assert_msg(strstr(err, ":3:1: more than 1 data row, the limit") != NULL, "%s", err);
+}
+END_TEST
+
+START_TEST(test_limit_memory)
+{
+    /* 100 rows of 3 fields (a text column included: it is stored while the
+     * file is read) are 2400 bytes of values. */
+    char text[8192], path[PATHCAP];
+    size_t len = (size_t)sprintf(text, "sym,a,b\n");
+    for (int i = 0; i < 100; i++)
+        len += (size_t)sprintf(text + len, "X,%d,%d.5\n", i, i % 7);
+    write_temp(path, "limit_memory.csv", text, len);
+    pdrift__limits pass = default_limits(), fail = default_limits();
+    pass.max_memory = 2400;
+    fail.max_memory = 2399;
+    expect_limit(path, &pass, &fail,
+                 ":101:1: 100 rows of 3 fields (8 bytes a value) would take more than 2399 bytes, "
+                 "the limit max_memory (raise the parameter max_memory to read this file)",
+                 100, 2);
+    /* less than one row */
+    fail.max_memory = 23;
+    char err[ERRCAP];
+    size_t r, c;
+    ck_assert_int_eq(read_limited(path, &fail, 0, err, &r, &c), PDRIFT_EDATA);
+    ck_assert_msg(strstr(err, ":2:1: 1 row of 3 fields (8 bytes a value) would take more than 23 "
+                              "bytes") != NULL, "%s", err);
+    /* a header without rows needs no memory for values */
+    WRITE_LITERAL(path, "limit_memory_header.csv", "a,b\n");
+    fail.max_memory = 1;
+    ck_assert_int_eq(read_limited(path, &fail, 0, err, &r, &c), PDRIFT_OK);
+}
+END_TEST
+
+/* Without limits (pdrift__table_read) the defaults apply: a file just past
+ * max_columns' default is refused, one at it is read. */
+START_TEST(test_limit_defaults_apply)
+{
+    size_t w = PDRIFT__DEFAULT_MAX_COLUMNS + 1, cap = w * 8 + 16, len = 0;
+    char *text = malloc(cap);
+    for (size_t j = 0; j < w; j++)
+        len += (size_t)snprintf(text + len, cap - len, "%s%zx", j ? "," : "", j);
+    text[len++] = '\n';
+    size_t last_comma = len - 1;
+    while (text[last_comma] != ',')
+        last_comma--;
+    size_t last_field = last_comma + 2; /* 1-based column of the field after it */
+    char path[PATHCAP], suffix[256];
+    write_temp(path, "limit_default_columns.csv", text, len);
+    snprintf(suffix, sizeof suffix,
+             ":1:%zu: header has more than %zu columns, the limit max_columns (raise the "
+             "parameter max_columns to read this file)",
+             last_field, (size_t)PDRIFT__DEFAULT_MAX_COLUMNS);
+    expect_failure(path, PDRIFT_EDATA, suffix);
+    /* drop the last field: exactly the default */
+    while (text[len - 1] != ',')
+        len--;
+    text[len - 1] = '\n';
+    write_temp(path, "limit_default_columns_ok.csv", text, len);
+    free(text);
+    pdrift__table t;
+    read_ok(path, 0, &t);
+    ck_assert_uint_eq(t.n_columns + t.n_skipped, PDRIFT__DEFAULT_MAX_COLUMNS);
+    pdrift__table_free(&t);
+}
+END_TEST
+
 /* ---- suite ------------------------------------------------------------------------------ */
 
 static Suite *csv_suite(void)
@@ -1266,6 +1492,16 @@ static Suite *csv_suite(void)
     tcase_add_test(robust, test_wide_header);
     tcase_add_test(robust, test_big_file);
     suite_add_tcase(s, robust);
+
+    TCase *limits = tcase_create("limits");
+    tcase_set_timeout(limits, 60);
+    tcase_add_test(limits, test_limit_line_bytes);
+    tcase_add_test(limits, test_limit_line_bytes_crlf_at_buffer_end);
+    tcase_add_test(limits, test_limit_columns);
+    tcase_add_test(limits, test_limit_rows);
+    tcase_add_test(limits, test_limit_memory);
+    tcase_add_test(limits, test_limit_defaults_apply);
+    suite_add_tcase(s, limits);
     return s;
 }
 

@@ -335,25 +335,28 @@ START_TEST(test_ks_small_equals_merge)
 }
 END_TEST
 
-/* The null windows of the serial calibration (lib/calibrate.c) gallop
- * too: their KS distances to the rest of the baseline have the same bits as
- * the full merge over every baseline value, written out here. */
+/* The null windows of the serial calibration (lib/calibrate.c) are scanned
+ * in rank space, at the window's values only: their KS distances to the
+ * rest of the baseline have the same bits as the full merge over every
+ * baseline value, written out here. At a value v with i baseline and j
+ * window values <= v, F_W - F_rest = (j n - i m) / (m (n - m)): the exact
+ * integer numerator's maximum, divided once. */
 static double window_vs_rest_merge(const double *b, size_t n, const double *w, size_t m)
 {
     size_t i = 0, j = 0;
-    double dmax = 0.0;
-    const double rest = (double)(n - m);
+    unsigned long long best = 0;
     while (i < n) {
         double v = b[i];
         while (i < n && b[i] <= v)
             i++;
         while (j < m && w[j] <= v)
             j++;
-        double diff = fabs((double)j / (double)m - (double)(i - j) / rest);
-        if (diff > dmax)
-            dmax = diff;
+        unsigned long long a = (unsigned long long)j * n, c = (unsigned long long)i * m;
+        unsigned long long diff = a > c ? a - c : c - a;
+        if (diff > best)
+            best = diff;
     }
-    return dmax;
+    return (double)best / (double)((unsigned long long)m * (n - m));
 }
 
 START_TEST(test_null_windows_equal_merge)
@@ -363,14 +366,16 @@ START_TEST(test_null_windows_equal_merge)
         size_t n = 60 + (size_t)(gallop_uniform() * 3000);
         size_t m = 5 + (size_t)(gallop_uniform() * (double)(n / 2 - 5));
         double *x = malloc(n * sizeof *x), *sorted = malloc(n * sizeof *sorted), *w = malloc(m * sizeof *w);
+        uint32_t *positions = malloc(n * sizeof *positions);
         double ar = 0.0;
         for (size_t i = 0; i < n; i++) {
             double u = gallop_uniform();
             ar = 0.9 * ar + u;
             x[i] = rep % 3 == 0 ? u : rep % 3 == 1 ? floor(u * 5) : floor(ar * 3);
         }
-        memcpy(sorted, x, n * sizeof *x);
-        pdrift__sort(sorted, n);
+        ck_assert_int_eq(pdrift__sort_positions(x, n, sorted, NULL, positions), PDRIFT_OK);
+        for (size_t t = 0; t < n; t++)
+            ck_assert(golden_same_bits(sorted[positions[t]], x[t]));
         double cuts[9];
         size_t counts[10];
         size_t nc = pdrift__psi_cuts(sorted, n, 10, 0, cuts);
@@ -378,7 +383,7 @@ START_TEST(test_null_windows_equal_merge)
         pdrift__psi_options o = pdrift__psi_default_options();
         double ks[50], psi[50];
         size_t k = 0;
-        ck_assert_int_eq(pdrift__window_null(x, sorted, n, m, cuts, nc, counts, &o, 50, ks, psi, &k), PDRIFT_OK);
+        ck_assert_int_eq(pdrift__window_null(sorted, positions, n, m, cuts, nc, counts, &o, 50, ks, psi, &k), PDRIFT_OK);
         for (size_t i = 0; i < k; i++) {
             size_t start = k == 1 ? 0 : (size_t)((double)i * (double)(n - m) / (double)(k - 1));
             memcpy(w, x + start, m * sizeof *w);
@@ -391,6 +396,7 @@ START_TEST(test_null_windows_equal_merge)
         free(x);
         free(sorted);
         free(w);
+        free(positions);
     }
     ck_assert_uint_gt(compared, 10000);
 }

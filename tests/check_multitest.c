@@ -403,6 +403,32 @@ START_TEST(test_monotone_and_bounded)
 }
 END_TEST
 
+/* Found by tests/fuzz/fuzz_csv (corpus file csv/bh-below-raw): with p * m / j
+ * the product is rounded before the division, and p = 0.8500000000000001 as
+ * the largest of m = 5 p-values came out 0.85, below itself. Every adjusted
+ * value must be at least its raw p-value, bit for bit, whatever rounding does. */
+START_TEST(test_never_below_raw_after_rounding)
+{
+    const double p5[5] = {0.01, 0.2, 0.3, 0.4, 0.8500000000000001};
+    double out[5];
+    adjust(p5, 5, PDRIFT_CORRECTION_BH, out);
+    ck_assert_msg(out[4] >= p5[4], "bh: %.17g for p %.17g", out[4], p5[4]);
+    uint64_t state = 31u;
+    for (size_t m = 1; m <= 48; m++)
+        for (int round = 0; round < 200; round++) {
+            double p[48], a[48];
+            for (size_t i = 0; i < m; i++)
+                p[i] = uniform(&state);
+            for (size_t k = 0; k < 4; k++) {
+                adjust(p, m, ALL_METHODS[k], a);
+                for (size_t i = 0; i < m; i++)
+                    ck_assert_msg(a[i] >= p[i], "%s, m = %zu: %.17g for p %.17g",
+                                  method_name(ALL_METHODS[k]), m, a[i], p[i]);
+            }
+        }
+}
+END_TEST
+
 /* ---- errors ------------------------------------------------------------------------ */
 
 START_TEST(test_unknown_method)
@@ -451,6 +477,7 @@ static Suite *multitest_suite(void)
     TCase *props = tcase_create("properties");
     tcase_add_test(props, test_random_against_brute_force);
     tcase_add_test(props, test_monotone_and_bounded);
+    tcase_add_test(props, test_never_below_raw_after_rounding);
     suite_add_tcase(s, props);
     return s;
 }

@@ -405,12 +405,19 @@ START_TEST(test_future_version)
     write_snapshot(path, 1);
     size_t len;
     unsigned char *buf = slurp(path, &len);
-    buf[8] = 2; /* format 2 */
+    buf[8] = 3; /* format 3 */
     uint64_t sum = pdrift__snapshot_hash(buf, len - 8);
     memcpy(buf + len - 8, &sum, 8);
     spit(path, buf, len);
     ck_assert_int_eq(load_status(path, msg, sizeof msg), PDRIFT_EVERSION);
-    ck_assert_msg(strstr(msg, "format 2") && strstr(msg, "newer") && strstr(msg, "pdrift baseline"), "%s", msg);
+    ck_assert_msg(strstr(msg, "format 3") && strstr(msg, "newer") && strstr(msg, "pdrift baseline"), "%s", msg);
+    /* format 1, the pre-release one: also refused, with the way out */
+    buf[8] = 1;
+    sum = pdrift__snapshot_hash(buf, len - 8);
+    memcpy(buf + len - 8, &sum, 8);
+    spit(path, buf, len);
+    ck_assert_int_eq(load_status(path, msg, sizeof msg), PDRIFT_EVERSION);
+    ck_assert_msg(strstr(msg, "format 1") && strstr(msg, "pdrift baseline"), "%s", msg);
     free(buf);
 }
 END_TEST
@@ -523,6 +530,70 @@ START_TEST(test_repeated_detect_equals_fresh)
 }
 END_TEST
 
+/* ---- input limits (PDRIFT_PARAM_MAX_*) -------------------------------------------------- */
+
+/* The status of loading path under one limit, and its message. */
+static int load_limited(const char *path, pdrift_param limit, long long value, char *msg, size_t cap)
+{
+    pdrift_config *c;
+    pdrift_monitor *m;
+    ck_assert_int_eq(pdrift_config_new(&c), PDRIFT_OK);
+    ck_assert_int_eq(pdrift_config_set_int(c, limit, value), PDRIFT_OK);
+    ck_assert_int_eq(pdrift_monitor_new(&m, c), PDRIFT_OK);
+    pdrift_config_free(c);
+    int rc = pdrift_baseline_load(m, path);
+    snprintf(msg, cap, "%s", pdrift_errmsg(m));
+    pdrift_monitor_free(m);
+    return rc;
+}
+
+/* Each limit at the snapshot's own size passes and one less is refused
+ * (PDRIFT_EDATA, naming the file, the limit and its parameter); counts the
+ * file's size rules out stay damage (PDRIFT_ECORRUPT) whatever the limits. */
+START_TEST(test_limits)
+{
+    char path[512], bad[512], msg[1024], want[1024];
+    path_of(path, sizeof path, "limits.pdb");
+    path_of(bad, sizeof bad, "limits_lie.pdb");
+    write_snapshot(path, 1);
+    size_t len;
+    unsigned char *buf = slurp(path, &len);
+
+    ck_assert_int_eq(load_limited(path, PDRIFT_PARAM_MAX_MEMORY, (long long)len, msg, sizeof msg), PDRIFT_OK);
+    ck_assert_int_eq(load_limited(path, PDRIFT_PARAM_MAX_MEMORY, (long long)len - 1, msg, sizeof msg),
+                     PDRIFT_EDATA);
+    snprintf(want, sizeof want, "%s: snapshot of %zu bytes, more than %zu bytes, the limit max_memory "
+             "(raise the parameter max_memory to read it)", path, len, len - 1);
+    ck_assert_str_eq(msg, want);
+
+    ck_assert_int_eq(load_limited(path, PDRIFT_PARAM_MAX_COLUMNS, NF, msg, sizeof msg), PDRIFT_OK);
+    ck_assert_int_eq(load_limited(path, PDRIFT_PARAM_MAX_COLUMNS, NF - 1, msg, sizeof msg), PDRIFT_EDATA);
+    snprintf(want, sizeof want, "%s: snapshot of %d features, more than %d, the limit max_columns (raise "
+             "the parameter max_columns to read it)", path, NF, NF - 1);
+    ck_assert_str_eq(msg, want);
+
+    ck_assert_int_eq(load_limited(path, PDRIFT_PARAM_MAX_ROWS, NB, msg, sizeof msg), PDRIFT_OK);
+    ck_assert_int_eq(load_limited(path, PDRIFT_PARAM_MAX_ROWS, NB - 1, msg, sizeof msg), PDRIFT_EDATA);
+    snprintf(want, sizeof want, "%s: snapshot of %d rows, more than %d, the limit max_rows (raise the "
+             "parameter max_rows to read it)", path, NB, NB - 1);
+    ck_assert_str_eq(msg, want);
+
+    /* impossible counts are damage, not a limit */
+    const struct { size_t off; uint64_t v; pdrift_param limit; } lies[] = {
+        {32, UINT64_C(1) << 60, PDRIFT_PARAM_MAX_COLUMNS}, {40, UINT64_C(1) << 62, PDRIFT_PARAM_MAX_ROWS},
+    };
+    for (size_t i = 0; i < sizeof lies / sizeof lies[0]; i++) {
+        unsigned char *copy = malloc(len);
+        memcpy(copy, buf, len);
+        patch_u64(copy, len, lies[i].off, lies[i].v);
+        spit(bad, copy, len);
+        ck_assert_int_eq(load_limited(bad, lies[i].limit, 1, msg, sizeof msg), PDRIFT_ECORRUPT);
+        free(copy);
+    }
+    free(buf);
+}
+END_TEST
+
 /* ---- suite ------------------------------------------------------------------------------ */
 
 static Suite *snapshot_suite(void)
@@ -543,6 +614,7 @@ static Suite *snapshot_suite(void)
     tcase_add_test(hostile, test_future_version);
     tcase_add_test(hostile, test_consistent_checksum_inconsistent_content);
     tcase_add_test(hostile, test_save_errors_and_atomicity);
+    tcase_add_test(hostile, test_limits);
     suite_add_tcase(s, hostile);
     return s;
 }
