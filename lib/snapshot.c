@@ -199,12 +199,17 @@ static void put_string(writer *w, const char *s)
 /* Write buf to path through a temporary file, fsync and rename. */
 static int write_atomic(pdrift_monitor *m, const char *path, const unsigned char *buf, size_t len)
 {
-    size_t n = strlen(path) + 32;
+    size_t n = strlen(path) + 64;
     char *tmp = malloc(n);
     if (tmp == NULL)
         return pdrift__fail(m, PDRIFT_ENOMEM, "out of memory");
-    snprintf(tmp, n, "%s.tmp.%ld", path, (long)getpid());
-    int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    /* Unique to this process and monitor (a monitor is used by one thread
+     * at a time), so threads saving to one path never share a temporary
+     * file; a stale one left by a killed process of the same number goes. */
+    snprintf(tmp, n, "%s.tmp.%ld.%p", path, (long)getpid(), (void *)m);
+    int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+    if (fd < 0 && errno == EEXIST && unlink(tmp) == 0)
+        fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
     if (fd < 0) {
         int rc = pdrift__fail(m, PDRIFT_EIO, "%s: cannot create: %s", path, strerror(errno));
         free(tmp);
