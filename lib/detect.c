@@ -109,8 +109,6 @@ static double max2(double a, double b)
     return a > b ? a : b;
 }
 
-/* The effective size of the KS null: the smallest n whose kstwo median is
- * at most `median` (kstwo.sf(median, n) <= 1/2), searched in [1, n_max]. */
 /* The effective size of the KS null: the smallest n for which kstwo(n) has
  * its NULL_MATCH quantile at or below q (kstwo.sf(q, n) <= 1 - NULL_MATCH),
  * searched in [1, n_max]. */
@@ -141,7 +139,19 @@ int pdrift__feature_null(const pdrift__settings *s, pdrift__baseline_feature *bf
                                  bf->null_ks + MAX_NULL_WINDOWS, &bf->null_k);
     if (rc == PDRIFT_OK)
         bf->null_m = n_c;
+    bf->null_n_eff = 0.0; /* computed at first use (null_effective_size) */
     return rc;
+}
+
+/* The KS null's effective size (a search through kstwo: kept with the null). */
+static double null_effective_size(pdrift__baseline_feature *bf)
+{
+    if (!(bf->null_n_eff >= 1.0)) {
+        const double nb = (double)bf->n_values, nc = (double)bf->null_m;
+        bf->null_n_eff = ks_effective_size(pdrift__null_quantile(bf->null_ks, bf->null_k, NULL_MATCH),
+                                           nc * (nb - nc) / nb);
+    }
+    return bf->null_n_eff;
 }
 
 int pdrift__feature_wants_null(const pdrift__settings *s, const pdrift__baseline_feature *bf, size_t n_c)
@@ -179,7 +189,7 @@ static int calibrate_by_windows(const pdrift__settings *s, pdrift__baseline_feat
 
     /* KS: windows are m values against n - m; the observation m against n. */
     double en_null = nc * (nb - nc) / nb, en_obs = nc * nb / (nb + nc);
-    double n_null = ks_effective_size(pdrift__null_quantile(ks_null, k, NULL_MATCH), en_null);
+    double n_null = null_effective_size(bf);
     double ratio = n_null / en_null; /* 1 for independent values */
     double n_obs = nearbyint(en_obs * (ratio < 1.0 ? ratio : 1.0));
     fr->ks_effective_n = n_obs;
@@ -538,6 +548,8 @@ int pdrift_baseline_calibrate(pdrift_monitor *m, size_t window_rows)
         if (!pdrift__feature_wants_null(&m->settings, bf, window_rows))
             continue;
         int rc = pdrift__feature_null(&m->settings, bf, window_rows);
+        if (rc == PDRIFT_OK)
+            (void)null_effective_size(bf);
         if (rc != PDRIFT_OK)
             return pdrift__fail(m, rc, "pdrift_baseline_calibrate: %s calibrating feature \"%s\"",
                                 rc == PDRIFT_ENOMEM ? "out of memory" : "cannot calibrate", bf->name);

@@ -31,6 +31,7 @@ typedef struct pdrift__baseline_feature {
      * null_k KS distances, then null_k PSI values at null_ks + 200. */
     double *null_ks;
     size_t null_m, null_k;
+    double null_n_eff;  /* the KS null's effective size; 0: not computed yet */
 } pdrift__baseline_feature;
 
 typedef struct pdrift__baseline {

@@ -24,7 +24,8 @@
  *     sorted of each value in time order), zero-padded to 8 bytes;
  *     f64 cuts[cuts]; u64 counts[cuts + 1] (none when values = 0);
  *     the null: u64 window length m (0: none), u64 windows k, u64 PSI
- *     empty-bins mode, f64 PSI epsilon, f64 ks[k], f64 psi[k]
+ *     empty-bins mode, f64 PSI epsilon, f64 KS effective size (0: not
+ *     computed), f64 ks[k], f64 psi[k]
  *   SNAP_PERFORMANCE: u64 source, u64 returns, f64 Sharpe, drawdown, win rate,
  *     u64 wins, u64 decided, then f64 returns[returns]
  *   SNAP_ERRORS: u64 n, f64 errors[n]
@@ -297,6 +298,7 @@ int pdrift_baseline_save(const pdrift_monitor *cm, const char *path)
         put_u64(&w, null_k);
         put_u64(&w, (uint64_t)(uint32_t)m->settings.psi.empty_bins);
         put_f64(&w, m->settings.psi.epsilon);
+        put_f64(&w, null_k ? bf->null_n_eff : 0.0);
         put_f64s(&w, bf->null_ks, null_k);
         put_f64s(&w, null_k ? bf->null_ks + PDRIFT__NULL_WINDOWS : NULL, null_k);
     }
@@ -500,10 +502,12 @@ static int read_null(reader *r, const pdrift__settings *s, int same_bins, pdrift
     uint64_t null_k = get_u64(r, "a feature's null");
     uint64_t empty_bins = get_u64(r, "a feature's null");
     double epsilon = get_f64(r, "a feature's null");
+    double n_eff = get_f64(r, "a feature's null");
     uint64_t windows = null_m > 0 && bf->n_values >= 2 * null_m ? bf->n_values - null_m + 1 : 0;
     if (windows > PDRIFT__NULL_WINDOWS)
         windows = PDRIFT__NULL_WINDOWS;
-    if (r->bad || (null_m == 0 ? null_k != 0 : null_k != windows || windows == 0)) {
+    if (r->bad || (null_m == 0 ? null_k != 0 : null_k != windows || windows == 0) ||
+        !(n_eff == 0.0 || (n_eff >= 1.0 && n_eff <= (double)null_m))) {
         r->bad = 1;
         r->what = "a feature's null";
         return -1;
@@ -533,6 +537,7 @@ static int read_null(reader *r, const pdrift__settings *s, int same_bins, pdrift
     }
     bf->null_m = (size_t)null_m;
     bf->null_k = (size_t)null_k;
+    bf->null_n_eff = n_eff;
     return 0;
 }
 

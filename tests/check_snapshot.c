@@ -530,6 +530,59 @@ START_TEST(test_repeated_detect_equals_fresh)
 }
 END_TEST
 
+/* A calibration computed ahead (pdrift_baseline_calibrate) and kept in the
+ * snapshot changes no result, is what a detect would compute, and survives
+ * load and save: the snapshot re-saved from the loaded monitor is the same
+ * file byte for byte, while one saved without it differs. */
+START_TEST(test_calibration_kept_in_snapshot)
+{
+    char plain[512], calibrated[512], again[512];
+    path_of(plain, sizeof plain, "plain.pdb");
+    path_of(calibrated, sizeof calibrated, "calibrated.pdb");
+    path_of(again, sizeof again, "again.pdb");
+    pdrift_monitor *direct = monitor_with(1, 0);
+    set_everything(direct);
+    ck_assert_int_eq(pdrift_baseline_calibrate(direct, 0), PDRIFT_EINVAL);
+    ck_assert_int_eq(pdrift_baseline_save(direct, plain), PDRIFT_OK);
+    ck_assert_int_eq(pdrift_baseline_calibrate(direct, NC), PDRIFT_OK);
+    ck_assert_int_eq(pdrift_baseline_save(direct, calibrated), PDRIFT_OK);
+    pdrift_monitor *loaded = monitor_with(1, 0);
+    ck_assert_msg(pdrift_baseline_load(loaded, calibrated) == PDRIFT_OK, "%s", pdrift_errmsg(loaded));
+    ck_assert_int_eq(pdrift_baseline_save(loaded, again), PDRIFT_OK);
+    size_t la, lb, lp;
+    unsigned char *a = slurp(calibrated, &la), *b = slurp(again, &lb), *p = slurp(plain, &lp);
+    ck_assert_uint_ge(la, lp + 2 * 8 * 200); /* feature 0 (AR) has its null in it */
+    /* byte for byte after the header and the origin string (the source the
+     * baseline came from: memory, then the snapshot), checksum excepted */
+    size_t tail = (la < lb ? la : lb) - 256;
+    ck_assert_msg(memcmp(a + la - tail, b + lb - tail, tail - 8) == 0, "re-saved snapshot differs");
+    /* results: a monitor built from the data, uncalibrated, detects the same */
+    pdrift_monitor *fresh = monitor_with(1, 0);
+    set_everything(fresh);
+    observe_and_detect(fresh, 0.3);
+    observe_and_detect(loaded, 0.3);
+    assert_same_results(fresh, loaded);
+    double windows;
+    ck_assert_int_eq(pdrift_result_feature(loaded, 0, PDRIFT_FEATURE_AUTOCORRELATION_TIME, &windows), PDRIFT_OK);
+    ck_assert_msg(windows > 1.5, "feature 0 must take the windows calibration (tau %g)", windows);
+    /* a monitor with other PSI settings ignores the kept null and computes its own */
+    pdrift_monitor *other = monitor_with(1, 20), *other_fresh = monitor_with(1, 20);
+    ck_assert_int_eq(pdrift_baseline_load(other, calibrated), PDRIFT_OK);
+    set_everything(other_fresh);
+    observe_and_detect(other, 0.3);
+    observe_and_detect(other_fresh, 0.3);
+    assert_same_results(other, other_fresh);
+    free(a);
+    free(b);
+    free(p);
+    pdrift_monitor_free(direct);
+    pdrift_monitor_free(loaded);
+    pdrift_monitor_free(fresh);
+    pdrift_monitor_free(other);
+    pdrift_monitor_free(other_fresh);
+}
+END_TEST
+
 /* ---- input limits (PDRIFT_PARAM_MAX_*) -------------------------------------------------- */
 
 /* The status of loading path under one limit, and its message. */
@@ -602,6 +655,7 @@ static Suite *snapshot_suite(void)
     TCase *round = tcase_create("round trips");
     tcase_set_timeout(round, 120);
     tcase_add_test(round, test_round_trip_is_bit_identical);
+    tcase_add_test(round, test_calibration_kept_in_snapshot);
     tcase_add_test(round, test_other_psi_bins_and_serial_settings);
     tcase_add_test(round, test_performance_is_recomputed_with_the_loading_settings);
     tcase_add_test(round, test_csv_baseline_through_a_snapshot);

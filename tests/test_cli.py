@@ -861,6 +861,27 @@ def test_snapshot_gives_the_same_report(market):
     assert ra["model_drift"]["baseline"]["n"] == 300 and ra["concept_drift"]["n_reference"] == 300
 
 
+def test_snapshot_calibrated_for_the_window(market):
+    """--window ROWS keeps the serial calibration for that window length in the
+    snapshot: a bigger file, the same report as the CSV baseline."""
+    rows = sum(1 for _ in open(market / "data/current_calm.csv")) - 1
+    assert run("baseline", "--from", "data/baseline.csv", "-o", "plain.pdb", cwd=market).returncode == 0
+    r = run("baseline", "--from", "data/baseline.csv", "-o", "cal.pdb", "--window", str(rows), cwd=market)
+    assert r.returncode == 0, r.stderr
+    assert f"calibrated for windows of {rows} rows" in r.stdout
+    assert (market / "cal.pdb").stat().st_size > (market / "plain.pdb").stat().st_size
+    live = ["--current", "data/current_calm.csv", "--json", "--log", ""]
+    a = run("monitor", "--baseline", "cal.pdb", *live, "--report-dir", "ra", cwd=market)
+    b = run("monitor", "--baseline", "data/baseline.csv", *live, "--report-dir", "rb", cwd=market)
+    assert a.returncode == b.returncode, a.stderr + b.stderr
+    ra, rb = json.loads(a.stdout), json.loads(b.stdout)
+    assert any(f.get("calibration") == "baseline_windows" for f in ra["data_drift"]["features"]), ra
+    assert strip_source(ra) == strip_source(rb)
+    for bad in ("0", "-5", "ten", "12x"):
+        r = run("baseline", "--from", "data/baseline.csv", "-o", "bad.pdb", "--window", bad, cwd=market)
+        assert r.returncode == 3 and "--window" in r.stderr and not (market / "bad.pdb").exists(), bad
+
+
 def test_snapshot_damage_exit_3(market):
     assert run("baseline", "--from", "data/baseline.csv", "-o", "base.pdb", cwd=market).returncode == 0
     data = (market / "base.pdb").read_bytes()
