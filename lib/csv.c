@@ -93,6 +93,8 @@ int pdrift__csv_open(pdrift__csv *c, const char *path, size_t buffer_size, char 
         c->cap = MIN_BUFFER;
     /* A file smaller than the buffer needs no more than its size, plus the
      * sentinel, plus one byte for the read that sees the end. */
+    if (S_ISREG(st.st_mode) && st.st_size > 0 && (uintmax_t)st.st_size <= SIZE_MAX)
+        c->file_size = (size_t)st.st_size;
     if (S_ISREG(st.st_mode) && st.st_size >= 0 && (uintmax_t)st.st_size + 2 < c->cap)
         c->cap = (size_t)st.st_size + 2 > MIN_BUFFER ? (size_t)st.st_size + 2 : MIN_BUFFER;
     c->buf = malloc(c->cap);
@@ -130,6 +132,7 @@ void pdrift__csv_close(pdrift__csv *c)
 int pdrift__csv_refill(pdrift__csv *c, const char *path, char *err, size_t errcap)
 {
     size_t keep = (size_t)(c->end - c->mark), line = c->mark_line;
+    c->dropped += (size_t)(c->mark - c->buf);
     memmove(c->buf, c->mark, keep);
     c->len = keep;
     if (keep > (c->cap - 1) / 2) {
@@ -551,6 +554,60 @@ static int parse_number(const char *s, size_t len, double *value)
     if (stop != end)
         return 0;
     *value = v;
+    return 1;
+}
+
+int pdrift__csv_fast_number(pdrift__csv *c, int last, double *value)
+{
+    const char *p = c->p;
+    int negative = *p == '-';
+    if (*p == '-' || *p == '+')
+        p++;
+    uint64_t mantissa = 0;
+    int significant = 0;
+    long exponent = 0;
+    size_t digits = 0;
+    for (; is_digit(*p); p++, digits++) {
+        if (significant == MAX_MANTISSA_DIGITS)
+            return 0;
+        mantissa = mantissa * 10 + (unsigned)(*p - '0');
+        significant += mantissa != 0;
+    }
+    if (*p == '.')
+        for (p++; is_digit(*p); p++, digits++) {
+            if (significant == MAX_MANTISSA_DIGITS)
+                return 0;
+            mantissa = mantissa * 10 + (unsigned)(*p - '0');
+            significant += mantissa != 0;
+            exponent--;
+        }
+    if (digits == 0)
+        return 0;
+    if (*p == 'e' || *p == 'E') {
+        p++;
+        int exp_negative = *p == '-';
+        if (*p == '-' || *p == '+')
+            p++;
+        if (!is_digit(*p))
+            return 0;
+        long e = 0;
+        for (; is_digit(*p); p++)
+            if (e < EXPONENT_CAP)
+                e = e * 10 + (*p - '0');
+        exponent += exp_negative ? -e : e;
+    }
+    /* the separator: ',' between fields, a whole line end after the last */
+    if (last ? !(*p == '\n' || (*p == '\r' && p + 1 < c->end && p[1] == '\n')) : *p != ',')
+        return 0;
+    double v;
+    if (mantissa == 0)
+        v = 0.0;
+    else if (FAST_PATH && mantissa <= (UINT64_C(1) << 53) && exponent >= -22 && exponent <= 22)
+        v = exponent >= 0 ? (double)mantissa * exact_pow10[exponent] : (double)mantissa / exact_pow10[-exponent];
+    else if (!eisel_lemire(mantissa, exponent, &v))
+        return 0;
+    *value = negative ? -v : v;
+    c->p = last ? next_line(c, p) : p + 1;
     return 1;
 }
 

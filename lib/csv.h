@@ -52,6 +52,8 @@ typedef struct pdrift__csv {
     size_t line;            /* 1-based line of p */
     const char *mark;       /* start of the record being parsed (a line start) */
     size_t mark_line;
+    size_t file_size;       /* bytes of a regular file (0: unknown, a pipe) */
+    size_t dropped;         /* bytes of the file before buf */
 } pdrift__csv;
 
 /* Open `path` and read the first chunk; skip a UTF-8 byte order mark.
@@ -138,6 +140,15 @@ enum pdrift__csv_cell {
  * "NULL", "NaN", "None", "n/a", "nan", "null", and also any other spelling of
  * [+-]nan, which strtod would read as NaN anyway. */
 int pdrift__csv_cell(const char *text, size_t len, int escaped, double *value);
+
+/* The common case in one pass: at the cursor, a plain decimal number (no
+ * blank, quote, inf or missing marker; at most 19 significant digits) whose
+ * value Clinger's or the Eisel-Lemire method decides, ended by ',' (when
+ * !last) or by a line end (when last). Then *value is pdrift__csv_cell's
+ * value, the cursor passes the separator and it returns 1; otherwise it
+ * returns 0 and nothing moved, and the caller cuts the field with
+ * pdrift__csv_next_field. */
+int pdrift__csv_fast_number(pdrift__csv *c, int last, double *value);
 
 /* Switch the calling thread to the C locale for LC_NUMERIC until
  * pdrift__csv_c_locale_leave, which restores the thread's previous locale

@@ -516,6 +516,20 @@ int pdrift_baseline_load(pdrift_monitor *m, const char *path)
 /* ---- the window -------------------------------------------------------------- */
 
 /* Make room for `more` rows (geometric growth, up to the window size). */
+/* An empty window takes a malloc'd block of n_rows rows as its own, when
+ * they all fit (limit = window size, 0 = unbounded): 1 if it did. */
+static int window_adopt(pdrift__window *w, size_t limit, double *rows, size_t n_rows)
+{
+    if (w->n_rows != 0 || n_rows == 0 || rows == NULL || (limit > 0 && n_rows > limit))
+        return 0;
+    free(w->rows);
+    w->rows = rows;
+    w->capacity = n_rows;
+    w->start = 0;
+    w->n_rows = n_rows;
+    return 1;
+}
+
 static int window_reserve(pdrift__window *w, size_t n_features, size_t limit, size_t more)
 {
     size_t wanted = w->n_rows + more;
@@ -533,11 +547,15 @@ static int window_reserve(pdrift__window *w, size_t n_features, size_t limit, si
     if (cap > SIZE_MAX / n_features / sizeof(double))
         return PDRIFT_ENOMEM;
     /* Until the ring is full, rows are stored from position 0 in order, so
-     * growing is a plain realloc. */
-    double *rows = realloc(w->rows, cap * n_features * sizeof *rows);
+     * growing is a copy of the rows held (into a block advised for huge
+     * pages before it is touched). */
+    double *rows = malloc(cap * n_features * sizeof *rows);
     if (rows == NULL)
         return PDRIFT_ENOMEM;
     pdrift__advise_large(rows, cap * n_features * sizeof *rows);
+    if (w->n_rows > 0)
+        memcpy(rows, w->rows, w->n_rows * n_features * sizeof *rows);
+    free(w->rows);
     w->rows = rows;
     w->capacity = cap;
     return PDRIFT_OK;
@@ -604,7 +622,7 @@ int pdrift_observe_batch(pdrift_monitor *m, const double *rows, size_t n_rows)
 }
 
 /* Reorder a table's columns into the baseline's feature order. */
-static int match_columns(pdrift_monitor *m, const pdrift__table *t, const char *path, double **out)
+static int match_columns(pdrift_monitor *m, pdrift__table *t, const char *path, double **out)
 {
     const pdrift__baseline *b = &m->baseline;
     long *index = malloc(b->n_features * sizeof *index);
@@ -625,6 +643,17 @@ static int match_columns(pdrift_monitor *m, const pdrift__table *t, const char *
     if (t->n_rows > SIZE_MAX / b->n_features / sizeof(double)) {
         free(index);
         return pdrift__fail(m, PDRIFT_ENOMEM, "%s: too many rows", path);
+    }
+    /* The file's columns are the baseline's, in its order: the table's
+     * matrix is the rows already, and is taken over rather than copied. */
+    int same_order = t->n_columns == b->n_features && t->values != NULL;
+    for (size_t f = 0; f < b->n_features && same_order; f++)
+        same_order = index[f] == (long)f;
+    if (same_order) {
+        free(index);
+        *out = t->values;
+        t->values = NULL;
+        return PDRIFT_OK;
     }
     double *rows = malloc((t->n_rows ? t->n_rows : 1) * b->n_features * sizeof *rows);
     if (rows == NULL) {
@@ -692,10 +721,12 @@ int pdrift_observe_load(pdrift_monitor *m, const char *path)
                           "(nan_policy is reject)", path, r + 1, m->baseline.features[c].name);
     /* window_append fails only before it changes anything; a note list that
      * grew before a failure names real columns of the file and may stay. */
-    if (rc == PDRIFT_OK &&
-        (note_observed_file(m, &t, path, derive_note) != PDRIFT_OK ||
-         window_append(&m->window, m->baseline.n_features, m->settings.window_size, rows,
-                       t.n_rows) != PDRIFT_OK))
+    if (rc == PDRIFT_OK && note_observed_file(m, &t, path, derive_note) != PDRIFT_OK)
+        rc = pdrift__fail(m, PDRIFT_ENOMEM, "out of memory for the rows of %s", path);
+    if (rc == PDRIFT_OK && window_adopt(&m->window, m->settings.window_size, rows, t.n_rows))
+        rows = NULL; /* the window's now */
+    else if (rc == PDRIFT_OK &&
+             window_append(&m->window, m->baseline.n_features, m->settings.window_size, rows, t.n_rows) != PDRIFT_OK)
         rc = pdrift__fail(m, PDRIFT_ENOMEM, "out of memory for the rows of %s", path);
     free(rows);
     pdrift__table_free(&t);

@@ -550,6 +550,15 @@ static int grow_rows(reader *r)
     size_t cap = r->cap_rows == 0              ? FIRST_ROWS
                  : r->cap_rows <= SIZE_MAX / 2 ? r->cap_rows * 2
                                                : SIZE_MAX;
+    /* After the first rows, a regular file's size tells about how many
+     * follow: one allocation of that many (a little more) instead of
+     * doublings, each of which would copy every row read so far. */
+    size_t read_so_far = r->csv.dropped + (size_t)(r->csv.mark - r->csv.buf);
+    if (r->cap_rows == FIRST_ROWS && r->n_rows > 0 && r->csv.file_size > read_so_far && read_so_far > 0) {
+        double expected = (double)r->csv.file_size / (double)read_so_far * (double)r->n_rows * 1.05 + 64.0;
+        if (expected > (double)cap && expected < (double)SIZE_MAX / 2)
+            cap = (size_t)expected;
+    }
     if (cap > most)
         cap = most;
     if (cap <= r->cap_rows)
@@ -654,6 +663,14 @@ static int parse_row(reader *r)
     pdrift__csv_field f;
     size_t i = 0;
     do {
+        /* a number column's plain number, in one pass (anything else, and
+         * every error, goes through the field cutter below) */
+        if (i < width && (r->columns[i].kind == KIND_NUMERIC || r->columns[i].kind == KIND_UNDECIDED) &&
+            pdrift__csv_fast_number(&r->csv, i + 1 == width, row + i)) {
+            r->columns[i].kind = KIND_NUMERIC;
+            f.last = ++i == width;
+            continue;
+        }
         int rc = pdrift__csv_next_field(&r->csv, &f);
         if (rc == PDRIFT__CSV_MORE)
             return NEED_MORE;
