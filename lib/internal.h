@@ -18,6 +18,13 @@
 /* Advise the kernel to back the large buffer p (n bytes, from malloc) with
  * huge pages: far fewer page faults when it is first filled. A hint only. */
 void pdrift__advise_large(void *p, size_t n);
+/* Make the pages of p[0..n) resident and writable in one call rather than a
+ * fault each (Linux's MADV_POPULATE_WRITE). A hint only. */
+void pdrift__prefault(void *p, size_t n);
+/* Give the kernel back the whole pages of base[from..to), bytes of a
+ * malloc'd block whose content there will never be read again (it reads
+ * as zeros if it is). A hint only. */
+void pdrift__release_pages(void *base, size_t from, size_t to);
 
 /* ---- sort.c: private sorted copies ------------------------------------- */
 
@@ -31,7 +38,8 @@ void pdrift__sort(double *values, size_t n);
 int pdrift__sort_ranked(const double *x, size_t n, double *sorted, double *ranks);
 /* The same, and the position of each value in `sorted`, in x's order
  * (sorted[positions[t]] == x[t]; equal values in time order): a
- * permutation of 0..n-1. n must not exceed UINT32_MAX (PDRIFT_ENOMEM). */
+ * permutation of 0..n-1. n must not exceed UINT32_MAX (PDRIFT_ENOMEM).
+ * sorted may be x itself (sorted in place). */
 int pdrift__sort_positions(const double *x, size_t n, double *sorted, double *ranks, uint32_t *positions);
 
 /* 1 if any value is NaN. */

@@ -13,6 +13,7 @@
 #define _DEFAULT_SOURCE /* MADV_HUGEPAGE */
 #include <stdint.h>
 #include <sys/mman.h>
+#include <unistd.h>
 
 #include "internal.h"
 
@@ -27,6 +28,42 @@ void pdrift__advise_large(void *p, size_t n)
     uintptr_t end = ((uintptr_t)p + n) & ~(uintptr_t)(HUGE_PAGE - 1);
     if (end > first)
         (void)madvise((void *)first, end - first, MADV_HUGEPAGE);
+#else
+    (void)p;
+    (void)n;
+#endif
+}
+
+void pdrift__release_pages(void *base, size_t from, size_t to)
+{
+#if defined(MADV_DONTNEED)
+    long size = sysconf(_SC_PAGESIZE);
+    const uintptr_t page = size > 0 ? (uintptr_t)size : 4096;
+    /* whole pages of the block only (never the one holding malloc's header
+     * before base), from the one holding byte `from` if it lies inside */
+    uintptr_t inside = ((uintptr_t)base + page - 1) & ~(page - 1);
+    uintptr_t first = ((uintptr_t)base + from) & ~(page - 1);
+    if (first < inside)
+        first = inside;
+    uintptr_t end = ((uintptr_t)base + to) & ~(page - 1);
+    if (end > first)
+        (void)madvise((void *)first, end - first, MADV_DONTNEED);
+#else
+    (void)base;
+    (void)from;
+    (void)to;
+#endif
+}
+
+void pdrift__prefault(void *p, size_t n)
+{
+#if defined(MADV_POPULATE_WRITE)
+    long size = sysconf(_SC_PAGESIZE);
+    const uintptr_t page = size > 0 ? (uintptr_t)size : 4096;
+    uintptr_t first = (uintptr_t)p & ~(page - 1);
+    uintptr_t end = ((uintptr_t)p + n + page - 1) & ~(page - 1);
+    if (n > 0)
+        (void)madvise((void *)first, end - first, MADV_POPULATE_WRITE);
 #else
     (void)p;
     (void)n;

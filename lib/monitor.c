@@ -198,17 +198,16 @@ int pdrift__feature_finish(const pdrift__settings *s, pdrift__baseline_feature *
     return PDRIFT_OK;
 }
 
-/* Sort the values of one feature (series: its non-missing values in time
- * order) into bf->sorted and bf->positions, and place its PSI bins. ranks is
- * scratch for n_values doubles. */
-static int prepare_feature(const pdrift__settings *s, pdrift__baseline_feature *bf, const double *series,
-                           double *ranks)
+/* Sort the values of one feature (in bf->sorted, its non-missing values in
+ * time order) in place, with their places into bf->positions, and place its
+ * PSI bins. ranks is scratch for n_values doubles. */
+static int prepare_feature(const pdrift__settings *s, pdrift__baseline_feature *bf, double *ranks)
 {
     /* One sort gives the sorted values, the places and, for the
      * autocorrelation time, the ranks in time order. */
     if (!s->serial_correction)
         ranks = NULL;
-    if (pdrift__sort_positions(series, bf->n_values, bf->sorted, ranks, bf->positions) != PDRIFT_OK)
+    if (pdrift__sort_positions(bf->sorted, bf->n_values, bf->sorted, ranks, bf->positions) != PDRIFT_OK)
         return PDRIFT_ENOMEM;
     bf->tau = ranks != NULL ? pdrift__autocorrelation_time_of_ranks(ranks, bf->n_values) : 1.0;
     return pdrift__feature_finish(s, bf, 0, 1);
@@ -230,7 +229,7 @@ static int find_nan(const double *rows, size_t n_rows, size_t n_cols, size_t *ro
 /* Build a baseline from a row-major matrix into *b (which the caller frees
  * on failure). The names have been validated. */
 static int build_baseline(pdrift_monitor *m, pdrift__baseline *b, const char *const *names,
-                          size_t n_features, const double *rows, size_t n_rows)
+                          size_t n_features, const double *rows, size_t n_rows, int discard_rows)
 {
     if (n_features > SIZE_MAX / sizeof *b->features || n_rows > SIZE_MAX / sizeof(double))
         return pdrift__fail(m, PDRIFT_ENOMEM, "baseline too large");
@@ -251,9 +250,12 @@ static int build_baseline(pdrift_monitor *m, pdrift__baseline *b, const char *co
     if ((b->blob = malloc(b->blob_len)) == NULL)
         return pdrift__fail(m, PDRIFT_ENOMEM, "out of memory for a baseline of %zu x %zu values", n_rows,
                             n_features);
-    pdrift__advise_large(b->blob, b->blob_len);
     double *sorted_area = (double *)(void *)b->blob;
     uint32_t *positions_area = (uint32_t *)(void *)(sorted_area + n_features * (n_rows ? n_rows : 1));
+    /* Huge pages for the places, filled one feature after the other; the
+     * values area is filled a few rows of every feature at a time, which
+     * huge pages would make resident all at once (see the gathering). */
+    pdrift__advise_large(positions_area, n_features * (n_rows ? n_rows : 1) * sizeof *positions_area);
     for (size_t f = 0; f < n_features; f++) {
         pdrift__baseline_feature *bf = &b->features[f];
         if ((bf->name = pdrift__strdup(names[f])) == NULL)
@@ -261,35 +263,40 @@ static int build_baseline(pdrift_monitor *m, pdrift__baseline *b, const char *co
         bf->sorted = sorted_area + f * (n_rows ? n_rows : 1);
         bf->positions = positions_area + f * (n_rows ? n_rows : 1);
     }
-    /* The columns are gathered (time order, missing values counted out) a
-     * block of features at a time: one pass over the rows per block reads
-     * the matrix about once in all, and the scratch stays a few columns. */
-    enum { BLOCK = 8 };
+    /* One pass over the rows gathers every column (time order, missing
+     * values counted out) where its sorted values will be: each feature is
+     * then sorted in place. When the rows are the library's own (a CSV just
+     * read, `discard_rows`), the pages of the rows already gathered are given
+     * back as the pass goes, so the matrix and the baseline are never both
+     * whole in memory. */
+    enum { CHUNK_ROWS = 4096 };
     const size_t rows_room = n_rows ? n_rows : 1;
-    double *scratch = malloc((BLOCK + 1) * rows_room * sizeof *scratch);
-    if (scratch == NULL)
-        return pdrift__fail(m, PDRIFT_ENOMEM, "out of memory for baseline features");
-    pdrift__advise_large(scratch, (BLOCK + 1) * rows_room * sizeof *scratch);
-    double *ranks = scratch + BLOCK * rows_room;
-    int rc = PDRIFT_OK;
-    for (size_t f0 = 0; f0 < n_features && rc == PDRIFT_OK; f0 += BLOCK) {
-        size_t nb = n_features - f0 < BLOCK ? n_features - f0 : BLOCK;
-        for (size_t r = 0; r < n_rows; r++) {
-            const double *row = rows + r * n_features + f0;
-            for (size_t f = 0; f < nb; f++) {
-                pdrift__baseline_feature *bf = &b->features[f0 + f];
+    for (size_t r0 = 0; r0 < n_rows; r0 += CHUNK_ROWS) {
+        size_t r1 = n_rows - r0 < CHUNK_ROWS ? n_rows : r0 + CHUNK_ROWS;
+        for (size_t f = 0; f < n_features; f++) /* one call instead of a fault per page */
+            pdrift__prefault(b->features[f].sorted + b->features[f].n_values, (r1 - r0) * sizeof(double));
+        for (size_t r = r0; r < r1; r++) {
+            const double *row = rows + r * n_features;
+            for (size_t f = 0; f < n_features; f++) {
+                pdrift__baseline_feature *bf = &b->features[f];
                 if (isnan(row[f]))
                     bf->n_missing++;
                 else
-                    scratch[f * rows_room + bf->n_values++] = row[f];
+                    bf->sorted[bf->n_values++] = row[f];
             }
         }
-        for (size_t f = 0; f < nb && rc == PDRIFT_OK; f++)
-            if (prepare_feature(&m->settings, &b->features[f0 + f], scratch + f * rows_room, ranks) != PDRIFT_OK)
-                rc = pdrift__fail(m, PDRIFT_ENOMEM, "out of memory preparing baseline feature \"%s\"",
-                                  names[f0 + f]);
+        if (discard_rows)
+            pdrift__release_pages((void *)(uintptr_t)rows, r0 * n_features * sizeof *rows,
+                                  r1 * n_features * sizeof *rows);
     }
-    free(scratch);
+    double *ranks = malloc(rows_room * sizeof *ranks);
+    if (ranks == NULL)
+        return pdrift__fail(m, PDRIFT_ENOMEM, "out of memory for baseline features");
+    int rc = PDRIFT_OK;
+    for (size_t f = 0; f < n_features && rc == PDRIFT_OK; f++)
+        if (prepare_feature(&m->settings, &b->features[f], ranks) != PDRIFT_OK)
+            rc = pdrift__fail(m, PDRIFT_ENOMEM, "out of memory preparing baseline feature \"%s\"", names[f]);
+    free(ranks);
     return rc;
 }
 
@@ -339,7 +346,7 @@ int pdrift_baseline_set(pdrift_monitor *m, const char *const *names, size_t n_fe
                             r, names[c]);
 
     pdrift__baseline b = {0};
-    rc = build_baseline(m, &b, names, n_features, rows, n_rows);
+    rc = build_baseline(m, &b, names, n_features, rows, n_rows, 0);
     if (rc != PDRIFT_OK) {
         pdrift__baseline_free(&b);
         return rc;
@@ -494,7 +501,7 @@ int pdrift_baseline_load(pdrift_monitor *m, const char *path)
             rc = pdrift__fail(m, PDRIFT_EDATA, "%s: data row %zu, column \"%s\": missing value "
                               "(nan_policy is reject)", path, r + 1, t.names[c]);
         else
-            rc = build_baseline(m, &b, (const char *const *)t.names, t.n_columns, t.values, t.n_rows);
+            rc = build_baseline(m, &b, (const char *const *)t.names, t.n_columns, t.values, t.n_rows, 1);
     }
     if (rc == PDRIFT_OK) {
         b.ohlcv_derived = derived;
