@@ -61,10 +61,11 @@ static double ks_pvalue_dependent(double d, double scale)
 }
 
 /* The current values of feature f: non-missing ones into `values` (sorted),
- * the count of missing ones returned through *missing, and, when asked for,
- * the window's autocorrelation time (read in time order, before sorting). */
+ * the count of missing ones returned through *missing, and, when asked for
+ * (ranks: scratch for the window's values), the window's autocorrelation
+ * time, from the ranks in time order that the same sort gives. */
 static size_t gather_current(const pdrift_monitor *m, size_t f, double *values, size_t *missing,
-                             double *tau)
+                             double *ranks, double *tau)
 {
     const pdrift__window *w = &m->window;
     const size_t nf = m->baseline.n_features;
@@ -76,9 +77,13 @@ static size_t gather_current(const pdrift_monitor *m, size_t f, double *values, 
         else
             values[n++] = v;
     }
-    if (tau != NULL)
-        *tau = pdrift__autocorrelation_time(values, n);
-    pdrift__sort(values, n);
+    if (tau != NULL && n >= 2 && pdrift__sort_ranked(values, n, values, ranks) == PDRIFT_OK) {
+        *tau = pdrift__autocorrelation_time_of_ranks(ranks, n);
+    } else {
+        if (tau != NULL) /* too few values, or no memory for the sort's scratch */
+            *tau = n >= 2 ? pdrift__autocorrelation_time(values, n) : 1.0;
+        pdrift__sort(values, n);
+    }
     *missing = miss;
     return n;
 }
@@ -86,6 +91,7 @@ static size_t gather_current(const pdrift_monitor *m, size_t f, double *values, 
 /* Scratch space of a detection, allocated once for all features. */
 typedef struct scratch {
     double *current;   /* the window's values of one feature */
+    double *ranks;     /* their ranks in time order */
     size_t *counts;    /* its PSI bin counts */
 } scratch;
 
@@ -252,7 +258,7 @@ static int test_feature(pdrift_monitor *m, size_t f, const scratch *sc,
     double *current = sc->current;
     size_t missing_c;
     double tau_window = 1.0;
-    size_t n_c = gather_current(m, f, current, &missing_c, s->serial_correction ? &tau_window : NULL);
+    size_t n_c = gather_current(m, f, current, &missing_c, sc->ranks, s->serial_correction ? &tau_window : NULL);
     size_t rows_b = m->baseline.n_rows, rows_c = m->window.n_rows;
 
     fr->n_baseline = bf->n_values;
@@ -421,11 +427,13 @@ static int detect_data(pdrift_monitor *m, pdrift__result *r)
     const size_t rows = m->window.n_rows;
     int rc = PDRIFT_ENOMEM;
     scratch sc;
-    sc.current = malloc((rows ? rows : 1) * sizeof *sc.current);
+    sc.current = rows <= SIZE_MAX / (2 * sizeof *sc.current) ? malloc(2 * (rows ? rows : 1) * sizeof *sc.current)
+                                                             : NULL;
     sc.counts = malloc((size_t)m->settings.psi.bins * sizeof *sc.counts);
     double *pvalues = malloc(nf * sizeof *pvalues);
     if (sc.current == NULL || sc.counts == NULL || pvalues == NULL)
         goto out;
+    sc.ranks = sc.current + (rows ? rows : 1);
 
     for (size_t f = 0; f < nf; f++) {
         if ((rc = test_feature(m, f, &sc, &r->features[f])) != PDRIFT_OK)

@@ -33,8 +33,8 @@ void pdrift__release_pages(void *base, size_t from, size_t to);
 void pdrift__sort(double *values, size_t n);
 /* The n NaN-free values x sorted ascending into `sorted`, and the mid-rank
  * of each (0-based; ties share the mean of their positions) into ranks, in
- * x's order; either output may be NULL. One radix sort serves both.
- * PDRIFT_ENOMEM. */
+ * x's order; either output may be NULL, and sorted may be x itself. One
+ * radix sort serves both. PDRIFT_ENOMEM. */
 int pdrift__sort_ranked(const double *x, size_t n, double *sorted, double *ranks);
 /* The same, and the position of each value in `sorted`, in x's order
  * (sorted[positions[t]] == x[t]; equal values in time order): a

@@ -208,11 +208,15 @@ int pdrift__sort_positions(const double *x, size_t n, double *sorted, double *ra
     if (positions != NULL && too_big)
         return PDRIFT_ENOMEM;
     if ((n <= SMALL_SORT && positions == NULL) || too_big) {
+        /* ranks first: sorted may be x itself */
+        if (ranks != NULL && ranks_by_search(x, n, ranks) != PDRIFT_OK)
+            return PDRIFT_ENOMEM;
         if (sorted != NULL) {
-            memcpy(sorted, x, n * sizeof *sorted);
+            if (sorted != x)
+                memcpy(sorted, x, n * sizeof *sorted);
             pdrift__sort(sorted, n);
         }
-        return ranks != NULL ? ranks_by_search(x, n, ranks) : PDRIFT_OK;
+        return PDRIFT_OK;
     }
     /* An LSD radix sort of (key, time index) pairs: the order of the values
      * in one O(n) sort, then the mid-rank of each run of equal values. */
