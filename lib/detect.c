@@ -60,18 +60,47 @@ static double ks_pvalue_dependent(double d, double scale)
     return p < 0.0 ? 0.0 : (p > 1.0 ? 1.0 : p);
 }
 
+/* Scratch space of a detection, allocated once for all features. */
+enum { COLUMN_BLOCK = 8 };
+typedef struct scratch {
+    double *current;   /* the window's values of one feature */
+    double *ranks;     /* their ranks in time order */
+    size_t *counts;    /* its PSI bin counts */
+    double *columns;   /* the window's columns [first, first + COLUMN_BLOCK), time order */
+    size_t first;      /* SIZE_MAX: none yet */
+} scratch;
+
+/* The window's column f, in time order: the window is row-major, so its
+ * columns are copied out eight at a time (a row's eight values share a
+ * cache line), one pass over the rows per eight features rather than one
+ * per feature. */
+static const double *window_column(const pdrift_monitor *m, scratch *sc, size_t f)
+{
+    const pdrift__window *w = &m->window;
+    const size_t nf = m->baseline.n_features, rows = w->n_rows;
+    if (sc->first == SIZE_MAX || f < sc->first || f >= sc->first + COLUMN_BLOCK) {
+        sc->first = f - f % COLUMN_BLOCK;
+        size_t k = nf - sc->first < COLUMN_BLOCK ? nf - sc->first : COLUMN_BLOCK;
+        for (size_t i = 0; i < rows; i++) {
+            const double *row = w->rows + ((w->start + i) % w->capacity) * nf + sc->first;
+            for (size_t j = 0; j < k; j++)
+                sc->columns[j * rows + i] = row[j];
+        }
+    }
+    return sc->columns + (f - sc->first) * rows;
+}
+
 /* The current values of feature f: non-missing ones into `values` (sorted),
  * the count of missing ones returned through *missing, and, when asked for
  * (ranks: scratch for the window's values), the window's autocorrelation
  * time, from the ranks in time order that the same sort gives. */
-static size_t gather_current(const pdrift_monitor *m, size_t f, double *values, size_t *missing,
+static size_t gather_current(const pdrift_monitor *m, size_t f, scratch *sc, double *values, size_t *missing,
                              double *ranks, double *tau)
 {
-    const pdrift__window *w = &m->window;
-    const size_t nf = m->baseline.n_features;
+    const double *column = window_column(m, sc, f);
     size_t n = 0, miss = 0;
-    for (size_t i = 0; i < w->n_rows; i++) {
-        double v = w->rows[((w->start + i) % w->capacity) * nf + f];
+    for (size_t i = 0; i < m->window.n_rows; i++) {
+        double v = column[i];
         if (isnan(v))
             miss++;
         else
@@ -88,12 +117,6 @@ static size_t gather_current(const pdrift_monitor *m, size_t f, double *values, 
     return n;
 }
 
-/* Scratch space of a detection, allocated once for all features. */
-typedef struct scratch {
-    double *current;   /* the window's values of one feature */
-    double *ranks;     /* their ranks in time order */
-    size_t *counts;    /* its PSI bin counts */
-} scratch;
 
 enum { MAX_NULL_WINDOWS = PDRIFT__NULL_WINDOWS };
 
@@ -250,7 +273,7 @@ static void calibrate_by_autocorrelation(const pdrift__settings *s,
 
 /* PSI, KS and the missing-rate test of one feature. The KS p-value is
  * adjusted later, across features. */
-static int test_feature(pdrift_monitor *m, size_t f, const scratch *sc,
+static int test_feature(pdrift_monitor *m, size_t f, scratch *sc,
                         pdrift__feature_result *fr)
 {
     const pdrift__settings *s = &m->settings;
@@ -258,7 +281,7 @@ static int test_feature(pdrift_monitor *m, size_t f, const scratch *sc,
     double *current = sc->current;
     size_t missing_c;
     double tau_window = 1.0;
-    size_t n_c = gather_current(m, f, current, &missing_c, sc->ranks, s->serial_correction ? &tau_window : NULL);
+    size_t n_c = gather_current(m, f, sc, current, &missing_c, sc->ranks, s->serial_correction ? &tau_window : NULL);
     size_t rows_b = m->baseline.n_rows, rows_c = m->window.n_rows;
 
     fr->n_baseline = bf->n_values;
@@ -427,13 +450,18 @@ static int detect_data(pdrift_monitor *m, pdrift__result *r)
     const size_t rows = m->window.n_rows;
     int rc = PDRIFT_ENOMEM;
     scratch sc;
-    sc.current = rows <= SIZE_MAX / (2 * sizeof *sc.current) ? malloc(2 * (rows ? rows : 1) * sizeof *sc.current)
-                                                             : NULL;
+    /* the values and the ranks of one feature, then a block of columns */
+    const size_t room = rows ? rows : 1;
+    sc.current = room <= SIZE_MAX / ((2 + COLUMN_BLOCK) * sizeof *sc.current)
+                     ? malloc((2 + COLUMN_BLOCK) * room * sizeof *sc.current)
+                     : NULL;
+    sc.first = SIZE_MAX;
     sc.counts = malloc((size_t)m->settings.psi.bins * sizeof *sc.counts);
     double *pvalues = malloc(nf * sizeof *pvalues);
     if (sc.current == NULL || sc.counts == NULL || pvalues == NULL)
         goto out;
-    sc.ranks = sc.current + (rows ? rows : 1);
+    sc.ranks = sc.current + room;
+    sc.columns = sc.ranks + room;
 
     for (size_t f = 0; f < nf; f++) {
         if ((rc = test_feature(m, f, &sc, &r->features[f])) != PDRIFT_OK)
