@@ -557,6 +557,36 @@ static int parse_number(const char *s, size_t len, double *value)
     return 1;
 }
 
+/* Eight ASCII digits at once (SWAR, as in Lemire's fast_float): the eight
+ * bytes at p, little-endian in a word, are all digits, and their value. */
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+#define EIGHT_DIGITS 1
+static int eight_digits(const char *p, uint32_t *out)
+{
+    uint64_t v;
+    memcpy(&v, p, 8);
+    /* every byte in '0'..'9': its high nibble is 3 and adding 6 keeps it 3 */
+    if (((v & UINT64_C(0xF0F0F0F0F0F0F0F0)) |
+         (((v + UINT64_C(0x0606060606060606)) & UINT64_C(0xF0F0F0F0F0F0F0F0)) >> 4)) !=
+        UINT64_C(0x3333333333333333))
+        return 0;
+    v -= UINT64_C(0x3030303030303030);
+    v = v * 10 + (v >> 8);                 /* pairs: d0*10 + d1 in every other byte */
+    v = ((v & UINT64_C(0x000000FF000000FF)) * UINT64_C(0x000F424000000064) +
+         ((v >> 16) & UINT64_C(0x000000FF000000FF)) * UINT64_C(0x0000271000000001)) >> 32;
+    *out = (uint32_t)v;
+    return 1;
+}
+#else
+#define EIGHT_DIGITS 0
+static int eight_digits(const char *p, uint32_t *out)
+{
+    (void)p;
+    (void)out;
+    return 0;
+}
+#endif
+
 int pdrift__csv_fast_number(pdrift__csv *c, int last, double *value)
 {
     const char *p = c->p;
@@ -567,7 +597,18 @@ int pdrift__csv_fast_number(pdrift__csv *c, int last, double *value)
     int significant = 0;
     long exponent = 0;
     size_t digits = 0;
+    uint32_t eight;
     for (; is_digit(*p); p++, digits++) {
+        /* past the leading zeros, eight digits at a time while they fit */
+        while (EIGHT_DIGITS && mantissa != 0 && significant <= MAX_MANTISSA_DIGITS - 8 && c->end - p >= 8 &&
+               eight_digits(p, &eight)) {
+            mantissa = mantissa * 100000000u + eight;
+            significant += 8;
+            digits += 8;
+            p += 8;
+        }
+        if (!is_digit(*p))
+            break;
         if (significant == MAX_MANTISSA_DIGITS)
             return 0;
         mantissa = mantissa * 10 + (unsigned)(*p - '0');
@@ -575,6 +616,16 @@ int pdrift__csv_fast_number(pdrift__csv *c, int last, double *value)
     }
     if (*p == '.')
         for (p++; is_digit(*p); p++, digits++) {
+            while (EIGHT_DIGITS && mantissa != 0 && significant <= MAX_MANTISSA_DIGITS - 8 && c->end - p >= 8 &&
+                   eight_digits(p, &eight)) {
+                mantissa = mantissa * 100000000u + eight;
+                significant += 8;
+                digits += 8;
+                exponent -= 8;
+                p += 8;
+            }
+            if (!is_digit(*p))
+                break;
             if (significant == MAX_MANTISSA_DIGITS)
                 return 0;
             mantissa = mantissa * 10 + (unsigned)(*p - '0');
