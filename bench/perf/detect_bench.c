@@ -24,6 +24,10 @@
  *         monitor whose baseline came from CURRENT.csv (read and parse into the
  *         window only).
  *       Run it on one core (the driver pins it) for the single-core figure.
+ *   detect_bench windows --scales W1,W2,... [--repeats R] [--rows N]
+ *       - detect_window: the baseline fixed (N rows, set once), for each
+ *         window length W the first pdrift_detect (which also computes the
+ *         serial calibration for W) and R more.
  *
  * Every timing is wall-clock (CLOCK_MONOTONIC); the driver takes medians.
  */
@@ -164,6 +168,54 @@ static int run_memory(int repeats, const size_t *scales, int n_scales, size_t ro
     return 0;
 }
 
+/* Detect time as the window grows, the baseline fixed (rows): one monitor,
+ * for each window length its first detect (which computes the serial
+ * calibration for that length) and then `repeats` detects. */
+static int run_windows(int repeats, const size_t *windows, int n_windows, size_t rows)
+{
+    size_t most = 0;
+    for (int w = 0; w < n_windows; w++)
+        if (windows[w] > most) most = windows[w];
+    double *base = malloc(rows * DG_FEATURES * sizeof *base);
+    double *cur = malloc(most * DG_FEATURES * sizeof *cur);
+    if (base == NULL || cur == NULL) {
+        fprintf(stderr, "detect_bench: out of memory\n");
+        return 1;
+    }
+    dg_fill(DG_BASELINE, base, rows);
+    dg_fill(DG_CURRENT, cur, most);
+    char names_buf[DG_FEATURES][32];
+    const char *names[DG_FEATURES];
+    for (size_t j = 0; j < DG_FEATURES; j++) {
+        dg_name(j, names_buf[j], sizeof names_buf[j]);
+        names[j] = names_buf[j];
+    }
+    pdrift_monitor *m = new_monitor(0);
+    check(pdrift_baseline_set(m, names, DG_FEATURES, base, rows), m, "baseline_set");
+    double t[MAX_REPEATS] = {0};
+    for (int w = 0; w < n_windows; w++) {
+        check(pdrift_window_reset(m), m, "window_reset");
+        check(pdrift_observe_batch(m, cur, windows[w]), m, "observe_batch");
+        double t0 = now();
+        check(pdrift_detect(m), m, "detect");
+        double first = now() - t0;
+        for (int r = 0; r < repeats; r++) {
+            t0 = now();
+            check(pdrift_detect(m), m, "detect");
+            t[r] = now() - t0;
+        }
+        printf("{\"figure\": \"detect_window\", \"baseline_rows\": %zu, \"window_rows\": %zu, "
+               "\"first\": %.9g, \"seconds\": ", rows, windows[w], first);
+        print_runs(t, repeats);
+        printf("}\n");
+        fflush(stdout);
+    }
+    pdrift_monitor_free(m);
+    free(base);
+    free(cur);
+    return 0;
+}
+
 static int run_csv(int repeats, const char *baseline, const char *current)
 {
     struct stat st;
@@ -202,7 +254,8 @@ static void usage(void)
 {
     fprintf(stderr, "usage: detect_bench memory [--repeats R] [--scales 1,2,4,8] [--rows N] "
                     "[--window W]\n"
-                    "       detect_bench csv BASELINE.csv CURRENT.csv [--repeats R]\n");
+                    "       detect_bench csv BASELINE.csv CURRENT.csv [--repeats R]\n"
+                    "       detect_bench windows --scales W1,W2,... [--repeats R] [--rows N]\n");
     exit(2);
 }
 
@@ -251,6 +304,8 @@ int main(int argc, char **argv)
     if (strcmp(argv[1], "memory") == 0 && n_files == 0)
         return run_memory(repeats, scales, n_scales, rows, window);
     if (strcmp(argv[1], "csv") == 0 && n_files == 2) return run_csv(repeats, files[0], files[1]);
+    if (strcmp(argv[1], "windows") == 0 && n_files == 0) /* --scales: the window lengths */
+        return run_windows(repeats, scales, n_scales, rows);
     usage();
     return 2;
 }
