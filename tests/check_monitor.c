@@ -2060,6 +2060,42 @@ static char *csv_text(size_t n_rows, int current)
     return s;
 }
 
+/* A column whose two halves of the baseline barely overlap (spread_z, a
+ * ramp) is noted as a level; one whose halves overlap (x, a permutation of
+ * the same values in both halves) is not; a feature ramping on a coarse grid
+ * (ties, still trending) is noted too. */
+START_TEST(test_trending_columns_noted)
+{
+    tmpdir t;
+    tmp_make(&t);
+    size_t cap = 64 + 200 * 96, len = 0;
+    char *text = malloc(cap);
+    ck_assert_ptr_nonnull(text);
+    len += (size_t)snprintf(text + len, cap - len, "x,spread_z,steps\n");
+    for (size_t i = 0; i < 200; i++)
+        len += (size_t)snprintf(text + len, cap - len, "%.17g,%.17g,%zu\n", base_x(i), base_z(i), i / 40);
+    char *path = tmp_file(&t, "levels.csv", text);
+    char saved[160];
+    snprintf(saved, sizeof saved, "%s", path);
+    free(text);
+    pdrift_monitor *m = monitor_from(config_for(PDRIFT_SENSITIVITY_MEDIUM));
+    ck_assert_int_eq(pdrift_baseline_load(m, saved), PDRIFT_OK);
+    ck_assert_int_eq(pdrift_observe_load(m, saved), PDRIFT_OK);
+    detect(m);
+    size_t n = 0;
+    ck_assert_int_eq(pdrift_report_json(m, NULL, 0, &n), PDRIFT_ENOBUFS);
+    char *report = malloc(n);
+    ck_assert_int_eq(pdrift_report_json(m, report, n, &n), PDRIFT_OK);
+    ck_assert_msg(strstr(report, "column \\\"spread_z\\\" trends through the baseline") != NULL, "%s", report);
+    ck_assert_msg(strstr(report, "column \\\"steps\\\" trends through the baseline") != NULL, "%s", report);
+    ck_assert_msg(strstr(report, "column \\\"x\\\" trends") == NULL, "%s", report);
+    free(report);
+    pdrift_monitor_free(m);
+    static const char *const names[] = {"levels.csv"};
+    tmp_remove(&t, names, 1);
+}
+END_TEST
+
 START_TEST(test_csv_load)
 {
     tmpdir t;
@@ -2260,6 +2296,7 @@ static Suite *monitor_suite(void)
 
     TCase *csv = tcase_create("csv");
     tcase_add_test(csv, test_csv_load);
+    tcase_add_test(csv, test_trending_columns_noted);
     tcase_add_test(csv, test_csv_missing_column);
     tcase_add_test(csv, test_csv_baseline_errors);
     suite_add_tcase(s, csv);
