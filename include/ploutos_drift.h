@@ -477,9 +477,9 @@ typedef enum pdrift_param {
                                             read, while the read buffer, about 4 times the
                                             longest record, stays at 128 MiB */
     PDRIFT_PARAM_MAX_COLUMNS = 501,    /**< int: fields of a CSV header line, and features of a
-                                            snapshot; default 100000. Each column costs about
-                                            10 KB in the report and the detection whatever the
-                                            rows: 100000 columns take about 1 GB */
+                                            snapshot; default 100000. A column costs about
+                                            10 KB of results and report whatever its rows:
+                                            `pdrift monitor` takes about 1 GB for 100000 */
     PDRIFT_PARAM_MAX_ROWS = 502,       /**< int: data rows of a CSV file, and rows of a
                                             snapshot; default 100000000 (a century of one-minute
                                             bars is 53 million) */

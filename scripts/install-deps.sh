@@ -7,8 +7,8 @@ set -eu
 # build: compiler, pkg-config, GSL, cJSON, cairo (pdrift's chart only); tests:
 # Check, a C++ compiler for the header test, binutils (nm, readelf), Debian's
 # Python with numpy/scipy for the comparison against scipy itself and pytest
-# for the CLI tests.
-packages="gcc g++ make pkg-config binutils libgsl-dev libcjson-dev libcairo2-dev check python3 python3-numpy python3-scipy python3-pytest python3-pandas python3-pip python3-setuptools curl jq util-linux abigail-tools python3-jsonschema"
+# for the CLI tests; valgrind (and its valgrind/valgrind.h) for make check-valgrind.
+packages="gcc g++ make pkg-config binutils libgsl-dev libcjson-dev libcairo2-dev check python3 python3-numpy python3-scipy python3-pytest python3-pandas python3-pip python3-setuptools curl jq util-linux abigail-tools python3-jsonschema man-db valgrind"
 
 if ! command -v dpkg-query >/dev/null 2>&1; then
     # Not Debian: check what matters through pkg-config and say what is missing.

@@ -12,7 +12,9 @@ prefix=/opt/pdrift-test
 $make --no-print-directory install DESTDIR="$stage" PREFIX=$prefix > "$work/install.log"
 pcdir=$stage$prefix/lib/pkgconfig
 for f in lib/libploutosdrift.so.1 lib/libploutosdrift.so lib/libploutosdrift.a \
-         include/ploutos_drift.h lib/pkgconfig/ploutosdrift.pc bin/pdrift; do
+         include/ploutos_drift.h lib/pkgconfig/ploutosdrift.pc bin/pdrift \
+         share/man/man1/pdrift.1 share/man/man3/libploutosdrift.3 share/man/man3/pdrift_detect.3 \
+         share/man/man3/pdrift_baseline_set.3; do
     test -e "$stage$prefix/$f" || { echo "install: missing $prefix/$f"; exit 1; }
 done
 soname=$(readelf -d "$stage$prefix/lib/libploutosdrift.so.1" | sed -n 's/.*SONAME.*\[\(.*\)\]/\1/p')
