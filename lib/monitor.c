@@ -231,7 +231,8 @@ static int find_nan(const double *rows, size_t n_rows, size_t n_cols, size_t *ro
 static int build_baseline(pdrift_monitor *m, pdrift__baseline *b, const char *const *names,
                           size_t n_features, const double *rows, size_t n_rows, int discard_rows)
 {
-    if (n_features > SIZE_MAX / sizeof *b->features || n_rows > SIZE_MAX / sizeof(double))
+    if (n_features > SIZE_MAX / sizeof *b->features ||
+        n_rows > SIZE_MAX / (sizeof(double) + sizeof(uint32_t))) /* the blob's 12 bytes a value */
         return pdrift__fail(m, PDRIFT_ENOMEM, "baseline too large");
     b->features = calloc(n_features, sizeof *b->features);
     if (b->features == NULL)

@@ -197,7 +197,29 @@ static void put_string(writer *w, const char *s)
     put(w, zeros, (8 - n % 8) % 8);
 }
 
-/* Write buf to path through a temporary file, fsync and rename. */
+/* fsync the directory that holds path, so that the rename is on disk too
+ * (after a power cut the file is then the new one, not the old). 0, or an
+ * errno; EINVAL (a file system that cannot sync a directory) is fine. */
+static int sync_parent(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    size_t n = slash == NULL || slash == path ? 1 : (size_t)(slash - path);
+    char *dir = malloc(n + 1);
+    if (dir == NULL)
+        return ENOMEM;
+    memcpy(dir, slash == NULL ? "." : slash == path ? "/" : path, n);
+    dir[n] = '\0';
+    int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    free(dir);
+    if (fd < 0)
+        return errno;
+    int e = fsync(fd) == 0 || errno == EINVAL ? 0 : errno;
+    close(fd);
+    return e;
+}
+
+/* Write buf to path through a temporary file, fsync, rename, fsync the
+ * directory. */
 static int write_atomic(pdrift_monitor *m, const char *path, const unsigned char *buf, size_t len)
 {
     size_t n = strlen(path) + 64;
@@ -235,6 +257,8 @@ static int write_atomic(pdrift_monitor *m, const char *path, const unsigned char
     if (ok && rename(tmp, path) != 0) {
         ok = 0;
         saved = errno;
+    } else if (ok && (saved = sync_parent(path)) != 0) {
+        ok = 0; /* the new file is in place, but not known to be durable */
     }
     if (!ok)
         unlink(tmp);
@@ -541,6 +565,29 @@ static int read_null(reader *r, const pdrift__settings *s, int same_bins, pdrift
     return 0;
 }
 
+static int by_name(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* 1 if two features share a name (pdrift_baseline_set and a CSV header refuse
+ * that), 0 if not, -1 without memory. Sorted, not pairwise: a snapshot may
+ * hold max_columns features. */
+static int names_repeat(const pdrift__baseline *b)
+{
+    const char **names = malloc(b->n_features * sizeof *names);
+    if (names == NULL)
+        return -1;
+    for (size_t f = 0; f < b->n_features; f++)
+        names[f] = b->features[f].name;
+    qsort(names, b->n_features, sizeof *names, by_name);
+    int repeat = 0;
+    for (size_t f = 1; f < b->n_features && !repeat; f++)
+        repeat = strcmp(names[f - 1], names[f]) == 0;
+    free(names);
+    return repeat;
+}
+
 /* One feature from the cursor into bf; 0, or -1 with r->bad / *oom set. */
 static int read_feature(reader *r, const pdrift__settings *s, unsigned bins, int binning,
                         pdrift__baseline_feature *bf, uint64_t n_rows, int *oom)
@@ -596,13 +643,23 @@ static int read_feature(reader *r, const pdrift__settings *s, unsigned bins, int
                 *oom = 1;
                 return -1;
             }
-            uint64_t total = 0;
-            for (size_t i = 0; i <= n_cuts; i++) {
+            /* Cuts that rise strictly, as many as the bins allow, and in each
+             * bin what the sorted values put there: one binary search per cut. */
+            int consistent = n_cuts < bins;
+            size_t upto = 0;
+            for (size_t i = 0; consistent && i <= n_cuts; i++) {
                 uint64_t c = word_at(counts + i * 8);
                 bf->counts[i] = (size_t)c;
-                total += c;
+                if (i < n_cuts && (isnan(cuts[i]) || (i > 0 && !(cuts[i - 1] < cuts[i])))) {
+                    consistent = 0;
+                    break;
+                }
+                size_t next = i < n_cuts ? pdrift__gallop(bf->sorted, bf->n_values, upto, cuts[i], 1)
+                                         : bf->n_values;
+                consistent = c == next - upto;
+                upto = next;
             }
-            if (total != n_values) {
+            if (!consistent) {
                 r->bad = 1;
                 r->what = "a feature's PSI counts";
                 return -1;
@@ -747,6 +804,14 @@ int pdrift__snapshot_load(pdrift_monitor *m, const char *path)
     }
     for (size_t f = 0; !r.bad && !oom && f < b.n_features; f++)
         read_feature(&r, &m->settings, bins, binning, &b.features[f], n_rows, &oom);
+    if (!r.bad && !oom && b.n_features > 1) {
+        int repeat = names_repeat(&b);
+        oom = repeat < 0;
+        if (repeat > 0) {
+            r.bad = 1;
+            r.what = "the feature names (one is repeated)";
+        }
+    }
     if (!r.bad && !oom && (flags & SNAP_PERFORMANCE)) {
         perf.source = (int)get_u64(&r, "the performance");
         uint64_t n = get_u64(&r, "the performance");
@@ -755,13 +820,26 @@ int pdrift__snapshot_load(pdrift_monitor *m, const char *path)
         perf.win_rate = get_f64(&r, "the performance");
         perf.wins = (size_t)get_u64(&r, "the performance");
         perf.decided = (size_t)get_u64(&r, "the performance");
-        if (!r.bad && perf.source != PDRIFT__PERFORMANCE_RETURNS && perf.source != PDRIFT__PERFORMANCE_METRICS) {
+        /* What pdrift_baseline_metrics and pdrift_baseline_returns accept, no more. */
+        if (!r.bad && perf.source == PDRIFT__PERFORMANCE_METRICS) {
+            perf.wins = perf.decided = 0; /* explicit numbers come without counts */
+            if ((isnan(perf.sharpe) && isnan(perf.max_drawdown) && isnan(perf.win_rate)) ||
+                isinf(perf.sharpe) || !(isnan(perf.max_drawdown) || (perf.max_drawdown >= -1.0 && perf.max_drawdown <= 0.0)) ||
+                !(isnan(perf.win_rate) || (perf.win_rate >= 0.0 && perf.win_rate <= 1.0))) {
+                r.bad = 1;
+                r.what = "the performance";
+            }
+        } else if (!r.bad && perf.source != PDRIFT__PERFORMANCE_RETURNS) {
             r.bad = 1;
             r.what = "the performance";
         } else if (!r.bad && perf.source == PDRIFT__PERFORMANCE_RETURNS) {
             perf_returns = get_f64s(&r, n, "the baseline returns", &oom);
-            if (perf_returns != NULL) /* recomputed with this monitor's settings */
+            if (perf_returns != NULL && (n == 0 || !pdrift__all_finite(perf_returns, (size_t)n))) {
+                r.bad = 1;
+                r.what = "the baseline returns";
+            } else if (perf_returns != NULL) { /* recomputed with this monitor's settings */
                 perf = pdrift__performance_of(&m->settings, perf_returns, (size_t)n);
+            }
         }
     }
     if (!r.bad && !oom && (flags & SNAP_ERRORS)) {

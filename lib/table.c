@@ -333,22 +333,34 @@ static int check_separator(reader *r, const pdrift__csv_field *f)
 
 typedef struct bad_byte {
     int found;
+    int control; /* a control character, not invalid UTF-8 */
     size_t line, col;
     unsigned char byte;
 } bad_byte;
 
-/* Remember the first byte of the field that is not valid UTF-8. */
+/* A control character that may not stand in a name: a name goes into
+ * reports, logs and terminals, where an escape sequence (ESC), a backspace or
+ * a bell from a hostile file must not arrive raw. Tabs and the line breaks
+ * of a quoted name (RFC 4180) are text. */
+static int is_control(unsigned char b)
+{
+    return (b < 0x20 && b != '\t' && b != '\n' && b != '\r') || b == 0x7F;
+}
+
+/* Remember the first byte of the field that is not valid UTF-8, or is a
+ * control character that may not stand in a name. */
 static void find_bad_utf8(const pdrift__csv_field *f, bad_byte *bad)
 {
     const unsigned char *s = (const unsigned char *)f->text;
     for (size_t k = 0; k < f->len && !bad->found;) {
         size_t n = pdrift__csv_utf8_len(s + k, f->len - k);
-        if (n == 0) {
+        if (n == 0 || (n == 1 && is_control(s[k]))) {
             bad->found = 1;
+            bad->control = n == 1;
             bad->byte = s[k];
             pdrift__csv_locate(f, f->text + k, &bad->line, &bad->col);
         }
-        k += n;
+        k += n ? n : 1;
     }
 }
 
@@ -476,7 +488,7 @@ static int parse_header(reader *r)
         return NEED_MORE;
     if (rc == PDRIFT__CSV_END)
         return fail_file(r, PDRIFT_EFORMAT, "empty file (no header row)");
-    bad_byte bad = {0, 0, 0, 0};
+    bad_byte bad = {0, 0, 0, 0, 0};
     header_shape shape;
     memset(&shape, 0, sizeof shape);
     size_t line = 0, col = 0;
@@ -503,6 +515,10 @@ static int parse_header(reader *r)
         return rc == 1 ? PDRIFT_OK : rc;
     if (r->n_columns == 1 && (rc = check_separator(r, &f)) != PDRIFT_OK)
         return rc;
+    if (bad.found && bad.control)
+        return fail_at(r, PDRIFT_EFORMAT, bad.line, bad.col,
+                       "header: control character (byte 0x%02X) in a column name",
+                       (unsigned)bad.byte);
     if (bad.found)
         return fail_at(r, PDRIFT_EFORMAT, bad.line, bad.col,
                        "header: invalid UTF-8 (byte 0x%02X): save the file as UTF-8",

@@ -1161,7 +1161,7 @@ static Suite *features_suite(void)
 int main(void)
 {
     SRunner *sr = srunner_create(features_suite());
-    srunner_set_fork_status(sr, CK_FORK);
+    /* fork mode by default; CK_FORK=no (make check-valgrind) runs in-process */
     srunner_run_all(sr, CK_NORMAL);
     int failed = srunner_ntests_failed(sr);
     srunner_free(sr);

@@ -13,6 +13,38 @@
 
 #include "golden.h"
 #include "internal.h"
+#include "under_valgrind.h"
+
+/* Under valgrind (make check-valgrind). Its CPU emulates the x87's 80-bit
+ * long double with a 64-bit double: a 53-bit significand instead of 64, so
+ * the branches evaluated in long double (as scipy does: Smirnov's sum, and
+ * Durbin's and Pomeranz's rescaled products) round 2^11 times more coarsely
+ * there. Their tolerances are widened by that factor, and only there; the
+ * double-precision branches keep theirs (bit-exact ones stay bit-exact).
+ * Every VALGRIND_STRIDE-th row with n <= VALGRIND_MAX_N is evaluated: every
+ * branch, far fewer points, and none of the large n whose cost grows with n
+ * while their memory does not (Durbin's matrix stays within 117 x 117):
+ * make check evaluates them all at full precision. */
+enum { VALGRIND_STRIDE = 8, VALGRIND_MAX_N = 10000 };
+#define LONG_DOUBLE_LOSS 2048.0 /* 2^64 / 2^53: the ratio of the two precisions */
+
+static int uses_long_double(const char *regime)
+{
+    return strncmp(regime, "smirnov", 7) == 0 || strncmp(regime, "DMTW", 4) == 0 ||
+           strcmp(regime, "Pomeranz") == 0;
+}
+
+/* The factor on a tolerance of a branch. */
+static double valgrind_widening(const char *regime)
+{
+    return under_valgrind() && uses_long_double(regime) ? LONG_DOUBLE_LOSS : 1.0;
+}
+
+/* 1 if golden row k, of sample size n, is skipped (under valgrind only). */
+static int skipped_row(size_t k, double n)
+{
+    return under_valgrind() && (k % VALGRIND_STRIDE != 0 || n > VALGRIND_MAX_N);
+}
 
 /* Branches evaluated as 1 - cdf lose relative accuracy in the far tail; SPEC
  * §7 lets them meet abs <= 2e-15 instead of rel <= 2e-12. */
@@ -36,6 +68,10 @@ START_TEST(test_kstwo_sf_golden)
     const cJSON *row;
     cJSON_ArrayForEach(row, rows) {
         double n = golden_double(row, "n");
+        if (skipped_row(n_rows, n)) {
+            n_rows++;
+            continue;
+        }
         double d = golden_double(row, "d_hex");
         double want = golden_double(row, "sf_hex");
         const char *regime = cJSON_GetStringValue(golden_get(row, "regime"));
@@ -55,7 +91,8 @@ START_TEST(test_kstwo_sf_golden)
         golden_stat_add(&stats[r], got, want);
 
         double abs_tol = computed_as_one_minus_cdf(regime) ? 2e-15 : 0.0;
-        if (!golden_close(got, want, 2e-12, abs_tol)) {
+        double widen = valgrind_widening(regime);
+        if (!golden_close(got, want, 2e-12 * widen, abs_tol * widen)) {
             if (failures < 20)
                 printf("kstwo_sf(%a, %.0f) [%s] = %a, scipy %a (rel %.3g)\n", d, n, regime, got,
                        want, golden_relerr(got, want));
@@ -119,15 +156,17 @@ START_TEST(test_smirnov_golden)
 {
     const cJSON *rows = golden_get(golden_get(golden_load("kstwo_cases.json"), "smirnov_sf"), "rows");
     golden_stat stat = {.name = "smirnov"};
-    size_t failures = 0;
+    size_t failures = 0, k = 0;
     const cJSON *row;
     cJSON_ArrayForEach(row, rows) {
         double n = golden_double(row, "n");
+        if (skipped_row(k++, n))
+            continue;
         double x = golden_double(row, "x_hex");
         double want = golden_double(row, "sf_hex");
         double got = pdrift__smirnov((int)n, x);
         golden_stat_add(&stat, got, want);
-        if (!golden_close(got, want, 1e-13, 0.0)) {
+        if (!golden_close(got, want, 1e-13 * valgrind_widening("smirnov"), 0.0)) {
             if (failures < 20)
                 printf("smirnov(%.0f, %a) = %a, scipy %a (rel %.3g)\n", n, x, got, want,
                        golden_relerr(got, want));
@@ -135,7 +174,8 @@ START_TEST(test_smirnov_golden)
         }
     }
     golden_stat_print(&stat);
-    ck_assert_uint_eq(stat.count, 314);
+    ck_assert_uint_eq(k, 314);
+    ck_assert_uint_ge(stat.count, under_valgrind() ? 20 : 314);
     ck_assert_msg(failures == 0, "%zu smirnov rows outside tolerance", failures);
 }
 END_TEST
@@ -170,6 +210,11 @@ static Suite *kstwo_suite(void)
 
 int main(void)
 {
+    if (under_valgrind())
+        printf("check_kstwo: under valgrind, which computes long double in double precision: the "
+               "tolerances of the long-double branches (smirnov*, DMTW*, Pomeranz) are widened "
+               "%gx, and 1 golden row in %d with n <= %d is evaluated\n",
+               LONG_DOUBLE_LOSS, VALGRIND_STRIDE, VALGRIND_MAX_N);
     SRunner *sr = srunner_create(kstwo_suite());
     srunner_run_all(sr, CK_NORMAL);
     int failed = srunner_ntests_failed(sr);

@@ -421,9 +421,10 @@ START_TEST(test_never_below_raw_after_rounding)
                 p[i] = uniform(&state);
             for (size_t k = 0; k < 4; k++) {
                 adjust(p, m, ALL_METHODS[k], a);
-                for (size_t i = 0; i < m; i++)
-                    ck_assert_msg(a[i] >= p[i], "%s, m = %zu: %.17g for p %.17g",
-                                  method_name(ALL_METHODS[k]), m, a[i], p[i]);
+                for (size_t i = 0; i < m; i++) /* a plain if: a ck_assert is a message to Check */
+                    if (!(a[i] >= p[i]))
+                        ck_abort_msg("%s, m = %zu: %.17g for p %.17g", method_name(ALL_METHODS[k]), m,
+                                     a[i], p[i]);
             }
         }
 }

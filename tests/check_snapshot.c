@@ -647,6 +647,140 @@ START_TEST(test_limits)
 }
 END_TEST
 
+/* ---- found by tests/fuzz/fuzz_snapshot ---------------------------------------------- */
+
+/* Offset of the first occurrence of the n bytes pat in buf, or len. */
+static size_t find_bytes(const unsigned char *buf, size_t len, const void *pat, size_t n)
+{
+    for (size_t i = 0; i + n <= len; i++)
+        if (memcmp(buf + i, pat, n) == 0)
+            return i;
+    return len;
+}
+
+/* Write the file size and the checksum, as a faulty writer would. */
+static void reseal(unsigned char *buf, size_t len)
+{
+    uint64_t size = len;
+    memcpy(buf + 24, &size, 8); /* the test host is little-endian, as the format */
+    uint64_t sum = pdrift__snapshot_hash(buf, len - 8);
+    memcpy(buf + len - 8, &sum, 8);
+}
+
+/* Load a sealed lie into a monitor that has a good baseline: refused as
+ * damaged, and the good baseline is still there (a failed call changes nothing). */
+static void assert_refused_intact(const char *what, unsigned char *buf, size_t len)
+{
+    char path[512];
+    path_of(path, sizeof path, "fuzz-finding.pdb");
+    reseal(buf, len);
+    spit(path, buf, len);
+    static const char *const names[2] = {"kept", "also kept"};
+    const double rows[6] = {1, 2, 3, 4, 5, 6};
+    pdrift_monitor *m = monitor_with(1, 0);
+    ck_assert_int_eq(pdrift_baseline_set(m, names, 2, rows, 3), PDRIFT_OK);
+    int rc = pdrift_baseline_load(m, path);
+    ck_assert_msg(rc == PDRIFT_ECORRUPT, "%s: %d %s", what, rc, pdrift_errmsg(m));
+    size_t nf = 0;
+    ck_assert_int_eq(pdrift_feature_count(m, &nf), PDRIFT_OK);
+    ck_assert_uint_eq(nf, 2);
+    ck_assert_str_eq(pdrift_feature_name(m, 1), "also kept");
+    pdrift_monitor_free(m);
+}
+
+/* Snapshots that match their checksum but hold what the API refuses (corpus
+ * files tests/fuzz/corpus/snapshot/<name>): reference errors announced by
+ * the flag but none given (the load failed with EINVAL after installing the
+ * baseline), explicit metrics out of range (a win rate of 5 made the report's
+ * win-rate change -4.5), a non-finite baseline return, two features with one
+ * name, PSI cuts out of order or counts that are not the values' bins (PSI
+ * computed on them). */
+START_TEST(test_fuzz_findings)
+{
+    char path[512];
+    path_of(path, sizeof path, "fuzz-source.pdb");
+    static const char *const names[3] = {"a", "never", "flat"};
+    double rows[3 * 40], returns[30], errors[5] = {0, 1, 0, 0, 1};
+    for (size_t i = 0; i < 40; i++) {
+        rows[i * 3] = sin((double)i);
+        rows[i * 3 + 1] = NAN;
+        rows[i * 3 + 2] = 2.5;
+    }
+    for (size_t i = 0; i < 30; i++)
+        returns[i] = 0.01 * cos((double)i);
+    pdrift_monitor *m = monitor_with(1, 0);
+    ck_assert_int_eq(pdrift_baseline_set(m, names, 3, rows, 40), PDRIFT_OK);
+    ck_assert_int_eq(pdrift_baseline_returns(m, returns, 30), PDRIFT_OK);
+    ck_assert_int_eq(pdrift_baseline_errors(m, errors, 5), PDRIFT_OK);
+    ck_assert_int_eq(pdrift_baseline_save(m, path), PDRIFT_OK);
+    size_t len;
+    unsigned char *buf = slurp(path, &len);
+
+    /* errors-flag-without-errors: the file ends with u64 5, five errors, the checksum */
+    unsigned char *lie = malloc(len);
+    memcpy(lie, buf, len);
+    uint64_t n;
+    memcpy(&n, lie + len - 8 - 5 * 8 - 8, 8);
+    ck_assert_uint_eq(n, 5);
+    size_t cut = len - 5 * 8;
+    memset(lie + cut - 16, 0, 8);
+    assert_refused_intact("no reference error", lie, cut);
+
+    /* infinite-baseline-return */
+    memcpy(lie, buf, len);
+    size_t at = find_bytes(lie, len, &returns[3], 8);
+    ck_assert_uint_lt(at, len);
+    const double inf = INFINITY;
+    memcpy(lie + at, &inf, 8);
+    assert_refused_intact("an infinite return", lie, len);
+
+    /* duplicate-feature-names: "never" (5 bytes) becomes "flat" */
+    memcpy(lie, buf, len);
+    const unsigned char never[13] = {5, 0, 0, 0, 0, 0, 0, 0, 'n', 'e', 'v', 'e', 'r'};
+    at = find_bytes(lie, len, never, sizeof never);
+    ck_assert_uint_lt(at, len);
+    memcpy(lie + at, "\4\0\0\0\0\0\0\0flat\0\0\0\0", 16);
+    assert_refused_intact("a name twice", lie, len);
+
+    /* unsorted-psi-cuts: feature "a"'s first two cuts swapped; then one value
+     * moved from its first bin to its second (the total unchanged) */
+    const pdrift__baseline_feature *fa = &m->baseline.features[0];
+    ck_assert_uint_ge(fa->n_cuts, 2);
+    memcpy(lie, buf, len);
+    at = find_bytes(lie, len, fa->cuts, 2 * sizeof(double));
+    ck_assert_uint_lt(at, len);
+    memcpy(lie + at, &fa->cuts[1], 8);
+    memcpy(lie + at + 8, &fa->cuts[0], 8);
+    assert_refused_intact("unsorted cuts", lie, len);
+    memcpy(lie, buf, len);
+    uint64_t counts[2] = {fa->counts[0], fa->counts[1]};
+    at = find_bytes(lie, len, counts, sizeof counts);
+    ck_assert_uint_lt(at, len);
+    counts[0]--;
+    counts[1]++;
+    memcpy(lie + at, counts, sizeof counts);
+    assert_refused_intact("counts that are not the values' bins", lie, len);
+    free(lie);
+    free(buf);
+
+    /* metrics-win-rate-out-of-range, and the other explicit numbers */
+    static const double metrics[4][3] = {{1.0, -0.1, 5.0}, {1.0, -0.1, -0.01}, {1.0, -1.5, 0.5},
+                                         {INFINITY, -0.1, 0.5}};
+    for (size_t k = 0; k < 4; k++) {
+        ck_assert_int_eq(pdrift_baseline_metrics(m, 1.25, -0.125, 0.625), PDRIFT_OK);
+        ck_assert_int_eq(pdrift_baseline_save(m, path), PDRIFT_OK);
+        buf = slurp(path, &len);
+        const double good[3] = {1.25, -0.125, 0.625};
+        at = find_bytes(buf, len, good, sizeof good);
+        ck_assert_uint_lt(at, len);
+        memcpy(buf + at, metrics[k], sizeof metrics[k]);
+        assert_refused_intact("explicit metrics out of range", buf, len);
+        free(buf);
+    }
+    pdrift_monitor_free(m);
+}
+END_TEST
+
 /* ---- suite ------------------------------------------------------------------------------ */
 
 static Suite *snapshot_suite(void)
@@ -669,6 +803,7 @@ static Suite *snapshot_suite(void)
     tcase_add_test(hostile, test_consistent_checksum_inconsistent_content);
     tcase_add_test(hostile, test_save_errors_and_atomicity);
     tcase_add_test(hostile, test_limits);
+    tcase_add_test(hostile, test_fuzz_findings);
     suite_add_tcase(s, hostile);
     return s;
 }

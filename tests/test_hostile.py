@@ -104,7 +104,27 @@ CASES = [
      ("exit3", "newer than this library")),
     ("a snapshot given as the current file", "cur", "SNAPSHOT", ("exit3", "cur.csv:")),
     ("an empty current file", "cur", b"", ("exit3", "cur.csv: empty file")),
+    # the input limits (PDRIFT_PARAM_MAX_*): the defaults, and pdrift --set
+    ("a 40 MB line (past max_line_bytes' default of 32 MiB)", "base",
+     b"a,b\n1.0," + b"x" * 40_000_000 + b"\n" + CLEAN_BASE[4:],
+     ("exit3", "base.csv:2:33554433: line longer than 33554432 bytes, the limit max_line_bytes")),
+    ("100,001 columns (past max_columns' default)", "base",
+     ",".join(f"c{i}" for i in range(100_001)).encode() + b"\n" + b"1," * 100_000 + b"1\n",
+     ("exit3", "base.csv:1:688891: header has more than 100000 columns, the limit max_columns")),
+    ("more rows than --set max_rows=399", "base", CLEAN_BASE,
+     ("exit3", "base.csv:401:1: more than 399 data rows, the limit max_rows (raise the parameter max_rows")),
+    # a name goes to terminals, logs and mails: an escape sequence in it is refused
+    ("an escape sequence in a column name", "base", CLEAN_BASE.replace(b"a,b", b"a\x1b[31m,b", 1),
+     ("exit3", "base.csv:1:2: header: control character (byte 0x1B) in a column name")),
+    ("a snapshot larger than --set max_memory=4096", "snap", lambda b: b,
+     ("exit3", "bytes, more than 4096 bytes, the limit max_memory (raise the parameter max_memory")),
 ]
+
+# operator settings of the cases that need them
+EXTRA_ARGS = {
+    "more rows than --set max_rows=399": ["--set", "max_rows=399"],
+    "a snapshot larger than --set max_memory=4096": ["--set", "max_memory=4096"],
+}
 
 
 def feature_numbers(report):
@@ -149,7 +169,8 @@ def test_hostile_input(tmp_path, name, which, content, expect):
         (tmp_path / "cur.csv").write_bytes(b"a,b,c\n" + b"".join(b"%r,%r,\n" % (a, b) for a, b in CUR))
     if name == "very long column names":
         expect = ("exit3", 'baseline column "' + "a" * 20)  # the current file lacks the long name
-    r = run("monitor", "--baseline", baseline, "--current", "cur.csv", "--json", cwd=tmp_path)
+    r = run("monitor", "--baseline", baseline, "--current", "cur.csv", "--json", *EXTRA_ARGS.get(name, []),
+            cwd=tmp_path)
     stderr = r.stderr.decode(errors="replace")
     if isinstance(expect, tuple):
         assert r.returncode == 3, (r.returncode, stderr)

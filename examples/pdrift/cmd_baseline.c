@@ -25,7 +25,8 @@ static const char baseline_usage[] =
     "                      serial calibration for that length is kept in the\n"
     "                      snapshot, so each run only pays for its window\n"
     "  --set NAME=VALUE    a library parameter that shapes the baseline (psi_bins,\n"
-    "                      psi_binning, ohlcv_features, serial_correction, ...)\n"
+    "                      psi_binning, ohlcv_features, serial_correction, ...) or\n"
+    "                      limits what the CSV may bring in (max_rows, max_memory, ...)\n"
     "\n"
     "Then: pdrift monitor --baseline SNAPSHOT --current FILE ...\n";
 

@@ -1,8 +1,12 @@
 /*
  * files.c — the few file operations a cron job needs to be trusted: reports
- * are replaced atomically (a reader never sees half a file, a failure never
- * destroys the previous one) and log lines are appended with one write(2),
+ * are replaced atomically (a reader never sees half a file, a failure or a
+ * kill never destroys the previous one, and after a power cut the file is
+ * the old or the new version) and log lines are appended with one write(2),
  * so concurrent writers never interleave.
+ *
+ * Permissions: files are created 0644 and directories 0755, less the umask
+ * (the CLI never changes it): never writable by others.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -78,18 +82,63 @@ static int write_all(int fd, const char *data, size_t len)
     return 0;
 }
 
+/* fsync the directory holding path, so that a rename into it survives a
+ * power cut. A file system that cannot sync directories (EINVAL) is fine. */
+static int sync_parent(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    size_t n = slash == NULL ? 1 : slash == path ? 1 : (size_t)(slash - path);
+    char *dir = malloc(n + 1);
+    if (dir == NULL)
+        return -1;
+    if (slash == NULL)
+        memcpy(dir, ".", 2);
+    else {
+        memcpy(dir, slash == path ? "/" : path, n);
+        dir[n] = '\0';
+    }
+    int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    free(dir);
+    if (fd < 0)
+        return -1;
+    int rc = fsync(fd) == 0 || errno == EINVAL ? 0 : -1;
+    int saved = errno;
+    close(fd);
+    errno = saved;
+    return rc;
+}
+
+/* A new temporary file next to path: O_EXCL, so an existing file or a
+ * symbolic link planted under the name is never followed or truncated. */
+static int create_temp(const char *path, char *tmp, size_t cap)
+{
+    for (unsigned attempt = 0; attempt < 100; attempt++) {
+        int len = snprintf(tmp, cap, "%s.tmp.%ld.%u", path, (long)getpid(), attempt);
+        if (len < 0 || (size_t)len >= cap) {
+            errno = ENAMETOOLONG;
+            return -1;
+        }
+        int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+        if (fd >= 0 || errno != EEXIST)
+            return fd;
+    }
+    errno = EEXIST;
+    return -1;
+}
+
 int write_file_atomic(const char *path, const char *data, size_t len)
 {
-    size_t n = strlen(path) + 32;
+    size_t n = strlen(path) + 48;
     char *tmp = malloc(n);
     if (tmp == NULL)
         return -1;
-    snprintf(tmp, n, "%s.tmp.%ld", path, (long)getpid());
-    int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    int fd = create_temp(path, tmp, n);
     if (fd < 0) {
         free(tmp);
         return -1;
     }
+    /* The data reaches the disk before the name does: a crash at any point
+     * leaves the old file or the new one, never a part of it. */
     int rc = write_all(fd, data, len);
     if (rc == 0)
         rc = fsync(fd);
@@ -101,6 +150,8 @@ int write_file_atomic(const char *path, const char *data, size_t len)
         int saved = errno;
         unlink(tmp);
         errno = saved;
+    } else {
+        rc = sync_parent(path);
     }
     free(tmp);
     return rc;
@@ -114,18 +165,22 @@ int append_line(const char *path, const char *line)
         return -1;
     memcpy(buf, line, n);
     buf[n] = '\n';
-    int fd = open(path, O_WRONLY | O_APPEND | O_CREAT, 0644);
+    int fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
     if (fd < 0) {
         free(buf);
         return -1;
     }
-    /* One write: with O_APPEND the line lands whole at the end of the file. */
+    /* One write: with O_APPEND the line lands whole at the end of the file;
+     * then fsync, so that the line is on disk when the run reports it. */
     ssize_t w = write(fd, buf, n + 1);
     int saved = errno;
+    int synced = w == (ssize_t)(n + 1) ? fsync(fd) : 0;
+    if (synced != 0)
+        saved = errno;
     close(fd);
     free(buf);
-    if (w != (ssize_t)(n + 1)) {
-        errno = w < 0 ? saved : EIO;
+    if (w != (ssize_t)(n + 1) || synced != 0) {
+        errno = w < 0 || synced != 0 ? saved : EIO;
         return -1;
     }
     return 0;
