@@ -303,7 +303,7 @@ ASAN_FLAGS := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-s
 .PHONY: check-asan
 check-asan: deps
 	@$(MAKE) --no-print-directory B=build-asan CFLAGS='$(ASAN_FLAGS)' \
-	    LDFLAGS='-fsanitize=address,undefined' check-units check-cli
+	    LDFLAGS='-fsanitize=address,undefined' check-units check-cli check-fuzz
 	@echo "make check-asan: all tests passed under ASan and UBSan"
 
 # Threads: several monitors at once, one per thread, and the stateless

@@ -611,6 +611,8 @@ static int addm_setar(const double *reference, size_t nref, const double *window
     double scale = 1.0;
     if (e_max > 0x1p400 || (e_max > 0.0 && e_max < 0x1p-400)) {
         (void)frexp(e_max, &ex);
+        if (ex < -1022) /* a subnormal largest error: 2^-ex would overflow to inf */
+            ex = -1022;
         scale = ldexp(1.0, -ex);
     }
 

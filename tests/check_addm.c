@@ -1157,6 +1157,54 @@ START_TEST(test_scale_equivariance)
 }
 END_TEST
 
+/* Found by tests/fuzz/fuzz_stats (corpus file stats/addm-subnormal-scale-overflow):
+ * when the largest error was subnormal, the internal scale 2^-ex overflowed
+ * to inf, every smoothed value became inf or NaN, and the severity weight came
+ * out 0 (public defaults) or NaN (other parameters) instead of the one at
+ * ordinary magnitudes. 0/1 streams times a power of two give the same level
+ * and weight, and the quartiles scaled exactly, down to the smallest
+ * subnormal. */
+START_TEST(test_subnormal_magnitudes)
+{
+    static const int exps[] = {-1000, -1030, -1060, -1074};
+    double ref[300], win[80];
+    for (size_t i = 0; i < 300; i++)
+        ref[i] = i % 4 == 0 ? 1.0 : 0.0;
+    for (size_t i = 0; i < 80; i++)
+        win[i] = i % 4 != 0 ? 1.0 : 0.0;
+    pdrift_level level0;
+    double weight0;
+    ck_assert_int_eq(pdrift_addm(ref, 300, win, 80, &level0, &weight0), PDRIFT_OK);
+    ck_assert_int_eq(level0, PDRIFT_LEVEL_DRIFT);
+    ck_assert(weight0 > 0.0);
+    pdrift__addm_params pa = pdrift__addm_default_params();
+    pa.k = 3;
+    pa.w = 20;
+    pa.n_ref = 60;
+    pdrift__addm_result r0;
+    ck_assert_int_eq(pdrift__addm(ref, 300, win, 80, &pa, &r0), PDRIFT_OK);
+    for (size_t i = 0; i < sizeof exps / sizeof *exps; i++) {
+        int e = exps[i];
+        double sref[300], swin[80];
+        for (size_t j = 0; j < 300; j++)
+            sref[j] = ldexp(ref[j], e);
+        for (size_t j = 0; j < 80; j++)
+            swin[j] = ldexp(win[j], e);
+        pdrift_level level;
+        double weight;
+        ck_assert_int_eq(pdrift_addm(sref, 300, swin, 80, &level, &weight), PDRIFT_OK);
+        ck_assert_int_eq(level, level0);
+        ck_assert_msg(weight == weight0, "2^%d: weight %.17g, %.17g at 1", e, weight, weight0);
+        pdrift__addm_result r;
+        ck_assert_int_eq(pdrift__addm(sref, 300, swin, 80, &pa, &r), PDRIFT_OK);
+        ck_assert_int_eq(r.level, r0.level);
+        ck_assert_msg(r.severity_weight == r0.severity_weight && r.severity_raw == r0.severity_raw,
+                      "2^%d: weight %.17g, %.17g at 1", e, r.severity_weight, r0.severity_weight);
+        ck_assert(r.q3_win == ldexp(r0.q3_win, e) && r.q3_ref == ldexp(r0.q3_ref, e));
+    }
+}
+END_TEST
+
 START_TEST(test_clear_deterioration_and_improvement)
 {
     /* One evaluation, reference rate 0.45, window 0.9 (or 0.2). The refitted
@@ -1518,6 +1566,7 @@ static Suite *addm_suite(void)
     tcase_add_test(props, test_raw_errors_k1);
     tcase_add_test(props, test_continuous_losses);
     tcase_add_test(props, test_scale_equivariance);
+    tcase_add_test(props, test_subnormal_magnitudes);
     tcase_add_test(props, test_clear_deterioration_and_improvement);
     tcase_add_test(props, test_tsay_gate);
     tcase_add_test(props, test_tsay_rank_deficient_start);
