@@ -18,6 +18,10 @@
 /* Advise the kernel to back the large buffer p (n bytes, from malloc) with
  * huge pages: far fewer page faults when it is first filled. A hint only. */
 void pdrift__advise_large(void *p, size_t n);
+/* Advise huge pages for the large, already filled buffer p (n bytes) and
+ * ask the kernel to move it onto them now (Linux's MADV_COLLAPSE, 6.1 on;
+ * elsewhere the advice alone). A hint only. */
+void pdrift__collapse_large(void *p, size_t n);
 /* Make the pages of p[0..n) resident and writable in one call rather than a
  * fault each (Linux's MADV_POPULATE_WRITE). A hint only. */
 void pdrift__prefault(void *p, size_t n);

@@ -34,6 +34,24 @@ void pdrift__advise_large(void *p, size_t n)
 #endif
 }
 
+/* Linux 6.1's value, for headers older than the kernel */
+#if defined(__linux__) && defined(MADV_HUGEPAGE) && !defined(MADV_COLLAPSE)
+#define MADV_COLLAPSE 25
+#endif
+
+void pdrift__collapse_large(void *p, size_t n)
+{
+    pdrift__advise_large(p, n);
+#if defined(MADV_COLLAPSE)
+    if (p == NULL || n < 2u * HUGE_PAGE)
+        return;
+    uintptr_t first = ((uintptr_t)p + HUGE_PAGE - 1) & ~(uintptr_t)(HUGE_PAGE - 1);
+    uintptr_t end = ((uintptr_t)p + n) & ~(uintptr_t)(HUGE_PAGE - 1);
+    if (end > first)
+        (void)madvise((void *)first, end - first, MADV_COLLAPSE); /* EINVAL on older kernels: fine */
+#endif
+}
+
 void pdrift__release_pages(void *base, size_t from, size_t to)
 {
 #if defined(MADV_DONTNEED)
