@@ -587,51 +587,54 @@ static int eight_digits(const char *p, uint32_t *out)
 }
 #endif
 
+/* The digits of a number read so far: their value (at most 19 significant
+ * digits), how many are significant (from the first non-zero one) and how
+ * many there are. */
+typedef struct digit_run {
+    uint64_t mantissa;
+    int significant;
+    size_t digits;
+} digit_run;
+
+/* Read the digits at p (the buffer ends at end) into run: past the leading
+ * zeros eight at a time while they fit. The byte after them, or NULL when
+ * the number has more significant digits than a mantissa holds. */
+static const char *read_digits(const char *p, const char *end, digit_run *run)
+{
+    uint32_t eight;
+    for (; is_digit(*p); p++, run->digits++) {
+        while (EIGHT_DIGITS && run->mantissa != 0 && run->significant <= MAX_MANTISSA_DIGITS - 8 && end - p >= 8 &&
+               eight_digits(p, &eight)) {
+            run->mantissa = run->mantissa * 100000000u + eight;
+            run->significant += 8;
+            run->digits += 8;
+            p += 8;
+        }
+        if (!is_digit(*p))
+            break;
+        if (run->significant == MAX_MANTISSA_DIGITS)
+            return NULL;
+        run->mantissa = run->mantissa * 10 + (unsigned)(*p - '0');
+        run->significant += run->mantissa != 0;
+    }
+    return p;
+}
+
 int pdrift__csv_fast_number(pdrift__csv *c, int last, double *value)
 {
     const char *p = c->p;
     int negative = *p == '-';
     if (*p == '-' || *p == '+')
         p++;
-    uint64_t mantissa = 0;
-    int significant = 0;
-    long exponent = 0;
-    size_t digits = 0;
-    uint32_t eight;
-    for (; is_digit(*p); p++, digits++) {
-        /* past the leading zeros, eight digits at a time while they fit */
-        while (EIGHT_DIGITS && mantissa != 0 && significant <= MAX_MANTISSA_DIGITS - 8 && c->end - p >= 8 &&
-               eight_digits(p, &eight)) {
-            mantissa = mantissa * 100000000u + eight;
-            significant += 8;
-            digits += 8;
-            p += 8;
-        }
-        if (!is_digit(*p))
-            break;
-        if (significant == MAX_MANTISSA_DIGITS)
-            return 0;
-        mantissa = mantissa * 10 + (unsigned)(*p - '0');
-        significant += mantissa != 0;
-    }
-    if (*p == '.')
-        for (p++; is_digit(*p); p++, digits++) {
-            while (EIGHT_DIGITS && mantissa != 0 && significant <= MAX_MANTISSA_DIGITS - 8 && c->end - p >= 8 &&
-                   eight_digits(p, &eight)) {
-                mantissa = mantissa * 100000000u + eight;
-                significant += 8;
-                digits += 8;
-                exponent -= 8;
-                p += 8;
-            }
-            if (!is_digit(*p))
-                break;
-            if (significant == MAX_MANTISSA_DIGITS)
-                return 0;
-            mantissa = mantissa * 10 + (unsigned)(*p - '0');
-            significant += mantissa != 0;
-            exponent--;
-        }
+    digit_run run = {0, 0, 0};
+    if ((p = read_digits(p, c->end, &run)) == NULL)
+        return 0;
+    size_t integer_digits = run.digits;
+    if (*p == '.' && (p = read_digits(p + 1, c->end, &run)) == NULL)
+        return 0;
+    const size_t digits = run.digits;
+    const uint64_t mantissa = run.mantissa;
+    long exponent = -(long)(digits - integer_digits); /* the fraction's digits */
     if (digits == 0)
         return 0;
     if (*p == 'e' || *p == 'E') {

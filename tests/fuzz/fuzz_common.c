@@ -378,3 +378,19 @@ void fuzz_check_detection(const pdrift_monitor *m)
     FUZZ_ASSERT(strcmp(member(doc, "severity", is_string)->valuestring, severities[severity]) == 0);
     cJSON_Delete(doc);
 }
+
+int fuzz_has_nan(const double *x, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (isnan(x[i]))
+            return 1;
+    return 0;
+}
+
+int fuzz_all_finite(const double *x, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (!isfinite(x[i]))
+            return 0;
+    return 1;
+}

@@ -61,6 +61,11 @@ const char *fuzz_scratch_path(const char *name);
 /* 1 if x is NaN or lies in [lo, hi]. */
 int fuzz_nan_or_within(double x, double lo, double hi);
 
+/* 1 if one of the n values is NaN; 1 if all are finite (the harnesses' own
+ * answers, not the library's). */
+int fuzz_has_nan(const double *x, size_t n);
+int fuzz_all_finite(const double *x, size_t n);
+
 /* After a successful pdrift_detect: every getter answers, every number lies
  * in its range, the ranking and the recommendations are consistent, and the
  * report is one valid JSON object whose length the two-call protocol

@@ -25,21 +25,6 @@
 
 static const char *const NAMES[4] = {"f0", "f1", "f2", "f3"};
 
-static int has_nan(const double *x, size_t n)
-{
-    for (size_t i = 0; i < n; i++)
-        if (isnan(x[i]))
-            return 1;
-    return 0;
-}
-
-static int all_finite(const double *x, size_t n)
-{
-    for (size_t i = 0; i < n; i++)
-        if (!isfinite(x[i]))
-            return 0;
-    return 1;
-}
 
 static int valid_errors(const double *x, size_t n)
 {
@@ -96,7 +81,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         int rc = pdrift_baseline_set(m, NAMES, nf, x, baseline_rows);
         if (baseline_rows == 0) /* "no row": too few values */
             FUZZ_ASSERT(rc == PDRIFT_EDATA);
-        else if (reject && has_nan(x, baseline_rows * nf))
+        else if (reject && fuzz_has_nan(x, baseline_rows * nf))
             FUZZ_ASSERT(rc == PDRIFT_EDATA);
         else
             FUZZ_ASSERT(rc == PDRIFT_OK);
@@ -116,7 +101,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     for (size_t at = used; at + nf <= n;) {
         size_t rows = (n - at) / nf < batch ? (n - at) / nf : batch;
         int rc = pdrift_observe_batch(m, x + at, rows);
-        FUZZ_ASSERT(rc == (reject && has_nan(x + at, rows * nf) ? PDRIFT_EDATA : PDRIFT_OK));
+        FUZZ_ASSERT(rc == (reject && fuzz_has_nan(x + at, rows * nf) ? PDRIFT_EDATA : PDRIFT_OK));
         rows_seen += rc == PDRIFT_OK ? rows : 0;
         at += rows * nf;
     }
@@ -125,9 +110,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     size_t half = n / 2;
     if (half > 0) {
         int rc = pdrift_baseline_returns(m, x, half);
-        FUZZ_ASSERT(rc == (all_finite(x, half) ? PDRIFT_OK : PDRIFT_EDATA));
+        FUZZ_ASSERT(rc == (fuzz_all_finite(x, half) ? PDRIFT_OK : PDRIFT_EDATA));
         rc = pdrift_observe_returns(m, x + half, n - half);
-        FUZZ_ASSERT(rc == (all_finite(x + half, n - half) ? PDRIFT_OK : PDRIFT_EDATA));
+        FUZZ_ASSERT(rc == (fuzz_all_finite(x + half, n - half) ? PDRIFT_OK : PDRIFT_EDATA));
         rc = pdrift_baseline_errors(m, x, half);
         FUZZ_ASSERT(rc == (valid_errors(x, half) ? PDRIFT_OK : PDRIFT_EDATA));
         /* and made valid: magnitudes of the finite ones, which ADDM must digest */

@@ -33,21 +33,6 @@
 #include "fuzz_common.h"
 #include "internal.h"
 
-static int has_nan(const double *x, size_t n)
-{
-    for (size_t i = 0; i < n; i++)
-        if (isnan(x[i]))
-            return 1;
-    return 0;
-}
-
-static int all_finite(const double *x, size_t n)
-{
-    for (size_t i = 0; i < n; i++)
-        if (!isfinite(x[i]))
-            return 0;
-    return 1;
-}
 
 static int same_double(double a, double b)
 {
@@ -59,7 +44,7 @@ static int same_double(double a, double b)
 static void ks(const double *x, size_t nx, const double *y, size_t ny)
 {
     static const pdrift_ks_method methods[3] = {PDRIFT_KS_AUTO, PDRIFT_KS_EXACT, PDRIFT_KS_ASYMP};
-    int nan = has_nan(x, nx) || has_nan(y, ny);
+    int nan = fuzz_has_nan(x, nx) || fuzz_has_nan(y, ny);
     for (int k = 0; k < 3; k++) {
         double d = -1, p = -1, d2 = -1, p2 = -1;
         int rc = pdrift_ks_2samp(x, nx, y, ny, methods[k], &d, &p);
@@ -109,7 +94,7 @@ static void psi_modes(const double *b, size_t nb, const double *c, size_t nc, un
         FUZZ_ASSERT(rc == PDRIFT_EINVAL);
         return;
     }
-    int nan = has_nan(b, nb) || has_nan(c, nc);
+    int nan = fuzz_has_nan(b, nb) || fuzz_has_nan(c, nc);
     FUZZ_ASSERT(rc == (nan || nb < bins || nc < bins ? PDRIFT_EDATA : PDRIFT_OK));
     if (nan)
         return;
@@ -172,7 +157,7 @@ static void psi_modes(const double *b, size_t nb, const double *c, size_t nc, un
 
 static void metrics(const double *r, size_t n, double periods)
 {
-    int finite = all_finite(r, n);
+    int finite = fuzz_all_finite(r, n);
     double sharpe = -7, mdd = -7, win = -7;
     int rs = pdrift_sharpe(r, n, periods, &sharpe);
     int rm = pdrift_max_drawdown(r, n, &mdd);
@@ -317,7 +302,7 @@ static int cmp_double(const void *a, const void *b)
 
 static void order(const double *x, size_t n, uint8_t knob)
 {
-    if (n == 0 || has_nan(x, n))
+    if (n == 0 || fuzz_has_nan(x, n))
         return;
     double *sorted = malloc(n * sizeof *sorted), *ranks = malloc(n * sizeof *ranks);
     double *want = malloc(n * sizeof *want);
