@@ -34,7 +34,10 @@ enum { LAG_BLOCK = 8 };
  * of four lanes, each lane one lag's sum in the same order (no fused
  * multiply-add: -ffp-contract=off), and the function is also built for
  * AVX2, chosen at load time where the processor has it. */
-#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) && defined(__linux__)
+/* Not under ThreadSanitizer: its runtime is not set up yet when the loader
+ * runs target_clones' resolver (the program dies before main). */
+#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) && defined(__linux__) && \
+    !defined(__SANITIZE_THREAD__)
 typedef double lane4 __attribute__((vector_size(4 * sizeof(double))));
 __attribute__((target_clones("avx2", "default")))
 static void lag_block(const double *r, size_t m, size_t lag, double *c)
