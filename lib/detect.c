@@ -271,6 +271,30 @@ static void calibrate_by_autocorrelation(const pdrift__settings *s,
     fr->psi_variance_factor = scale / (1.0 / (double)bf->n_values + 1.0 / (double)n_c);
 }
 
+/* D of the window against the baseline, the same to the bit whichever way.
+ * A window much smaller than the baseline is located among its fences (a
+ * sample that stays in cache, ks.c), so the cost follows the window and
+ * hardly the baseline; without memory for them it gallops through the
+ * sorted values. Otherwise a merge. */
+static double ks_statistic(pdrift__baseline_feature *bf, const double *current, size_t n_c)
+{
+    const size_t n = bf->n_values;
+    if (n_c >= n / 4)
+        return pdrift__ks_statistic(bf->sorted, n, current, n_c);
+    if (bf->fences == NULL && (double)n * (double)n_c < 1e15) {
+        size_t step = pdrift__ks_fence_step(n), k = (n + step - 1) / step;
+        if ((bf->fences = malloc(k * sizeof *bf->fences)) != NULL) {
+            for (size_t i = 0; i < k; i++)
+                bf->fences[i] = bf->sorted[i * step];
+            bf->fence_step = step;
+            bf->n_fences = k;
+        }
+    }
+    if (bf->fences != NULL)
+        return pdrift__ks_statistic_fenced(bf->sorted, n, bf->fences, bf->fence_step, bf->n_fences, current, n_c);
+    return pdrift__ks_statistic_small(bf->sorted, n, current, n_c);
+}
+
 /* PSI, KS and the missing-rate test of one feature. The KS p-value is
  * adjusted later, across features. */
 static int test_feature(pdrift_monitor *m, size_t f, scratch *sc,
@@ -323,10 +347,7 @@ static int test_feature(pdrift_monitor *m, size_t f, scratch *sc,
     fr->psi_bins_effective = psi.n_bins_effective;
     if (psi.n_bins_effective >= 2)
         fr->psi_critical = pdrift__psi_critical(s->alpha, psi.n_bins_effective - 1, bf->n_values, n_c);
-    /* A window much smaller than the baseline gallops through it: the cost
-     * follows the window, and the statistic is the same to the bit. */
-    double d = n_c < bf->n_values / 4 ? pdrift__ks_statistic_small(bf->sorted, bf->n_values, current, n_c)
-                                      : pdrift__ks_statistic(bf->sorted, bf->n_values, current, n_c);
+    double d = ks_statistic(bf, current, n_c);
     pdrift_ks_method used;
     rc = pdrift__ks_pvalue(d, bf->n_values, n_c, s->ks_method, &fr->ks_statistic, &fr->ks_pvalue_iid, &used);
     if (rc != PDRIFT_OK)

@@ -73,6 +73,15 @@ size_t pdrift__gallop(const double *a, size_t n, size_t from, double v, int le);
  * for a small sample y against a large sorted x. */
 double pdrift__ks_statistic_small(const double *x_sorted, size_t nx, const double *y_sorted, size_t ny);
 
+/* The same value again, through fences of x (fence[k] = x[k * step], k <
+ * n_fences = ceil(nx / step)): O(ny + n_fences) and a few blocks of step
+ * values, whatever nx; for nx * ny < 1e15 (ks.c). */
+double pdrift__ks_statistic_fenced(const double *x_sorted, size_t nx, const double *fence, size_t step,
+                                   size_t n_fences, const double *y_sorted, size_t ny);
+/* The fence step for nx sorted values: about PDRIFT__KS_FENCES fences. */
+enum { PDRIFT__KS_FENCES = 4096 };
+size_t pdrift__ks_fence_step(size_t nx);
+
 /* p-value (and final statistic) for a raw D of two samples of sizes nx, ny
  * >= 1, following scipy's method selection (SPEC §1.3–1.5). *method_used
  * receives PDRIFT_KS_EXACT or PDRIFT_KS_ASYMP. PDRIFT_ENOMEM if the exact

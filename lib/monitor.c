@@ -92,6 +92,7 @@ void pdrift__baseline_free(pdrift__baseline *b)
         free(bf->cuts);
         free(bf->counts);
         free(bf->null_ks);
+        free(bf->fences);
     }
     free(b->features);
     free(b->blob);

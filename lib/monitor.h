@@ -32,6 +32,10 @@ typedef struct pdrift__baseline_feature {
     double *null_ks;
     size_t null_m, null_k;
     double null_n_eff;  /* the KS null's effective size; 0: not computed yet */
+    /* Every fence_step-th sorted value (n_fences of them), made at the
+     * first detect: the KS locates a window among them (ks.c). */
+    double *fences;
+    size_t fence_step, n_fences;
 } pdrift__baseline_feature;
 
 typedef struct pdrift__baseline {

@@ -350,6 +350,19 @@ START_TEST(test_ks_small_equals_merge)
         double a = pdrift__ks_statistic(x, n1, y, n2), b = pdrift__ks_statistic_small(x, n1, y, n2);
         ck_assert_msg(golden_same_bits(a, b), "rep %d (kind %d, %zu vs %zu): merge %.17g, gallop %.17g", rep,
                       kind, n1, n2, a, b);
+        /* Through fences every step-th value: one value a block, small
+         * blocks, the library's step, a single fence. */
+        size_t steps[] = {1, 3, 16, pdrift__ks_fence_step(n1), n1};
+        double *fence = malloc(n1 * sizeof *fence);
+        for (size_t s = 0; s < sizeof steps / sizeof *steps; s++) {
+            size_t step = steps[s], k = (n1 + step - 1) / step;
+            for (size_t i = 0; i < k; i++)
+                fence[i] = x[i * step];
+            double c = pdrift__ks_statistic_fenced(x, n1, fence, step, k, y, n2);
+            ck_assert_msg(golden_same_bits(a, c), "rep %d (kind %d, %zu vs %zu, step %zu): merge %.17g, fenced %.17g",
+                          rep, kind, n1, n2, step, a, c);
+        }
+        free(fence);
         checked++;
         free(x);
         free(y);
