@@ -60,6 +60,9 @@ double pdrift__kstwo_sf(double d, double n);
 
 /* scipy.special.smirnov(n, x) = P(D_n+ >= x); see SPEC §1.6. */
 double pdrift__smirnov(int n, double x);
+/* The same, summed term by term for every n (pdrift__smirnov sums large
+ * n's terms by quadrature): for the tests. */
+double pdrift__smirnov_by_terms(int n, double x);
 
 /* ---- ks.c: the two-sample test on sorted samples ------------------------ */
 

@@ -7,6 +7,7 @@
 #include <check.h>
 #include <float.h>
 #include <limits.h>
+#include <stdint.h>
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
@@ -180,6 +181,43 @@ START_TEST(test_smirnov_golden)
 }
 END_TEST
 
+/* From n = 1000 on, smirnov sums its terms by quadrature on a coarse grid
+ * (lib/kolmogorov.c). On random n up to 2e5 (and a few near 1e6) and x from
+ * the bulk to the far tail, with n·x at, just above and away from an
+ * integer, it must agree with the sum term by term, which is what scipy
+ * computes, to the golden tolerance. */
+static uint64_t quad_state = 1802;
+static double quad_uniform(void)
+{
+    quad_state ^= quad_state << 13;
+    quad_state ^= quad_state >> 7;
+    quad_state ^= quad_state << 17;
+    return (double)(quad_state >> 11) * 0x1p-53;
+}
+
+START_TEST(test_smirnov_quadrature_equals_terms)
+{
+    const int cases = under_valgrind() ? 20 : 600;
+    double worst = 0.0;
+    for (int r = 0; r < cases; r++) {
+        double u = quad_uniform(), w = quad_uniform();
+        int n = r < 4 ? 1000000 - 7919 * r : (int)(1000.0 * pow(200.0, u));
+        double s = 0.05 * pow(8000.0, w); /* n x^2 */
+        double x = sqrt(s / n);
+        if (r % 3 == 0)
+            x = (floor(n * x) + (r % 2 ? 0.0 : 1e-9)) / n;
+        if (!(x > 0.0 && x < 1.0))
+            continue;
+        double q = pdrift__smirnov(n, x), t = pdrift__smirnov_by_terms(n, x);
+        double rel = golden_relerr(q, t);
+        worst = rel > worst ? rel : worst;
+        ck_assert_msg(golden_close(q, t, 1e-13 * valgrind_widening("smirnov"), 0.0),
+                      "smirnov(%d, %a): quadrature %.17g, terms %.17g (rel %.3g)", n, x, q, t, rel);
+    }
+    printf("smirnov quadrature vs terms: %d cases, max rel %.3g\n", cases, worst);
+}
+END_TEST
+
 START_TEST(test_smirnov_domain)
 {
     ck_assert(isnan(pdrift__smirnov(0, 0.5)));
@@ -204,6 +242,7 @@ static Suite *kstwo_suite(void)
     tcase_add_test(tc, test_kstwo_sf_domain);
     tcase_add_test(tc, test_smirnov_golden);
     tcase_add_test(tc, test_smirnov_domain);
+    tcase_add_test(tc, test_smirnov_quadrature_equals_terms);
     suite_add_tcase(s, tc);
     return s;
 }
