@@ -220,9 +220,10 @@ int pdrift__sort_positions(const double *x, size_t n, double *sorted, double *ra
     }
     /* An LSD radix sort of (key, time index) pairs: the order of the values
      * in one O(n) sort, then the mid-rank of each run of equal values. */
-    size_t (*counts)[RADIX_SIZE] = calloc(1, bytes + 2 * n * (sizeof(uint64_t) + sizeof(uint32_t)));
+    size_t (*counts)[RADIX_SIZE] = malloc(bytes + 2 * n * (sizeof(uint64_t) + sizeof(uint32_t)));
     if (counts == NULL)
         return PDRIFT_ENOMEM;
+    memset(counts, 0, bytes); /* the digit counts only: the rest is written before it is read */
     uint64_t *keys = (uint64_t *)(counts + RADIX_PASSES), *keys2 = keys + n;
     uint32_t *idx = (uint32_t *)(keys2 + n), *idx2 = idx + n;
     for (size_t i = 0; i < n; i++) {
