@@ -599,24 +599,31 @@ typedef struct digit_run {
 /* Read the digits at p (the buffer ends at end) into run: past the leading
  * zeros eight at a time while they fit. The byte after them, or NULL when
  * the number has more significant digits than a mantissa holds. */
-static const char *read_digits(const char *p, const char *end, digit_run *run)
+static inline const char *read_digits(const char *p, const char *end, digit_run *run)
 {
+    /* the run in registers: it is written back once */
+    uint64_t mantissa = run->mantissa;
+    int significant = run->significant;
+    size_t digits = run->digits;
     uint32_t eight;
-    for (; is_digit(*p); p++, run->digits++) {
-        while (EIGHT_DIGITS && run->mantissa != 0 && run->significant <= MAX_MANTISSA_DIGITS - 8 && end - p >= 8 &&
+    for (; is_digit(*p); p++, digits++) {
+        while (EIGHT_DIGITS && mantissa != 0 && significant <= MAX_MANTISSA_DIGITS - 8 && end - p >= 8 &&
                eight_digits(p, &eight)) {
-            run->mantissa = run->mantissa * 100000000u + eight;
-            run->significant += 8;
-            run->digits += 8;
+            mantissa = mantissa * 100000000u + eight;
+            significant += 8;
+            digits += 8;
             p += 8;
         }
         if (!is_digit(*p))
             break;
-        if (run->significant == MAX_MANTISSA_DIGITS)
+        if (significant == MAX_MANTISSA_DIGITS)
             return NULL;
-        run->mantissa = run->mantissa * 10 + (unsigned)(*p - '0');
-        run->significant += run->mantissa != 0;
+        mantissa = mantissa * 10 + (unsigned)(*p - '0');
+        significant += mantissa != 0;
     }
+    run->mantissa = mantissa;
+    run->significant = significant;
+    run->digits = digits;
     return p;
 }
 

@@ -29,6 +29,12 @@
  *         window length W the first pdrift_detect (which also computes the
  *         serial calibration for W) and R more.
  *
+ *   detect_bench pages [--repeats R]
+ *       - fresh_memory: the machine, not the library: writing 100 MB of
+ *         freshly allocated memory (memset of a new malloc block, which the
+ *         system gives as untouched pages), then writing it again. What a
+ *         process pays for every new page shows in every figure above.
+ *
  * Every timing is wall-clock (CLOCK_MONOTONIC); the driver takes medians.
  */
 #include <stdio.h>
@@ -255,7 +261,8 @@ static void usage(void)
     fprintf(stderr, "usage: detect_bench memory [--repeats R] [--scales 1,2,4,8] [--rows N] "
                     "[--window W]\n"
                     "       detect_bench csv BASELINE.csv CURRENT.csv [--repeats R]\n"
-                    "       detect_bench windows --scales W1,W2,... [--repeats R] [--rows N]\n");
+                    "       detect_bench windows --scales W1,W2,... [--repeats R] [--rows N]\n"
+                    "       detect_bench pages [--repeats R]\n");
     exit(2);
 }
 
@@ -265,6 +272,37 @@ static size_t parse_size(const char *s)
     unsigned long long v = strtoull(s, &end, 10);
     if (end == s || *end != '\0' || v == 0) usage();
     return (size_t)v;
+}
+
+static int run_pages(int repeats)
+{
+    enum { BYTES = 100 * 1000 * 1000 };
+    /* through a volatile pointer: the writes are the measurement */
+    static void *(*volatile fill)(void *, int, size_t) = memset;
+    double first[MAX_REPEATS], again[MAX_REPEATS];
+    for (int r = 0; r < repeats; r++) {
+        unsigned char *p = malloc(BYTES);
+        if (p == NULL) {
+            fprintf(stderr, "detect_bench: out of memory\n");
+            return 1;
+        }
+        double t0 = now();
+        fill(p, 1, BYTES);
+        double t1 = now();
+        fill(p, 2, BYTES);
+        double t2 = now();
+        first[r] = t1 - t0;
+        again[r] = t2 - t1;
+        free(p);
+    }
+    printf("{\"figure\": \"fresh_memory\", \"bytes\": %d, \"first_write\": [", BYTES);
+    for (int r = 0; r < repeats; r++)
+        printf("%s%.9g", r ? ", " : "", first[r]);
+    printf("], \"again\": [");
+    for (int r = 0; r < repeats; r++)
+        printf("%s%.9g", r ? ", " : "", again[r]);
+    printf("]}\n");
+    return 0;
 }
 
 int main(int argc, char **argv)
@@ -304,6 +342,8 @@ int main(int argc, char **argv)
     if (strcmp(argv[1], "memory") == 0 && n_files == 0)
         return run_memory(repeats, scales, n_scales, rows, window);
     if (strcmp(argv[1], "csv") == 0 && n_files == 2) return run_csv(repeats, files[0], files[1]);
+    if (strcmp(argv[1], "pages") == 0 && n_files == 0)
+        return run_pages(repeats);
     if (strcmp(argv[1], "windows") == 0 && n_files == 0) /* --scales: the window lengths */
         return run_windows(repeats, scales, n_scales, rows);
     usage();

@@ -347,6 +347,10 @@ def measure(workdir, t_start, started, load_before):
     observe = {l["batch_rows"]: l for l in mem_lines if l["figure"] == "observe_batch"}
     library_version = next((l["version"] for l in mem_lines if l["figure"] == "library"), "?")
 
+    # -- the machine: what a fresh page costs (every figure pays it)
+    page_lines = detect_bench(["pages", "--repeats", str(REPEATS)], workdir=workdir)
+    pages = next(l for l in page_lines if l["figure"] == "fresh_memory")
+
     # -- detect as the window grows, the baseline fixed
     log(f"in memory: detect with windows of {', '.join(f'{w:,}' for w in WINDOWS)} rows")
     win_lines = detect_bench(["windows", "--repeats", str(REPEATS),
@@ -453,6 +457,9 @@ def measure(workdir, t_start, started, load_before):
     load_after = os.getloadavg()
     mach = machine()
     mach["library"] = library_version
+    mach["fresh"] = (f"writing 100 MB of newly allocated memory: {secs(med(pages['first_write']))}; "
+                     f"writing it again: {secs(med(pages['again']))} (`detect_bench pages`, median of "
+                     f"{REPEATS})")
 
     print()
     print(table)
@@ -540,8 +547,10 @@ baseline continued: its first 200,000 rows are the ×1 rows):
   through the general field cutter. The table is sized from the file size after its first rows (no
   doubling copies), and an observed file whose columns are the baseline's is taken over by the
   window without a copy.
-* **Memory.** On this virtual machine a page fault costs several microseconds, so large buffers
-  are advised for transparent huge pages (a 120 MB snapshot: ~2,000 faults instead of ~30,000).
+* **Memory.** On this virtual machine new memory is dear: the first write to a fresh page costs
+  about 10 µs (the machine table's "fresh memory" row: {mach['fresh']}), so a process that
+  touches 200 MB pays about half a second before any work. Large buffers are advised for
+  transparent huge pages, which halve that (a 120 MB snapshot: ~2,000 faults instead of ~30,000).
   A CSV baseline is gathered column by column straight into the buffer where it is sorted in place,
   and the pages of the rows already gathered are given back as the gathering goes
   (`MADV_DONTNEED`): the parsed table and the prepared baseline are never both whole in memory.
@@ -553,6 +562,7 @@ baseline continued: its first 200,000 rows are the ×1 rows):
 | CPU | {mach['cpu']} |
 | cores | {mach['cores']} |
 | memory | {mach['memory']} |
+| fresh memory | {mach['fresh']} |
 | system | {mach['os']}, kernel {mach['kernel']} |
 | compiler | {mach['compiler']} |
 | library | libploutosdrift {mach['library']}; `{mach['pdrift']}`; {mach['source']} |
