@@ -333,16 +333,51 @@ void pdrift__install_baseline(pdrift_monitor *m, pdrift__baseline *b)
     pdrift__result_clear(&m->result);
 }
 
+typedef struct named {
+    const char *name;
+    size_t index;
+} named;
+
+static int by_name_then_index(const void *a, const void *b)
+{
+    const named *x = a, *y = b;
+    int c = strcmp(x->name, y->name);
+    return c != 0 ? c : (x->index > y->index) - (x->index < y->index);
+}
+
+/* Every name present and distinct. The first fault in order is reported: a
+ * missing name at i, or the first i whose name an earlier j has (with the
+ * first such j). Sorted, not pairwise: O(n log n) for any number of
+ * features. */
 static int check_names(pdrift_monitor *m, const char *const *names, size_t n)
 {
-    for (size_t i = 0; i < n; i++) {
+    size_t missing = n;
+    for (size_t i = 0; i < n && missing == n; i++)
         if (names[i] == NULL || names[i][0] == '\0')
-            return pdrift__fail(m, PDRIFT_EINVAL, "feature %zu has no name", i);
-        for (size_t j = 0; j < i; j++)
-            if (strcmp(names[i], names[j]) == 0)
-                return pdrift__fail(m, PDRIFT_EINVAL, "features %zu and %zu are both named \"%s\"",
-                                    j, i, names[i]);
+            missing = i;
+    named *sorted = malloc((missing ? missing : 1) * sizeof *sorted);
+    if (sorted == NULL)
+        return pdrift__fail(m, PDRIFT_ENOMEM, "out of memory checking %zu feature names", n);
+    for (size_t i = 0; i < missing; i++)
+        sorted[i] = (named){names[i], i};
+    qsort(sorted, missing, sizeof *sorted, by_name_then_index);
+    size_t first = 0, second = missing; /* the repeat whose second place comes first */
+    for (size_t k = 1, run = 0; k < missing; k++) {
+        if (strcmp(sorted[k].name, sorted[run].name) != 0) {
+            run = k;
+            continue;
+        }
+        if (k == run + 1 && sorted[k].index < second) {
+            first = sorted[run].index;
+            second = sorted[k].index;
+        }
     }
+    free(sorted);
+    if (second < missing)
+        return pdrift__fail(m, PDRIFT_EINVAL, "features %zu and %zu are both named \"%s\"", first, second,
+                            names[second]);
+    if (missing < n)
+        return pdrift__fail(m, PDRIFT_EINVAL, "feature %zu has no name", missing);
     return PDRIFT_OK;
 }
 

@@ -469,6 +469,43 @@ START_TEST(test_baseline_set_validation)
     size_t n;
     ck_assert_int_eq(pdrift_feature_count(m, &n), PDRIFT_ESTATE); /* nothing was installed */
 
+    /* The first fault in order is named: the first feature whose name an
+     * earlier one has (with the first such), or a missing name before it. */
+    const double wide[5] = {1, 2, 3, 4, 5};
+    static const char *const repeats[5] = {"c", "b", "a", "b", "c"};
+    ck_assert_int_eq(pdrift_baseline_set(m, repeats, 5, wide, 1), PDRIFT_EINVAL);
+    ck_assert_str_eq(pdrift_errmsg(m), "features 1 and 3 are both named \"b\"");
+    static const char *const thrice[5] = {"x", "a", "y", "a", "a"};
+    ck_assert_int_eq(pdrift_baseline_set(m, thrice, 5, wide, 1), PDRIFT_EINVAL);
+    ck_assert_str_eq(pdrift_errmsg(m), "features 1 and 3 are both named \"a\"");
+    static const char *const hole_after[5] = {"a", "b", "c", "b", NULL};
+    ck_assert_int_eq(pdrift_baseline_set(m, hole_after, 5, wide, 1), PDRIFT_EINVAL);
+    ck_assert_str_eq(pdrift_errmsg(m), "features 1 and 3 are both named \"b\"");
+    static const char *const hole_before[5] = {"a", "b", "", "b", "b"};
+    ck_assert_int_eq(pdrift_baseline_set(m, hole_before, 5, wide, 1), PDRIFT_EINVAL);
+    ck_assert_str_eq(pdrift_errmsg(m), "feature 2 has no name");
+
+    /* Many features: names are sorted, not compared pairwise (200,000
+     * names, distinct, then the last one repeating the first). */
+    enum { MANY = 200000 };
+    char (*many_buf)[16] = malloc(MANY * sizeof *many_buf);
+    const char **many = malloc(MANY * sizeof *many);
+    double *one_row = calloc(MANY, sizeof *one_row);
+    ck_assert(many_buf != NULL && many != NULL && one_row != NULL);
+    for (size_t i = 0; i < MANY; i++) {
+        snprintf(many_buf[i], sizeof many_buf[i], "f%zu", (i * 7919) % MANY);
+        many[i] = many_buf[i];
+    }
+    ck_assert_int_eq(pdrift_baseline_set(m, many, MANY, one_row, 1), PDRIFT_OK);
+    many[MANY - 1] = many[0];
+    ck_assert_int_eq(pdrift_baseline_set(m, many, MANY, one_row, 1), PDRIFT_EINVAL);
+    char expected[64];
+    snprintf(expected, sizeof expected, "features 0 and %d are both named \"%s\"", MANY - 1, many[0]);
+    ck_assert_str_eq(pdrift_errmsg(m), expected);
+    free(many_buf);
+    free(many);
+    free(one_row);
+
     /* Names differing only in case are distinct. */
     static const char *const cased[2] = {"a", "A"};
     set_baseline(m, cased, 2, rows, 3);
