@@ -171,7 +171,7 @@ $(B)/obj/tests/%.o: tests/%.c tests/golden.h | $(B)/obj/tests
 	$(CC) $(TEST_FLAGS) -c $< -o $@
 
 # Unit tests link the static library: they may call the hidden pdrift__ functions.
-$(B)/tests/check_%: tests/check_%.c tests/golden.h lib/internal.h $(HEADER) $(TEST_SUPPORT) $(STATIC) | $(B)/tests
+$(B)/tests/check_%: tests/check_%.c tests/golden.h tests/under_valgrind.h tests/xorshift.h lib/internal.h $(HEADER) $(TEST_SUPPORT) $(STATIC) | $(B)/tests
 	$(CC) $(TEST_FLAGS) $(LDFLAGS) -o $@ $< $(TEST_SUPPORT) $(STATIC) $(CHECK_LIBS) $(DEPS_LIBS) -lm
 
 check: deps

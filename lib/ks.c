@@ -127,78 +127,68 @@ static count_range fenced_count(size_t k, size_t step, size_t n_fences, size_t n
     return r;
 }
 
-/* The exact count within its bounds (x[lo - 1] is below v, x[hi] is not). */
-static size_t exact_count(const double *x, count_range r, double v, int le)
+/* The run of y equal to y[j0] ends before the returned index; the fences
+ * below it (*k_lt) and at or below it (*k_le) are advanced to it. */
+static size_t next_run(const double *y, size_t ny, size_t j0, const double *fence, size_t n_fences,
+                       size_t *k_lt, size_t *k_le)
 {
-    size_t lo = r.lo, hi = r.hi;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (le ? x[mid] <= v : x[mid] < v)
-            lo = mid + 1;
-        else
-            hi = mid;
+    double v = y[j0];
+    size_t j1 = j0 + 1;
+    while (j1 < ny && y[j1] == v)
+        j1++;
+    while (*k_lt < n_fences && fence[*k_lt] < v)
+        ++*k_lt;
+    if (*k_le < *k_lt)
+        *k_le = *k_lt;
+    while (*k_le < n_fences && fence[*k_le] <= v)
+        ++*k_le;
+    return j1;
+}
+
+/* One pass over the runs of y. Without `bounds` (pass 1) it widens
+ * bounds->max_lo / min_hi: the largest lower and smallest upper bound of
+ * F_x - F_y, in units of 1 / (nx ny). With them (pass 2) it counts exactly
+ * at the points whose bounds reach those extremes and returns their D. */
+typedef struct {
+    int64_t max_lo, min_hi;
+} extremes;
+
+static double fenced_pass(const double *x, size_t nx, const double *fence, size_t step, size_t n_fences,
+                          const double *y, size_t ny, extremes *e, const extremes *bounds)
+{
+    const int64_t n1 = (int64_t)nx, n2 = (int64_t)ny;
+    double dmax = 0.0, dmin = 0.0;
+    size_t k_lt = 0, k_le = 0;
+    for (size_t j0 = 0, j1; j0 < ny; j0 = j1) {
+        j1 = next_run(y, ny, j0, fence, n_fences, &k_lt, &k_le);
+        count_range r[2] = {fenced_count(k_lt, step, n_fences, nx), fenced_count(k_le, step, n_fences, nx)};
+        size_t j[2] = {j0, j1}; /* just below y[j0], and at it */
+        for (int le = 0; le < 2; le++) {
+            int64_t lo = (int64_t)r[le].lo * n2 - (int64_t)j[le] * n1;
+            int64_t hi = (int64_t)r[le].hi * n2 - (int64_t)j[le] * n1;
+            if (bounds == NULL) {
+                e->max_lo = lo > e->max_lo ? lo : e->max_lo;
+                e->min_hi = hi < e->min_hi ? hi : e->min_hi;
+                continue;
+            }
+            if (hi < bounds->max_lo && lo > bounds->min_hi)
+                continue;
+            /* within its block: x[lo - 1] is below y[j0], x[hi] is not */
+            size_t count = r[le].lo == r[le].hi ? r[le].lo : pdrift__gallop(x, nx, r[le].lo, y[j0], le);
+            double diff = (double)count / (double)nx - (double)j[le] / (double)ny;
+            dmax = diff > dmax ? diff : dmax;
+            dmin = diff < dmin ? diff : dmin;
+        }
     }
-    return lo;
+    return two_sided(dmax, dmin);
 }
 
 double pdrift__ks_statistic_fenced(const double *x, size_t nx, const double *fence, size_t step,
                                    size_t n_fences, const double *y, size_t ny)
 {
-    const int64_t n1 = (int64_t)nx, n2 = (int64_t)ny;
-    /* Pass 1: the extremes' bounds, in units of 1 / (nx ny). */
-    int64_t max_lo = 0, min_hi = 0;
-    size_t k_lt = 0, k_le = 0;
-    for (size_t j0 = 0; j0 < ny;) {
-        double v = y[j0];
-        size_t j1 = j0 + 1;
-        while (j1 < ny && y[j1] == v)
-            j1++;
-        while (k_lt < n_fences && fence[k_lt] < v)
-            k_lt++;
-        if (k_le < k_lt)
-            k_le = k_lt;
-        while (k_le < n_fences && fence[k_le] <= v)
-            k_le++;
-        count_range below = fenced_count(k_lt, step, n_fences, nx);
-        count_range at = fenced_count(k_le, step, n_fences, nx);
-        int64_t lo = (int64_t)below.lo * n2 - (int64_t)j0 * n1, hi = (int64_t)below.hi * n2 - (int64_t)j0 * n1;
-        max_lo = lo > max_lo ? lo : max_lo;
-        min_hi = hi < min_hi ? hi : min_hi;
-        lo = (int64_t)at.lo * n2 - (int64_t)j1 * n1;
-        hi = (int64_t)at.hi * n2 - (int64_t)j1 * n1;
-        max_lo = lo > max_lo ? lo : max_lo;
-        min_hi = hi < min_hi ? hi : min_hi;
-        j0 = j1;
-    }
-    /* Pass 2: exact counts where a bound reaches an extreme. */
-    double dmax = 0.0, dmin = 0.0;
-    k_lt = k_le = 0;
-    for (size_t j0 = 0; j0 < ny;) {
-        double v = y[j0];
-        size_t j1 = j0 + 1;
-        while (j1 < ny && y[j1] == v)
-            j1++;
-        while (k_lt < n_fences && fence[k_lt] < v)
-            k_lt++;
-        if (k_le < k_lt)
-            k_le = k_lt;
-        while (k_le < n_fences && fence[k_le] <= v)
-            k_le++;
-        count_range r[2] = {fenced_count(k_lt, step, n_fences, nx), fenced_count(k_le, step, n_fences, nx)};
-        size_t j[2] = {j0, j1};
-        for (int le = 0; le < 2; le++) {
-            int64_t lo = (int64_t)r[le].lo * n2 - (int64_t)j[le] * n1;
-            int64_t hi = (int64_t)r[le].hi * n2 - (int64_t)j[le] * n1;
-            if (hi < max_lo && lo > min_hi)
-                continue;
-            size_t count = r[le].lo == r[le].hi ? r[le].lo : exact_count(x, r[le], v, le);
-            double diff = (double)count / (double)nx - (double)j[le] / (double)ny;
-            dmax = diff > dmax ? diff : dmax;
-            dmin = diff < dmin ? diff : dmin;
-        }
-        j0 = j1;
-    }
-    return two_sided(dmax, dmin);
+    extremes e = {0, 0};
+    (void)fenced_pass(x, nx, fence, step, n_fences, y, ny, &e, NULL);
+    return fenced_pass(x, nx, fence, step, n_fences, y, ny, NULL, &e);
 }
 
 size_t pdrift__ks_fence_step(size_t nx)

@@ -14,6 +14,7 @@
 
 #include "golden.h"
 #include "under_valgrind.h"
+#include "xorshift.h"
 
 /* Under valgrind (make check-valgrind, a memory check) the golden cases are
  * 1 in VALGRIND_STRIDE with samples of at most VALGRIND_MAX_N values (every
@@ -322,10 +323,7 @@ END_TEST
 static uint64_t gallop_state = 2026;
 static double gallop_uniform(void)
 {
-    gallop_state ^= gallop_state << 13;
-    gallop_state ^= gallop_state >> 7;
-    gallop_state ^= gallop_state << 17;
-    return (double)(gallop_state >> 11) * 0x1p-53;
+    return xorshift_uniform(&gallop_state);
 }
 
 START_TEST(test_ks_small_equals_merge)

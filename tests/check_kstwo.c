@@ -15,6 +15,7 @@
 #include "golden.h"
 #include "internal.h"
 #include "under_valgrind.h"
+#include "xorshift.h"
 
 /* Under valgrind (make check-valgrind). Its CPU emulates the x87's 80-bit
  * long double with a 64-bit double: a 53-bit significand instead of 64, so
@@ -189,10 +190,7 @@ END_TEST
 static uint64_t quad_state = 1802;
 static double quad_uniform(void)
 {
-    quad_state ^= quad_state << 13;
-    quad_state ^= quad_state >> 7;
-    quad_state ^= quad_state << 17;
-    return (double)(quad_state >> 11) * 0x1p-53;
+    return xorshift_uniform(&quad_state);
 }
 
 START_TEST(test_smirnov_quadrature_equals_terms)
