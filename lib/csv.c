@@ -31,6 +31,36 @@ static void io_error(char *err, size_t errcap, const char *path, const char *wha
         snprintf(err, errcap, "%s: %s: %s", path, what, text);
 }
 
+/* Put back the byte under the cut, and the true end. */
+static void uncut(pdrift__csv *c)
+{
+    if (c->cut == NULL)
+        return;
+    *c->cut = c->cut_byte;
+    c->end = c->buf + c->len;
+    c->eof = c->cut_eof;
+    c->cut = NULL;
+}
+
+/* Cut the buffer record_limit bytes after the record's start, if it goes on
+ * beyond them. */
+static void cut_record(pdrift__csv *c)
+{
+    if (c->record_limit == SIZE_MAX || (size_t)(c->end - c->mark) <= c->record_limit)
+        return;
+    c->cut = c->buf + (c->mark - c->buf) + c->record_limit;
+    c->cut_byte = *c->cut;
+    c->cut_eof = c->eof;
+    *c->cut = '\0';
+    c->end = c->cut;
+    c->eof = 0;
+}
+
+void pdrift__csv_limit_records(pdrift__csv *c, size_t bytes)
+{
+    c->record_limit = bytes;
+}
+
 static void set_cursor(pdrift__csv *c, const char *p, size_t line)
 {
     c->p = c->line_start = c->mark = p;
@@ -62,6 +92,7 @@ int pdrift__csv_open(pdrift__csv *c, const char *path, size_t buffer_size, char 
 {
     memset(c, 0, sizeof *c);
     c->fd = -1;
+    c->record_limit = SIZE_MAX;
     /* O_NONBLOCK: opening a FIFO that has no writer must not hang. */
     int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
     if (fd < 0) {
@@ -131,6 +162,7 @@ void pdrift__csv_close(pdrift__csv *c)
 
 int pdrift__csv_refill(pdrift__csv *c, const char *path, char *err, size_t errcap)
 {
+    uncut(c);
     size_t keep = (size_t)(c->end - c->mark), line = c->mark_line;
     c->dropped += (size_t)(c->mark - c->buf);
     memmove(c->buf, c->mark, keep);
@@ -191,9 +223,11 @@ static const char *next_line(pdrift__csv *c, const char *p)
 int pdrift__csv_next_record(pdrift__csv *c)
 {
     for (;;) {
+        uncut(c);
         const char *p = c->p;
         c->mark = p;
         c->mark_line = c->line;
+        cut_record(c);
         while (is_blank(*p))
             p++;
         if (*p == '\n' || *p == '\r') {

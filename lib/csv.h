@@ -54,7 +54,21 @@ typedef struct pdrift__csv {
     size_t mark_line;
     size_t file_size;       /* bytes of a regular file (0: unknown, a pipe) */
     size_t dropped;         /* bytes of the file before buf */
+    /* At most record_limit bytes of a record are visible (SIZE_MAX: all):
+     * beyond them the buffer is cut by a sentinel written over the byte at
+     * `cut` (kept in cut_byte, and eof in cut_eof), as if the file went on
+     * unread. */
+    size_t record_limit;
+    char *cut;              /* NULL: not cut */
+    char cut_byte;
+    int cut_eof;
 } pdrift__csv;
+
+/* Show at most `bytes` bytes of each record from the next one on, so that
+ * what a record holds beyond them never decides how it is read: a record
+ * longer than that looks, at any buffer size, like one that the buffer
+ * ends inside (table.c refuses it by max_line_bytes). */
+void pdrift__csv_limit_records(pdrift__csv *c, size_t bytes);
 
 /* Open `path` and read the first chunk; skip a UTF-8 byte order mark.
  * buffer_size: 0 for PDRIFT__CSV_BUFFER_SIZE (tests pass tiny ones; at least

@@ -873,6 +873,11 @@ int pdrift__table_read_with(const char *path, const pdrift__table_options *opts,
     int rc = pdrift__csv_open(&r.csv, path, opts->buffer_size, err, errcap);
     if (rc != PDRIFT_OK)
         return rc;
+    /* A record is read from its first max_line_bytes + 2 bytes at most (the
+     * limit, a line end, one more): whatever lies beyond never decides what
+     * is reported, so every read buffer reports the same. */
+    if (r.limits.max_line_bytes < SIZE_MAX - 2)
+        pdrift__csv_limit_records(&r.csv, r.limits.max_line_bytes + 2);
     pdrift__csv_c_locale locale;
     rc = pdrift__csv_c_locale_enter(&locale);
     if (rc != PDRIFT_OK) {

@@ -1365,6 +1365,56 @@ START_TEST(test_limit_line_bytes_crlf_at_buffer_end)
 }
 END_TEST
 
+/* A record over max_line_bytes that also holds another error: what lies
+ * beyond the limit's first max_line_bytes + 2 bytes never decides the
+ * report, so every read buffer gives the same one — the length when the
+ * other error lies beyond, the other error when it lies within. */
+START_TEST(test_limit_line_bytes_with_another_error)
+{
+    static const size_t buffers[] = {0, 8, 9, 13, 16, 17, 31, 64, 200};
+    static const struct {
+        const char *name, *text;
+        size_t len;
+        const char *suffix; /* after the path */
+        int status;
+    } cases[] = {
+        /* line 2 is 16 bytes; the limit is 10 */
+        {"beyond_nul.csv", "a,b\n1.25,2.5555555\0007\n", 24,
+         ":2:11: line longer than 10 bytes, the limit max_line_bytes (raise the parameter "
+         "max_line_bytes to read this file)", PDRIFT_EDATA},
+        {"beyond_fields.csv", "a,b\n1.25,2.5555,9,9\n", 20,
+         ":2:11: line longer than 10 bytes, the limit max_line_bytes (raise the parameter "
+         "max_line_bytes to read this file)", PDRIFT_EDATA},
+        {"beyond_quote.csv", "a,b\n1.25,2.55555\"77\n", 21,
+         ":2:11: line longer than 10 bytes, the limit max_line_bytes (raise the parameter "
+         "max_line_bytes to read this file)", PDRIFT_EDATA},
+        {"blank_line.csv", "a,b\n1,2\n                \n3,4\n", 29,
+         ":3:11: line longer than 10 bytes, the limit max_line_bytes (raise the parameter "
+         "max_line_bytes to read this file)", PDRIFT_EDATA},
+        /* the other error within the limit is itself; too many fields are
+         * counted to the record's end, which lies beyond: the length */
+        {"within_nul.csv", "a,b\n1,\0002,33333333333\n", 21,
+         ":2:3: NUL byte: not a text file (binary data, or UTF-16 text?)", PDRIFT_EFORMAT},
+        {"fields_to_the_end.csv", "a,b\n1,2,3,4444444444444\n", 24,
+         ":2:11: line longer than 10 bytes, the limit max_line_bytes (raise the parameter "
+         "max_line_bytes to read this file)", PDRIFT_EDATA},
+    };
+    pdrift__limits l = default_limits();
+    l.max_line_bytes = 10;
+    for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
+        char path[PATHCAP], err[ERRCAP], expected[ERRCAP + PATHCAP];
+        write_temp(path, cases[k].name, cases[k].text, cases[k].len);
+        snprintf(expected, sizeof expected, "%s%s", path, cases[k].suffix);
+        for (size_t b = 0; b < sizeof buffers / sizeof buffers[0]; b++) {
+            size_t r, c;
+            int rc = read_limited(path, &l, buffers[b], err, &r, &c);
+            ck_assert_msg(rc == cases[k].status && strcmp(err, expected) == 0,
+                          "%s, buffer %zu: rc %d: %s", cases[k].name, buffers[b], rc, err);
+        }
+    }
+}
+END_TEST
+
 START_TEST(test_limit_columns)
 {
     char path[PATHCAP];
@@ -1537,6 +1587,7 @@ static Suite *csv_suite(void)
     tcase_set_timeout(limits, 60);
     tcase_add_test(limits, test_limit_line_bytes);
     tcase_add_test(limits, test_limit_line_bytes_crlf_at_buffer_end);
+    tcase_add_test(limits, test_limit_line_bytes_with_another_error);
     tcase_add_test(limits, test_limit_columns);
     tcase_add_test(limits, test_limit_rows);
     tcase_add_test(limits, test_limit_memory);

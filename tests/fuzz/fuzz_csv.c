@@ -71,21 +71,6 @@ static void read_both_ways(const char *path, size_t small, int headerless_option
     o.row_lines = &lines_small;
     o.headerless = &headerless_small;
     int rc_small = pdrift__table_read_with(path, &o, &tiny, err_small, sizeof err_small);
-    /* OPEN (docs/reliability.md, corpus file csv/limit-or-nul-first): a
-     * record longer than max_line_bytes that also holds another error (a NUL,
-     * an unterminated quote, more columns than max_columns) is reported as the
-     * one or the other depending on where the read buffer ends. Until table.c
-     * decides it the same way whatever the buffer, only that disagreement is
-     * let through. */
-    if (limits != NULL && (rc_big != rc_small || strcmp(err_big, err_small) != 0) &&
-        (rc_big == PDRIFT_EDATA || rc_small == PDRIFT_EDATA) &&
-        (strstr(err_big, "the limit max_line_bytes") || strstr(err_small, "the limit max_line_bytes"))) {
-        pdrift__table_free(&big);
-        pdrift__table_free(&tiny);
-        free(lines_big);
-        free(lines_small);
-        return;
-    }
     if (rc_big != rc_small || strcmp(err_big, err_small) != 0)
         fprintf(stderr, "default buffer: %d %s\n%zu-byte buffer: %d %s\n", rc_big, err_big, small,
                 rc_small, err_small);
