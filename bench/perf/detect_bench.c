@@ -29,6 +29,11 @@
  *         window length W the first pdrift_detect (which also computes the
  *         serial calibration for W) and R more.
  *
+ *   detect_bench parts SNAPSHOT CURRENT.csv [--repeats R]
+ *       - parts: the library's share of `pdrift monitor` on a snapshot, in a
+ *         fresh monitor each run: pdrift_baseline_load(SNAPSHOT),
+ *         pdrift_observe_load(CURRENT.csv), the first pdrift_detect,
+ *         pdrift_report_json.
  *   detect_bench pages [--repeats R]
  *       - fresh_memory: the machine, not the library: writing 100 MB of
  *         freshly allocated memory (memset of a new malloc block, which the
@@ -262,6 +267,7 @@ static void usage(void)
                     "[--window W]\n"
                     "       detect_bench csv BASELINE.csv CURRENT.csv [--repeats R]\n"
                     "       detect_bench windows --scales W1,W2,... [--repeats R] [--rows N]\n"
+                    "       detect_bench parts SNAPSHOT CURRENT.csv [--repeats R]\n"
                     "       detect_bench pages [--repeats R]\n");
     exit(2);
 }
@@ -272,6 +278,47 @@ static size_t parse_size(const char *s)
     unsigned long long v = strtoull(s, &end, 10);
     if (end == s || *end != '\0' || v == 0) usage();
     return (size_t)v;
+}
+
+static int run_parts(int repeats, const char *snapshot, const char *current)
+{
+    double load[MAX_REPEATS], observe[MAX_REPEATS], detect[MAX_REPEATS], report[MAX_REPEATS];
+    for (int r = 0; r < repeats; r++) {
+        pdrift_monitor *m = new_monitor(0);
+        double t0 = now();
+        check(pdrift_baseline_load(m, snapshot), m, "baseline_load");
+        double t1 = now();
+        check(pdrift_observe_load(m, current), m, "observe_load");
+        double t2 = now();
+        check(pdrift_detect(m), m, "detect");
+        double t3 = now();
+        size_t len = 0;
+        int rc = pdrift_report_json(m, NULL, 0, &len); /* the size: PDRIFT_ENOBUFS */
+        if (rc != PDRIFT_ENOBUFS)
+            check(rc, m, "report_json");
+        char *json = malloc(len);
+        if (json == NULL) {
+            fprintf(stderr, "detect_bench: out of memory\n");
+            return 1;
+        }
+        check(pdrift_report_json(m, json, len, &len), m, "report_json");
+        double t4 = now();
+        free(json);
+        pdrift_monitor_free(m);
+        load[r] = t1 - t0;
+        observe[r] = t2 - t1;
+        detect[r] = t3 - t2;
+        report[r] = t4 - t3;
+    }
+    const char *names[4] = {"load", "observe", "detect", "report"};
+    const double *runs[4] = {load, observe, detect, report};
+    printf("{\"figure\": \"parts\"");
+    for (int k = 0; k < 4; k++) {
+        printf(", \"%s\": ", names[k]);
+        print_runs(runs[k], repeats);
+    }
+    printf("}\n");
+    return 0;
 }
 
 static int run_pages(int repeats)
@@ -342,6 +389,8 @@ int main(int argc, char **argv)
     if (strcmp(argv[1], "memory") == 0 && n_files == 0)
         return run_memory(repeats, scales, n_scales, rows, window);
     if (strcmp(argv[1], "csv") == 0 && n_files == 2) return run_csv(repeats, files[0], files[1]);
+    if (strcmp(argv[1], "parts") == 0 && n_files == 2)
+        return run_parts(repeats, files[0], files[1]);
     if (strcmp(argv[1], "pages") == 0 && n_files == 0)
         return run_pages(repeats);
     if (strcmp(argv[1], "windows") == 0 && n_files == 0) /* --scales: the window lengths */
