@@ -80,6 +80,20 @@ static void ks(const double *x, size_t nx, const double *y, size_t ny)
     if (!same_double(merged, galloped))
         fprintf(stderr, "ks statistic: merge %.17g, gallop %.17g\n", merged, galloped);
     FUZZ_ASSERT(same_double(merged, galloped));
+    /* through fences of x: one value a block, the library's step, a few */
+    size_t steps[3] = {1, pdrift__ks_fence_step(nx), 1 + nx / 3};
+    double *fence = malloc(nx * sizeof *fence);
+    FUZZ_ASSERT(fence != NULL);
+    for (size_t k = 0; k < 3; k++) {
+        size_t n_fences = (nx + steps[k] - 1) / steps[k];
+        for (size_t i = 0; i < n_fences; i++)
+            fence[i] = xs[i * steps[k]];
+        double fenced = pdrift__ks_statistic_fenced(xs, nx, fence, steps[k], n_fences, ys, ny);
+        if (!same_double(merged, fenced))
+            fprintf(stderr, "ks statistic: merge %.17g, fenced (step %zu) %.17g\n", merged, steps[k], fenced);
+        FUZZ_ASSERT(same_double(merged, fenced));
+    }
+    free(fence);
     free(xs);
     free(ys);
 }
