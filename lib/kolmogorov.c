@@ -294,7 +294,7 @@ static double smirnov_quadrature(int n, double x, long nx_floor, long double alp
     /* The bump's width at its peak; its tails are steeper. */
     double sigma = 1.0 / sqrt(-curvature);
     long h = 1;
-    while ((double)(2 * h) <= sigma / 4.0)
+    while ((double)(2 * h) <= sigma / 4.0 && 2 * h <= big_j) /* sigma may be huge: h stays in 0..J */
         h *= 2;
     if (h < 2 * QUAD_MIN_STEP)
         return 0.0; /* a narrow bump: term by term costs as little */
