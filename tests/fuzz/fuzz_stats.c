@@ -8,7 +8,8 @@
  *   0 KS: pdrift_ks_2samp with every method; D in [0, 1], p in [0, 1] (NaN
  *     only for nx = ny = 1 under the asymptotic method); the same D and p
  *     with the samples swapped; the galloping statistic equal bit for bit to
- *     the merging one; pdrift_kstwo_sf in [0, 1]
+ *     the merging one, and so is the fenced one; pdrift_kstwo_sf in [0, 1],
+ *     also at n from 1,000 to 1,000,000
  *   1 PSI: pdrift_psi, and the internal cuts/counts/PSI with every binning
  *     and empty-bin mode: cuts strictly increasing, counts adding up, PSI >= 0,
  *     p in [0, 1]; pdrift_psi equal to the internal default path
@@ -94,6 +95,11 @@ static void ks(const double *x, size_t nx, const double *y, size_t ny)
         FUZZ_ASSERT(same_double(merged, fenced));
     }
     free(fence);
+    /* kstwo.sf at a large n (from the sizes: 1,000 to 1,000,000), where
+     * Smirnov's sum is taken by quadrature */
+    double n_big = 1000.0 + (double)((nx * 7919u + ny * 104729u) % 999001u);
+    double sf = pdrift_kstwo_sf(merged, n_big);
+    FUZZ_ASSERT(sf >= 0.0 && sf <= 1.0);
     free(xs);
     free(ys);
 }
