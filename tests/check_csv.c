@@ -1372,32 +1372,33 @@ END_TEST
 START_TEST(test_limit_line_bytes_with_another_error)
 {
     static const size_t buffers[] = {0, 8, 9, 13, 16, 17, 31, 64, 200};
+#define LIMIT_CASE(name, text, suffix, status) {name, text, sizeof(text) - 1, suffix, status}
     static const struct {
         const char *name, *text;
         size_t len;
         const char *suffix; /* after the path */
         int status;
     } cases[] = {
-        /* line 2 is 16 bytes; the limit is 10 */
-        {"beyond_nul.csv", "a,b\n1.25,2.5555555\0007\n", 24,
+        /* line 2 (3 for the blank line) is longer than the limit, 10 bytes */
+        LIMIT_CASE("beyond_nul.csv", "a,b\n1.25,2.5555555\0007\n",
          ":2:11: line longer than 10 bytes, the limit max_line_bytes (raise the parameter "
-         "max_line_bytes to read this file)", PDRIFT_EDATA},
-        {"beyond_fields.csv", "a,b\n1.25,2.5555,9,9\n", 20,
+         "max_line_bytes to read this file)", PDRIFT_EDATA),
+        LIMIT_CASE("beyond_fields.csv", "a,b\n1.25,2.5555,9,9\n",
          ":2:11: line longer than 10 bytes, the limit max_line_bytes (raise the parameter "
-         "max_line_bytes to read this file)", PDRIFT_EDATA},
-        {"beyond_quote.csv", "a,b\n1.25,2.55555\"77\n", 21,
+         "max_line_bytes to read this file)", PDRIFT_EDATA),
+        LIMIT_CASE("beyond_quote.csv", "a,b\n1.25,2.55555\"77\n",
          ":2:11: line longer than 10 bytes, the limit max_line_bytes (raise the parameter "
-         "max_line_bytes to read this file)", PDRIFT_EDATA},
-        {"blank_line.csv", "a,b\n1,2\n                \n3,4\n", 29,
+         "max_line_bytes to read this file)", PDRIFT_EDATA),
+        LIMIT_CASE("blank_line.csv", "a,b\n1,2\n                \n3,4\n",
          ":3:11: line longer than 10 bytes, the limit max_line_bytes (raise the parameter "
-         "max_line_bytes to read this file)", PDRIFT_EDATA},
+         "max_line_bytes to read this file)", PDRIFT_EDATA),
         /* the other error within the limit is itself; too many fields are
          * counted to the record's end, which lies beyond: the length */
-        {"within_nul.csv", "a,b\n1,\0002,33333333333\n", 21,
-         ":2:3: NUL byte: not a text file (binary data, or UTF-16 text?)", PDRIFT_EFORMAT},
-        {"fields_to_the_end.csv", "a,b\n1,2,3,4444444444444\n", 24,
+        LIMIT_CASE("within_nul.csv", "a,b\n1,\0002,33333333333\n",
+         ":2:3: NUL byte: not a text file (binary data, or UTF-16 text?)", PDRIFT_EFORMAT),
+        LIMIT_CASE("fields_to_the_end.csv", "a,b\n1,2,3,4444444444444\n",
          ":2:11: line longer than 10 bytes, the limit max_line_bytes (raise the parameter "
-         "max_line_bytes to read this file)", PDRIFT_EDATA},
+         "max_line_bytes to read this file)", PDRIFT_EDATA),
     };
     pdrift__limits l = default_limits();
     l.max_line_bytes = 10;
@@ -1412,6 +1413,7 @@ START_TEST(test_limit_line_bytes_with_another_error)
                           "%s, buffer %zu: rc %d: %s", cases[k].name, buffers[b], rc, err);
         }
     }
+#undef LIMIT_CASE
 }
 END_TEST
 
