@@ -568,7 +568,7 @@ baseline continued: its first 200,000 rows are the ×1 rows):
   a detect's time with a few drifted features. For n ≥ 1000 the terms form one smooth wide bump,
   whose sum over the integers the trapezoidal rule on a coarse integer grid matches to far below
   rounding: the library evaluates every h-th term by itself (Loader's saddle-point form of a
-  binomial probability) and halves h until two grids agree to 2^-45. 20–120 µs whatever n, and
+  binomial probability) and halves h until two grids agree to 2^-45. 10–150 µs whatever n, and
   within 7e−15 of the sum term by term (tests/check_kstwo.c; docs/statistics.md).
 * **The serial calibration in rank space.** For dependent features a detect ranks the window
   among up to 200 baseline windows of its length. Those windows are bitmaps over the sorted
