@@ -19,36 +19,40 @@
 
 enum { HUGE_PAGE = 2u << 20 };
 
-void pdrift__advise_large(void *p, size_t n)
+/* Linux 6.1's value, for headers older than the kernel */
+#if defined(__linux__) && defined(MADV_HUGEPAGE) && !defined(MADV_COLLAPSE)
+#define MADV_COLLAPSE 25
+#endif
+
+#if defined(MADV_HUGEPAGE) || defined(MADV_COLLAPSE)
+/* madvise(advice) over the whole huge pages inside [p, p + n), if the block
+ * spans at least two. */
+static void advise_huge_pages(void *p, size_t n, int advice)
 {
-#if defined(MADV_HUGEPAGE)
     if (p == NULL || n < 2u * HUGE_PAGE)
         return;
     uintptr_t first = ((uintptr_t)p + HUGE_PAGE - 1) & ~(uintptr_t)(HUGE_PAGE - 1);
     uintptr_t end = ((uintptr_t)p + n) & ~(uintptr_t)(HUGE_PAGE - 1);
     if (end > first)
-        (void)madvise((void *)first, end - first, MADV_HUGEPAGE);
+        (void)madvise((void *)first, end - first, advice); /* EINVAL where unknown: fine */
+}
+#endif
+
+void pdrift__advise_large(void *p, size_t n)
+{
+#if defined(MADV_HUGEPAGE)
+    advise_huge_pages(p, n, MADV_HUGEPAGE);
 #else
     (void)p;
     (void)n;
 #endif
 }
 
-/* Linux 6.1's value, for headers older than the kernel */
-#if defined(__linux__) && defined(MADV_HUGEPAGE) && !defined(MADV_COLLAPSE)
-#define MADV_COLLAPSE 25
-#endif
-
 void pdrift__collapse_large(void *p, size_t n)
 {
     pdrift__advise_large(p, n);
 #if defined(MADV_COLLAPSE)
-    if (p == NULL || n < 2u * HUGE_PAGE)
-        return;
-    uintptr_t first = ((uintptr_t)p + HUGE_PAGE - 1) & ~(uintptr_t)(HUGE_PAGE - 1);
-    uintptr_t end = ((uintptr_t)p + n) & ~(uintptr_t)(HUGE_PAGE - 1);
-    if (end > first)
-        (void)madvise((void *)first, end - first, MADV_COLLAPSE); /* EINVAL on older kernels: fine */
+    advise_huge_pages(p, n, MADV_COLLAPSE);
 #endif
 }
 

@@ -108,30 +108,53 @@ static double observe_rate(pdrift_monitor *m, const double *cur, size_t n_cur, s
     return (double)values / t;
 }
 
+/* The data of datagen.h in memory: base_rows baseline rows and cur_rows
+ * current rows (row-major, DG_FEATURES a row) and the feature names. */
+typedef struct bench_data {
+    double *base, *cur;
+    char names_buf[DG_FEATURES][32];
+    const char *names[DG_FEATURES];
+} bench_data;
+
+static int bench_data_make(bench_data *d, size_t base_rows, size_t cur_rows)
+{
+    d->base = malloc(base_rows * DG_FEATURES * sizeof *d->base);
+    d->cur = malloc(cur_rows * DG_FEATURES * sizeof *d->cur);
+    if (d->base == NULL || d->cur == NULL) {
+        fprintf(stderr, "detect_bench: out of memory\n");
+        free(d->base);
+        free(d->cur);
+        return 1;
+    }
+    dg_fill(DG_BASELINE, d->base, base_rows);
+    dg_fill(DG_CURRENT, d->cur, cur_rows);
+    for (size_t j = 0; j < DG_FEATURES; j++) {
+        dg_name(j, d->names_buf[j], sizeof d->names_buf[j]);
+        d->names[j] = d->names_buf[j];
+    }
+    return 0;
+}
+
+static void bench_data_free(bench_data *d)
+{
+    free(d->base);
+    free(d->cur);
+}
+
 static int run_memory(int repeats, const size_t *scales, int n_scales, size_t rows, size_t window)
 {
     size_t max_scale = 1;
     for (int s = 0; s < n_scales; s++)
         if (scales[s] > max_scale) max_scale = scales[s];
     size_t nb = rows * max_scale;
-    double *base = malloc(nb * DG_FEATURES * sizeof *base);
-    double *cur = malloc(window * DG_FEATURES * sizeof *cur);
-    if (base == NULL || cur == NULL) {
-        fprintf(stderr, "detect_bench: out of memory\n");
-        return 1;
-    }
+    static bench_data d;
     double t0 = now();
-    dg_fill(DG_BASELINE, base, nb);
-    dg_fill(DG_CURRENT, cur, window);
+    if (bench_data_make(&d, nb, window) != 0)
+        return 1;
     printf("{\"figure\": \"generate\", \"rows\": %zu, \"seconds\": %.9g}\n", nb + window, now() - t0);
     fflush(stdout);
-
-    char names_buf[DG_FEATURES][32];
-    const char *names[DG_FEATURES];
-    for (size_t j = 0; j < DG_FEATURES; j++) {
-        dg_name(j, names_buf[j], sizeof names_buf[j]);
-        names[j] = names_buf[j];
-    }
+    const double *base = d.base, *cur = d.cur;
+    const char *const *names = d.names;
     printf("{\"figure\": \"library\", \"version\": \"%s\"}\n", pdrift_version_string());
 
     double t[MAX_REPEATS] = {0};
@@ -174,8 +197,7 @@ static int run_memory(int repeats, const size_t *scales, int n_scales, size_t ro
         fflush(stdout);
         pdrift_monitor_free(m);
     }
-    free(base);
-    free(cur);
+    bench_data_free(&d);
     return 0;
 }
 
@@ -187,20 +209,11 @@ static int run_windows(int repeats, const size_t *windows, int n_windows, size_t
     size_t most = 0;
     for (int w = 0; w < n_windows; w++)
         if (windows[w] > most) most = windows[w];
-    double *base = malloc(rows * DG_FEATURES * sizeof *base);
-    double *cur = malloc(most * DG_FEATURES * sizeof *cur);
-    if (base == NULL || cur == NULL) {
-        fprintf(stderr, "detect_bench: out of memory\n");
+    static bench_data d;
+    if (bench_data_make(&d, rows, most) != 0)
         return 1;
-    }
-    dg_fill(DG_BASELINE, base, rows);
-    dg_fill(DG_CURRENT, cur, most);
-    char names_buf[DG_FEATURES][32];
-    const char *names[DG_FEATURES];
-    for (size_t j = 0; j < DG_FEATURES; j++) {
-        dg_name(j, names_buf[j], sizeof names_buf[j]);
-        names[j] = names_buf[j];
-    }
+    const double *base = d.base, *cur = d.cur;
+    const char *const *names = d.names;
     pdrift_monitor *m = new_monitor(0);
     check(pdrift_baseline_set(m, names, DG_FEATURES, base, rows), m, "baseline_set");
     double t[MAX_REPEATS] = {0};
@@ -222,8 +235,7 @@ static int run_windows(int repeats, const size_t *windows, int n_windows, size_t
         fflush(stdout);
     }
     pdrift_monitor_free(m);
-    free(base);
-    free(cur);
+    bench_data_free(&d);
     return 0;
 }
 
