@@ -491,7 +491,22 @@ typedef enum pdrift_param {
                                             50-feature baseline. Preparing a baseline takes
                                             about 3 times its table at the peak (the table, the
                                             sorted values, the scratch), so the default keeps
-                                            one hostile file below about 6 GiB */
+                                            one hostile file below about 6 GiB */,
+
+    /* loading: 600-699 */
+    PDRIFT_PARAM_SNAPSHOT_MAP = 600 /**< int 1/0: ::pdrift_baseline_load maps a snapshot
+                                         (mmap) instead of reading it, and checks each block of
+                                         its values (checksum and order) when a call first
+                                         uses it: loading costs what the file's metadata
+                                         costs, and a detection what the window costs. Damage
+                                         in a block is then reported by the call that uses it
+                                         (::pdrift_detect, ::pdrift_baseline_calibrate,
+                                         ::pdrift_baseline_save: ::PDRIFT_ECORRUPT), and the
+                                         file must not be truncated or rewritten in place
+                                         while the monitor holds it (replace it by renaming,
+                                         as ::pdrift_baseline_save does). Default 0: read
+                                         whole and checked by ::pdrift_baseline_load.
+                                         `pdrift monitor` sets it. See docs/snapshot.md */
 } pdrift_param;
 
 /** How ADDM decides WARNING and DRIFT (::PDRIFT_PARAM_ADDM_RULE). The SETAR

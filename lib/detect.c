@@ -276,12 +276,26 @@ static void calibrate_by_autocorrelation(const pdrift__settings *s,
  * sample that stays in cache, ks.c), so the cost follows the window and
  * hardly the baseline; without memory for them it gallops through the
  * sorted values. Otherwise a merge. */
-static double ks_statistic(pdrift__baseline_feature *bf, const double *current, size_t n_c)
+/* ks_statistic_fenced's `ready`: a mapped snapshot's block checked. */
+typedef struct {
+    pdrift_monitor *m;
+    pdrift__baseline_feature *bf;
+    int rc;
+} block_check;
+
+static int block_ready(void *ctx, size_t lo, size_t hi)
+{
+    block_check *c = ctx;
+    c->rc = pdrift__snapshot_ready(c->m, c->bf, lo, hi);
+    return c->rc != PDRIFT_OK;
+}
+
+static int ks_statistic(pdrift_monitor *m, pdrift__baseline_feature *bf, const double *current, size_t n_c,
+                        double *d)
 {
     const size_t n = bf->n_values;
-    if (n_c >= n / 4)
-        return pdrift__ks_statistic(bf->sorted, n, current, n_c);
-    if (bf->fences == NULL && (double)n * (double)n_c < 1e15) {
+    int rc;
+    if (bf->fences == NULL && n_c < n / 4 && (double)n * (double)n_c < 1e15) {
         size_t step = pdrift__ks_fence_step(n), k = (n + step - 1) / step;
         if ((bf->fences = malloc(k * sizeof *bf->fences)) != NULL) {
             for (size_t i = 0; i < k; i++)
@@ -290,9 +304,17 @@ static double ks_statistic(pdrift__baseline_feature *bf, const double *current, 
             bf->n_fences = k;
         }
     }
-    if (bf->fences != NULL)
-        return pdrift__ks_statistic_fenced(bf->sorted, n, bf->fences, bf->fence_step, bf->n_fences, current, n_c);
-    return pdrift__ks_statistic_small(bf->sorted, n, current, n_c);
+    if (bf->fences != NULL && n_c < n / 4 && (double)n * (double)n_c < 1e15) {
+        block_check c = {m, bf, PDRIFT_OK};
+        *d = pdrift__ks_statistic_fenced(bf->sorted, n, bf->fences, bf->fence_step, bf->n_fences, current, n_c,
+                                         bf->unchecked != NULL ? block_ready : NULL, &c);
+        return c.rc;
+    }
+    if ((rc = pdrift__snapshot_ready_all(m, bf)) != PDRIFT_OK)
+        return rc;
+    *d = n_c >= n / 4 ? pdrift__ks_statistic(bf->sorted, n, current, n_c)
+                      : pdrift__ks_statistic_small(bf->sorted, n, current, n_c);
+    return PDRIFT_OK;
 }
 
 /* PSI, KS and the missing-rate test of one feature. The KS p-value is
@@ -347,7 +369,9 @@ static int test_feature(pdrift_monitor *m, size_t f, scratch *sc,
     fr->psi_bins_effective = psi.n_bins_effective;
     if (psi.n_bins_effective >= 2)
         fr->psi_critical = pdrift__psi_critical(s->alpha, psi.n_bins_effective - 1, bf->n_values, n_c);
-    double d = ks_statistic(bf, current, n_c);
+    double d;
+    if ((rc = ks_statistic(m, bf, current, n_c, &d)) != PDRIFT_OK)
+        return rc;
     pdrift_ks_method used;
     rc = pdrift__ks_pvalue(d, bf->n_values, n_c, s->ks_method, &fr->ks_statistic, &fr->ks_pvalue_iid, &used);
     if (rc != PDRIFT_OK)
@@ -366,8 +390,12 @@ static int test_feature(pdrift_monitor *m, size_t f, scratch *sc,
      * ranks are nearly independent). */
     if (bf->tau < DEPENDENT_TAU)
         return PDRIFT_OK;
-    if (pdrift__feature_wants_null(s, bf, n_c))
+    if (pdrift__feature_wants_null(s, bf, n_c)) {
+        /* a new null reads all the values: a mapped snapshot checks them first */
+        if (!(bf->null_ks != NULL && bf->null_m == n_c) && (rc = pdrift__snapshot_ready_all(m, bf)) != PDRIFT_OK)
+            return rc;
         return calibrate_by_windows(s, bf, n_c, d, fr);
+    }
     calibrate_by_autocorrelation(s, bf, n_c, fr);
     return PDRIFT_OK;
 }
@@ -570,6 +598,8 @@ int pdrift_detect(pdrift_monitor *m)
         m->errors.fired_at = latch.fired_at;
         m->errors.fired_weight = latch.fired_weight;
         pdrift__result_clear(&r);
+        if (rc == PDRIFT_ECORRUPT) /* a mapped snapshot's damage, already described */
+            return rc;
         return pdrift__fail(m, rc, "pdrift_detect: out of memory");
     }
     r.valid = 1;
@@ -604,7 +634,10 @@ int pdrift_baseline_calibrate(pdrift_monitor *m, size_t window_rows)
         pdrift__baseline_feature *bf = &b->features[f];
         if (!pdrift__feature_wants_null(&m->settings, bf, window_rows))
             continue;
-        int rc = pdrift__feature_null(&m->settings, bf, window_rows);
+        int rc = pdrift__snapshot_ready_all(m, bf);
+        if (rc != PDRIFT_OK)
+            return rc;
+        rc = pdrift__feature_null(&m->settings, bf, window_rows);
         if (rc == PDRIFT_OK)
             (void)null_effective_size(bf);
         if (rc != PDRIFT_OK)

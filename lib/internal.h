@@ -18,6 +18,10 @@
 /* Advise the kernel to back the large buffer p (n bytes, from malloc) with
  * huge pages: far fewer page faults when it is first filled. A hint only. */
 void pdrift__advise_large(void *p, size_t n);
+/* The first len bytes of the open file fd mapped read-only (private), or
+ * NULL where mapping fails or is not available; pdrift__unmap undoes it. */
+void *pdrift__map_file(int fd, size_t len);
+void pdrift__unmap(void *p, size_t len);
 /* Advise huge pages for the large, already filled buffer p (n bytes) and
  * ask the kernel to move it onto them now (Linux's MADV_COLLAPSE, 6.1 on;
  * elsewhere the advice alone). A hint only. */
@@ -78,9 +82,13 @@ double pdrift__ks_statistic_small(const double *x_sorted, size_t nx, const doubl
 
 /* The same value again, through fences of x (fence[k] = x[k * step], k <
  * n_fences = ceil(nx / step)): O(ny + n_fences) and a few blocks of step
- * values, whatever nx; for nx * ny < 1e15 (ks.c). */
+ * values, whatever nx; for nx * ny < 1e15 (ks.c). Before it reads x[lo ..
+ * hi - 1] it calls ready(ctx, lo, hi) when ready is not NULL (a mapped
+ * snapshot checks those values then); a nonzero return stops it: NaN. */
+typedef int (*pdrift__ks_ready)(void *ctx, size_t lo, size_t hi);
 double pdrift__ks_statistic_fenced(const double *x_sorted, size_t nx, const double *fence, size_t step,
-                                   size_t n_fences, const double *y_sorted, size_t ny);
+                                   size_t n_fences, const double *y_sorted, size_t ny, pdrift__ks_ready ready,
+                                   void *ctx);
 /* The fence step for nx sorted values: about PDRIFT__KS_FENCES fences. */
 enum { PDRIFT__KS_FENCES = 4096 };
 size_t pdrift__ks_fence_step(size_t nx);
@@ -290,6 +298,7 @@ typedef struct pdrift__settings {
     size_t returns_window;       /* 0 = keep every observed return */
     pdrift__addm_params addm;
     pdrift__limits limits;       /* of the files read (CSV tables, series, snapshots) */
+    int snapshot_map;            /* map a snapshot and check its values when first used */
 } pdrift__settings;
 
 /* Resolve a config (NULL = the defaults) into settings. */

@@ -153,8 +153,24 @@ typedef struct {
     int64_t max_lo, min_hi;
 } extremes;
 
+/* The count of x below v (le = 0) or at or below it (le = 1), known to lie
+ * in [lo, hi]: a binary search that reads x[lo .. hi - 1] and nothing else
+ * (the block the caller made ready). */
+static size_t count_in_block(const double *x, size_t lo, size_t hi, double v, int le)
+{
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (le ? x[mid] <= v : x[mid] < v)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
 static double fenced_pass(const double *x, size_t nx, const double *fence, size_t step, size_t n_fences,
-                          const double *y, size_t ny, extremes *e, const extremes *bounds)
+                          const double *y, size_t ny, extremes *e, const extremes *bounds,
+                          pdrift__ks_ready ready, void *ctx)
 {
     const int64_t n1 = (int64_t)nx, n2 = (int64_t)ny;
     double dmax = 0.0, dmin = 0.0;
@@ -174,7 +190,9 @@ static double fenced_pass(const double *x, size_t nx, const double *fence, size_
             if (hi < bounds->max_lo && lo > bounds->min_hi)
                 continue;
             /* within its block: x[lo - 1] is below y[j0], x[hi] is not */
-            size_t count = r[le].lo == r[le].hi ? r[le].lo : pdrift__gallop(x, nx, r[le].lo, y[j0], le);
+            if (r[le].lo < r[le].hi && ready != NULL && ready(ctx, r[le].lo, r[le].hi) != 0)
+                return NAN;
+            size_t count = count_in_block(x, r[le].lo, r[le].hi, y[j0], le);
             double diff = (double)count / (double)nx - (double)j[le] / (double)ny;
             dmax = diff > dmax ? diff : dmax;
             dmin = diff < dmin ? diff : dmin;
@@ -184,11 +202,12 @@ static double fenced_pass(const double *x, size_t nx, const double *fence, size_
 }
 
 double pdrift__ks_statistic_fenced(const double *x, size_t nx, const double *fence, size_t step,
-                                   size_t n_fences, const double *y, size_t ny)
+                                   size_t n_fences, const double *y, size_t ny, pdrift__ks_ready ready,
+                                   void *ctx)
 {
     extremes e = {0, 0};
-    (void)fenced_pass(x, nx, fence, step, n_fences, y, ny, &e, NULL);
-    return fenced_pass(x, nx, fence, step, n_fences, y, ny, NULL, &e);
+    (void)fenced_pass(x, nx, fence, step, n_fences, y, ny, &e, NULL, NULL, NULL);
+    return fenced_pass(x, nx, fence, step, n_fences, y, ny, NULL, &e, ready, ctx);
 }
 
 size_t pdrift__ks_fence_step(size_t nx)

@@ -92,10 +92,15 @@ void pdrift__baseline_free(pdrift__baseline *b)
         free(bf->cuts);
         free(bf->counts);
         free(bf->null_ks);
-        free(bf->fences);
+        if (!pdrift__in_blob(b, bf->fences))
+            free(bf->fences);
+        pdrift__unchecked_free(bf->unchecked);
     }
     free(b->features);
-    free(b->blob);
+    if (b->blob_mapped)
+        pdrift__unmap(b->blob, b->blob_len);
+    else
+        free(b->blob);
     free(b->source);
     free_strings(b->notes, b->n_notes);
     memset(b, 0, sizeof *b);

@@ -33,9 +33,14 @@ typedef struct pdrift__baseline_feature {
     size_t null_m, null_k;
     double null_n_eff;  /* the KS null's effective size; 0: not computed yet */
     /* Every fence_step-th sorted value (n_fences of them), made at the
-     * first detect: the KS locates a window among them (ks.c). */
+     * first detect or read from a snapshot: the KS locates a window among
+     * them (ks.c). */
     double *fences;
     size_t fence_step, n_fences;
+    /* The values of a mapped snapshot not checked yet (snapshot.c,
+     * pdrift__snapshot_ready): NULL once all are, and for a baseline that
+     * was not mapped. */
+    struct pdrift__unchecked *unchecked;
 } pdrift__baseline_feature;
 
 typedef struct pdrift__baseline {
@@ -48,6 +53,7 @@ typedef struct pdrift__baseline {
     size_t n_notes;
     unsigned char *blob;     /* a loaded snapshot: the features' values point into it */
     size_t blob_len;
+    int blob_mapped;         /* the blob is the snapshot file mapped (munmap), not malloc'd */
 } pdrift__baseline;
 
 /* The observed rows, row-major in baseline feature order. With a window
@@ -210,6 +216,16 @@ double *pdrift__feature_series(const pdrift__baseline_feature *bf);
 
 /* The baseline's lifecycle (monitor.c), shared with snapshot.c. */
 void pdrift__baseline_free(pdrift__baseline *b);
+
+/* A mapped snapshot's values are checked when first used (snapshot.c,
+ * PDRIFT_PARAM_SNAPSHOT_MAP): values lo .. hi - 1 of a feature's sorted
+ * values, or all of the feature (sorted values, places, PSI counts). Both
+ * return PDRIFT_OK at once for values already checked or never mapped, and
+ * PDRIFT_ECORRUPT (the monitor's message naming the file and the feature)
+ * for damage. */
+int pdrift__snapshot_ready(pdrift_monitor *m, pdrift__baseline_feature *bf, size_t lo, size_t hi);
+int pdrift__snapshot_ready_all(pdrift_monitor *m, pdrift__baseline_feature *bf);
+void pdrift__unchecked_free(struct pdrift__unchecked *u);
 /* Swap a freshly built baseline in (b is emptied); the window and the last
  * result belong to the old baseline and go. */
 void pdrift__install_baseline(pdrift_monitor *m, pdrift__baseline *b);

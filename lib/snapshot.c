@@ -43,8 +43,12 @@
 
 #include "monitor.h"
 
-#define SNAP_VERSION 2u
+#define SNAP_VERSION 3u
 #define SNAP_HEADER 64u
+#define SNAP_DATA_ALIGN 4096u
+/* Fence steps of sorted values under one block checksum: a block is checked
+ * as a whole the first time one of its values is used. */
+enum { SNAP_BLOCK_FENCES = 64 };
 #define SNAP_ORDER UINT64_C(0x0102030405060708)
 static const unsigned char SNAP_MAGIC[8] = {0x89, 'P', 'D', 'R', 'I', 'F', 'T', '\n'};
 
@@ -218,9 +222,10 @@ static int sync_parent(const char *path)
     return e;
 }
 
-/* Write buf to path through a temporary file, fsync, rename, fsync the
- * directory. */
-static int write_atomic(pdrift_monitor *m, const char *path, const unsigned char *buf, size_t len)
+/* Write the parts, one after the other, to path through a temporary file,
+ * fsync, rename, fsync the directory. */
+static int write_atomic(pdrift_monitor *m, const char *path, const unsigned char *const *parts,
+                        const size_t *lens, size_t n_parts)
 {
     size_t n = strlen(path) + 64;
     char *tmp = malloc(n);
@@ -239,14 +244,15 @@ static int write_atomic(pdrift_monitor *m, const char *path, const unsigned char
         return rc;
     }
     int ok = 1;
-    for (size_t done = 0; ok && done < len;) {
-        ssize_t k = write(fd, buf + done, len - done);
-        if (k < 0 && errno == EINTR)
-            continue;
-        ok = k > 0;
-        if (ok)
-            done += (size_t)k;
-    }
+    for (size_t i = 0; ok && i < n_parts; i++)
+        for (size_t done = 0; ok && done < lens[i];) {
+            ssize_t k = write(fd, parts[i] + done, lens[i] - done);
+            if (k < 0 && errno == EINTR)
+                continue;
+            ok = k > 0;
+            if (ok)
+                done += (size_t)k;
+        }
     int saved = errno;
     ok = ok && fsync(fd) == 0;
     saved = ok ? 0 : (saved ? saved : errno);
@@ -268,6 +274,15 @@ static int write_atomic(pdrift_monitor *m, const char *path, const unsigned char
     return PDRIFT_OK;
 }
 
+/* The checksum of block k of a feature's sorted values, whose bytes in the
+ * file start at raw: SNAP_BLOCK_FENCES fence steps of values, the last block
+ * what remains. */
+static uint64_t block_sum(const unsigned char *raw, size_t n_values, size_t block, size_t k)
+{
+    size_t lo = k * block, hi = n_values - lo < block ? n_values : lo + block;
+    return pdrift__snapshot_hash(raw + lo * 8, (hi - lo) * 8);
+}
+
 int pdrift_baseline_save(const pdrift_monitor *cm, const char *path)
 {
     if (cm == NULL)
@@ -278,10 +293,28 @@ int pdrift_baseline_save(const pdrift_monitor *cm, const char *path)
     const pdrift__baseline *b = &m->baseline;
     if (b->n_features == 0)
         return pdrift__fail(m, PDRIFT_ESTATE, "pdrift_baseline_save: no baseline to save");
+    /* A mapped snapshot saved again: what is written is checked first. */
+    for (size_t f = 0; f < b->n_features; f++) {
+        int rc = pdrift__snapshot_ready_all(m, &b->features[f]);
+        if (rc != PDRIFT_OK)
+            return rc;
+    }
     const pdrift__performance *perf = &m->performance;
     unsigned flags = (b->ohlcv_derived ? SNAP_OHLCV : 0u) |
                      (perf->source != PDRIFT__PERFORMANCE_NONE ? SNAP_PERFORMANCE : 0u) |
                      (m->errors.n_reference > 0 ? SNAP_ERRORS : 0u);
+    /* The data part first: the metadata holds its checksums. */
+    writer data = {0};
+    size_t *data_at = malloc(b->n_features * sizeof *data_at);
+    if (data_at == NULL)
+        return pdrift__fail(m, PDRIFT_ENOMEM, "out of memory for the snapshot of %zu features", b->n_features);
+    for (size_t f = 0; f < b->n_features; f++) {
+        const pdrift__baseline_feature *bf = &b->features[f];
+        data_at[f] = data.len;
+        put_f64s(&data, bf->sorted, bf->n_values);
+        put_u32s(&data, bf->positions, bf->n_values);
+    }
+
     writer w = {0};
     uint32_t head32[4] = {SNAP_VERSION, SNAP_HEADER, pdrift_version_number(), flags};
     put(&w, SNAP_MAGIC, 8);
@@ -296,27 +329,37 @@ int pdrift_baseline_save(const pdrift_monitor *cm, const char *path)
     put_u64(&w, b->n_rows);
     put_u64(&w, (uint64_t)m->settings.psi.bins | ((uint64_t)(uint32_t)m->settings.psi.binning << 32));
     put_u64(&w, SNAP_ORDER);
+    put_u64(&w, 0); /* the metadata's end, patched below */
+    put_u64(&w, 0); /* the data's offset, patched below */
 
     put_string(&w, b->source);
     put_u64(&w, b->n_notes);
     for (size_t i = 0; i < b->n_notes; i++)
         put_string(&w, b->notes[i]);
-    for (size_t f = 0; f < b->n_features; f++) {
+    for (size_t f = 0; !data.failed && f < b->n_features; f++) {
         const pdrift__baseline_feature *bf = &b->features[f];
+        const size_t n = bf->n_values, step = n ? pdrift__ks_fence_step(n) : 0;
+        const size_t n_fences = n ? (n + step - 1) / step : 0;
+        const size_t block = step * SNAP_BLOCK_FENCES, n_blocks = (n_fences + SNAP_BLOCK_FENCES - 1) / SNAP_BLOCK_FENCES;
+        const unsigned char *raw = data.buf != NULL ? data.buf + data_at[f] : (const unsigned char *)"";
         put_string(&w, bf->name);
-        put_u64(&w, bf->n_values);
+        put_u64(&w, n);
         put_u64(&w, bf->n_missing);
         /* tau is 1 by convention when the serial correction is off: then it
          * was never computed, and a monitor that wants it computes it. */
         put_f64(&w, m->settings.serial_correction ? bf->tau : NAN);
-        put_u64(&w, bf->n_values ? bf->n_cuts : 0);
-        put_f64s(&w, bf->sorted, bf->n_values);
-        put_u32s(&w, bf->positions, bf->n_values);
-        if (bf->n_values > 0) {
+        put_u64(&w, n ? bf->n_cuts : 0);
+        put_u64(&w, step);
+        if (n > 0) {
             put_f64s(&w, bf->cuts, bf->n_cuts);
             for (size_t i = 0; i <= bf->n_cuts; i++)
                 put_u64(&w, bf->counts[i]);
         }
+        for (size_t k = 0; k < n_fences; k++)
+            put_f64(&w, bf->sorted[k * step]);
+        for (size_t k = 0; k < n_blocks; k++)
+            put_u64(&w, block_sum(raw, n, block, k));
+        put_u64(&w, pdrift__snapshot_hash(raw + n * 8, n * 4 + (n % 2 ? 4 : 0)));
         size_t null_m = bf->null_ks != NULL ? bf->null_m : 0, null_k = null_m ? bf->null_k : 0;
         put_u64(&w, null_m);
         put_u64(&w, null_k);
@@ -326,6 +369,7 @@ int pdrift_baseline_save(const pdrift_monitor *cm, const char *path)
         put_f64s(&w, bf->null_ks, null_k);
         put_f64s(&w, null_k ? bf->null_ks + PDRIFT__NULL_WINDOWS : NULL, null_k);
     }
+    free(data_at);
     if (flags & SNAP_PERFORMANCE) {
         size_t n = perf->source == PDRIFT__PERFORMANCE_RETURNS && m->performance_returns ? perf->n_returns : 0;
         put_u64(&w, (uint64_t)perf->source);
@@ -341,17 +385,28 @@ int pdrift_baseline_save(const pdrift_monitor *cm, const char *path)
         put_u64(&w, m->errors.n_reference);
         put_f64s(&w, m->errors.reference, m->errors.n_reference);
     }
+    const size_t meta_end = w.len;
     put_u64(&w, 0); /* the checksum's place */
-    if (w.failed) {
+    static const unsigned char zeros[SNAP_DATA_ALIGN] = {0};
+    put(&w, zeros, (SNAP_DATA_ALIGN - w.len % SNAP_DATA_ALIGN) % SNAP_DATA_ALIGN);
+    if (w.failed || data.failed) {
         free(w.buf);
+        free(data.buf);
         return pdrift__fail(m, PDRIFT_ENOMEM, "out of memory for the snapshot of %zu features", b->n_features);
     }
-    uint64_t size = le64((uint64_t)w.len);
-    memcpy(w.buf + 24, &size, 8);
-    uint64_t sum = le64(pdrift__snapshot_hash(w.buf, w.len - 8));
-    memcpy(w.buf + w.len - 8, &sum, 8);
-    int rc = write_atomic(m, path, w.buf, w.len);
+    uint64_t v = le64((uint64_t)(w.len + data.len));
+    memcpy(w.buf + 24, &v, 8);
+    v = le64((uint64_t)meta_end);
+    memcpy(w.buf + SNAP_HEADER, &v, 8);
+    v = le64((uint64_t)w.len);
+    memcpy(w.buf + SNAP_HEADER + 8, &v, 8);
+    v = le64(pdrift__snapshot_hash(w.buf, meta_end));
+    memcpy(w.buf + meta_end, &v, 8);
+    const unsigned char *parts[2] = {w.buf, data.buf};
+    const size_t lens[2] = {w.len, data.len};
+    int rc = write_atomic(m, path, parts, lens, 2);
     free(w.buf);
+    free(data.buf);
     if (rc != PDRIFT_OK)
         return rc;
     m->errmsg[0] = '\0';
@@ -499,25 +554,6 @@ int pdrift__is_snapshot(const char *path)
     return n == 8 && memcmp(head, SNAP_MAGIC, 8) == 0;
 }
 
-/* 1 if the n places are a permutation of 0..n-1, 0 if not, -1 for no
- * memory. */
-static int valid_places(const uint32_t *positions, size_t n)
-{
-    uint64_t *seen = calloc(n / 64 + 1, sizeof *seen);
-    if (seen == NULL)
-        return -1;
-    int ok = 1;
-    for (size_t t = 0; t < n && ok; t++) {
-        uint32_t p = positions[t];
-        uint64_t bit = UINT64_C(1) << (p % 64);
-        ok = p < n && !(seen[p / 64] & bit);
-        if (ok)
-            seen[p / 64] |= bit;
-    }
-    free(seen);
-    return ok;
-}
-
 /* The serial calibration's null of one feature, kept when it was computed
  * under this monitor's PSI settings (else skipped). 0, or -1. */
 static int read_null(reader *r, const pdrift__settings *s, int same_bins, pdrift__baseline_feature *bf, int *oom)
@@ -588,9 +624,163 @@ static int names_repeat(const pdrift__baseline *b)
     return repeat;
 }
 
-/* One feature from the cursor into bf; 0, or -1 with r->bad / *oom set. */
-static int read_feature(reader *r, const pdrift__settings *s, unsigned bins, int binning,
-                        pdrift__baseline_feature *bf, uint64_t n_rows, int *oom)
+/* ---- checking a feature's values --------------------------------------------- */
+
+/* What of a feature's values is not checked yet. A snapshot read whole has
+ * every feature checked at load; a mapped one checks a block of sorted
+ * values when a detection first reads in it, and everything (the places and
+ * the PSI counts too) before a calibration, a merge or a save reads them
+ * all. */
+typedef struct pdrift__unchecked {
+    const unsigned char *raw;        /* the sorted values' bytes in the file */
+    const unsigned char *raw_places; /* the places' bytes, padded to 8 */
+    const unsigned char *sums;       /* n_blocks block checksums, little-endian */
+    size_t n_blocks, block;          /* block: sorted values a checksum covers */
+    uint64_t places_sum;
+    int counts_from_file;            /* the PSI counts are the file's, not recomputed */
+    unsigned char ok[];              /* per block: checked */
+} pdrift__unchecked;
+
+void pdrift__unchecked_free(pdrift__unchecked *u) { free(u); }
+
+static int damaged(pdrift_monitor *m, const char *path, const pdrift__baseline_feature *bf, const char *what)
+{
+    return pdrift__fail(m, PDRIFT_ECORRUPT, "%s: snapshot damaged: feature \"%s\": %s", path ? path : "snapshot",
+                        bf->name, what);
+}
+
+/* Block k: its checksum, then its values: ascending, each fence in it equal
+ * to its value, and its last value at most the next fence. With the fences
+ * ascending (checked at load) every checked block is in order with the
+ * others, so all blocks checked are the sorted values checked. */
+static int check_block(pdrift_monitor *m, const char *path, pdrift__baseline_feature *bf, size_t k)
+{
+    pdrift__unchecked *u = bf->unchecked;
+    const size_t n = bf->n_values, lo = k * u->block, hi = n - lo < u->block ? n : lo + u->block;
+    if (block_sum(u->raw, n, u->block, k) != word_at(u->sums + k * 8))
+        return damaged(m, path, bf, "checksum mismatch in its sorted values");
+    const double *x = bf->sorted;
+    const size_t step = bf->fence_step;
+    int ok = 1;
+    for (size_t i = lo + 1; i < hi; i++)
+        ok &= x[i - 1] <= x[i]; /* NaN fails */
+    for (size_t j = lo / step; j * step < hi; j++)
+        ok &= x[j * step] == bf->fences[j];
+    if (hi < n)
+        ok &= x[hi - 1] <= bf->fences[hi / step];
+    if (!ok)
+        return damaged(m, path, bf, "sorted values out of order or unlike its fences (checksum matched: "
+                                    "written by a faulty program?)");
+    u->ok[k] = 1;
+    return PDRIFT_OK;
+}
+
+int pdrift__snapshot_ready(pdrift_monitor *m, pdrift__baseline_feature *bf, size_t lo, size_t hi)
+{
+    pdrift__unchecked *u = bf->unchecked;
+    if (u == NULL || lo >= hi)
+        return PDRIFT_OK;
+    for (size_t k = lo / u->block; k <= (hi - 1) / u->block; k++)
+        if (!u->ok[k]) {
+            int rc = check_block(m, m->baseline.source, bf, k);
+            if (rc != PDRIFT_OK)
+                return rc;
+        }
+    return PDRIFT_OK;
+}
+
+/* 1 if the n places are a permutation of 0..n-1, 0 if not, -1 for no
+ * memory. */
+static int valid_places(const uint32_t *positions, size_t n)
+{
+    uint64_t *seen = calloc(n / 64 + 1, sizeof *seen);
+    if (seen == NULL)
+        return -1;
+    int ok = 1;
+    for (size_t t = 0; t < n && ok; t++) {
+        uint32_t p = positions[t];
+        uint64_t bit = UINT64_C(1) << (p % 64);
+        ok = p < n && !(seen[p / 64] & bit);
+        if (ok)
+            seen[p / 64] |= bit;
+    }
+    free(seen);
+    return ok;
+}
+
+static int ready_all(pdrift_monitor *m, const char *path, pdrift__baseline_feature *bf)
+{
+    pdrift__unchecked *u = bf->unchecked;
+    if (u == NULL)
+        return PDRIFT_OK;
+    for (size_t k = 0; k < u->n_blocks; k++)
+        if (!u->ok[k]) {
+            int rc = check_block(m, path, bf, k);
+            if (rc != PDRIFT_OK)
+                return rc;
+        }
+    const size_t n = bf->n_values;
+    if (pdrift__snapshot_hash(u->raw_places, n * 4 + (n % 2 ? 4 : 0)) != u->places_sum)
+        return damaged(m, path, bf, "checksum mismatch in its places");
+    int placed = valid_places(bf->positions, n);
+    if (placed < 0)
+        return pdrift__fail(m, PDRIFT_ENOMEM, "%s: out of memory checking the snapshot", path);
+    if (placed == 0)
+        return damaged(m, path, bf, "its places are not a permutation (checksum matched: written by a "
+                                    "faulty program?)");
+    /* The PSI counts: what the sorted values put in each bin (one binary
+     * search per cut). */
+    for (size_t i = 0, upto = 0; u->counts_from_file && i <= bf->n_cuts; i++) {
+        size_t next = i < bf->n_cuts ? pdrift__gallop(bf->sorted, n, upto, bf->cuts[i], 1) : n;
+        if (bf->counts[i] != next - upto)
+            return damaged(m, path, bf, "its PSI counts are not its values' (checksum matched: written by a "
+                                        "faulty program?)");
+        upto = next;
+    }
+    free(u);
+    bf->unchecked = NULL;
+    return PDRIFT_OK;
+}
+
+int pdrift__snapshot_ready_all(pdrift_monitor *m, pdrift__baseline_feature *bf)
+{
+    return ready_all(m, m->baseline.source, bf);
+}
+
+/* ---- reading a feature ---------------------------------------------------------- */
+
+/* Cuts that rise strictly, as many as the bins allow, and counts per bin
+ * that add up to the values and agree with the fences (each cumulative count
+ * within the block its cut falls in). The exact counts are checked with the
+ * values (ready_all). */
+static int plausible_counts(const pdrift__baseline_feature *bf, unsigned bins)
+{
+    if (bf->n_cuts >= bins)
+        return 0;
+    size_t total = 0, k = 0;
+    for (size_t i = 0; i <= bf->n_cuts; i++) {
+        if (bf->counts[i] > bf->n_values - total)
+            return 0;
+        total += bf->counts[i];
+        if (i == bf->n_cuts)
+            break;
+        double cut = bf->cuts[i];
+        if (isnan(cut) || (i > 0 && !(bf->cuts[i - 1] < cut)))
+            return 0;
+        while (k < bf->n_fences && bf->fences[k] <= cut)
+            k++;
+        size_t lo = k ? (k - 1) * bf->fence_step + 1 : 0, hi = k < bf->n_fences ? k * bf->fence_step : bf->n_values;
+        if (total < lo || total > hi)
+            return 0;
+    }
+    return total == bf->n_values;
+}
+
+/* One feature: its metadata from the cursor r, its values from the data
+ * cursor d, into bf; 0, or -1 with r->bad / *oom set. *finish gets what
+ * pdrift__feature_finish must recompute (1: tau, 2: the PSI bins). */
+static int read_feature(reader *r, reader *d, const pdrift__settings *s, unsigned bins, int binning,
+                        pdrift__baseline_feature *bf, uint64_t n_rows, unsigned char *finish, int *oom)
 {
     if ((bf->name = get_string(r, "a feature name", oom)) == NULL)
         return -1;
@@ -598,85 +788,173 @@ static int read_feature(reader *r, const pdrift__settings *s, unsigned bins, int
     uint64_t n_missing = get_u64(r, "a feature's counts");
     double tau = get_f64(r, "a feature's counts");
     uint64_t n_cuts = get_u64(r, "a feature's counts");
+    uint64_t step = get_u64(r, "a feature's counts");
     if (r->bad)
         return -1;
     if (bf->name[0] == '\0' || n_values > n_rows || n_missing != n_rows - n_values ||
-        (n_values > 0 && (n_cuts == 0 || n_cuts >= PDRIFT__PSI_MAX_BINS)) ||
-        !(isnan(tau) || tau >= 1.0)) {
+        (n_values > 0 && (n_cuts == 0 || n_cuts >= PDRIFT__PSI_MAX_BINS)) || !(isnan(tau) || tau >= 1.0) ||
+        (n_values > 0 ? step == 0 || step > n_values || step > SIZE_MAX / SNAP_BLOCK_FENCES : step != 0)) {
         r->bad = 1;
         r->what = "a feature's counts";
         return -1;
     }
     bf->n_values = (size_t)n_values;
     bf->n_missing = (size_t)n_missing;
-    if ((bf->sorted = view_f64s(r, n_values, "a feature's sorted values", oom)) == NULL ||
-        (bf->positions = view_u32s(r, n_values, "a feature's places", oom)) == NULL)
-        return -1;
-    for (size_t i = 0; i < bf->n_values; i++)
-        if (isnan(bf->sorted[i]) || (i > 0 && bf->sorted[i - 1] > bf->sorted[i])) {
-            r->bad = 1;
-            r->what = "a feature's sorted values";
-            return -1;
-        }
-    int placed = valid_places(bf->positions, bf->n_values);
-    if (placed <= 0) {
-        *oom = placed < 0;
-        r->bad = placed == 0;
-        r->what = "a feature's places";
-        return -1;
-    }
-    int need_tau = s->serial_correction && isnan(tau);
-    bf->tau = s->serial_correction ? (isnan(tau) ? 1.0 : tau) : 1.0;
-    int same_bins = bins == s->psi.bins && binning == s->psi.binning;
+    const int same_bins = bins == s->psi.bins && binning == s->psi.binning;
+    double *cuts = NULL;
+    const unsigned char *counts = NULL;
     if (n_values > 0) {
-        double *cuts = get_f64s(r, n_cuts, "a feature's PSI cuts", oom);
-        const unsigned char *counts = take(r, ((size_t)n_cuts + 1) * 8, "a feature's PSI counts");
+        cuts = get_f64s(r, n_cuts, "a feature's PSI cuts", oom);
+        counts = take(r, ((size_t)n_cuts + 1) * 8, "a feature's PSI counts");
         if (cuts == NULL || counts == NULL) {
             free(cuts);
             return -1;
         }
-        if (same_bins) {
-            bf->cuts = cuts;
-            bf->n_cuts = (size_t)n_cuts;
-            bf->counts = malloc(((size_t)n_cuts + 1) * sizeof *bf->counts);
-            if (bf->counts == NULL) {
-                *oom = 1;
-                return -1;
-            }
-            /* Cuts that rise strictly, as many as the bins allow, and in each
-             * bin what the sorted values put there: one binary search per cut. */
-            int consistent = n_cuts < bins;
-            size_t upto = 0;
-            for (size_t i = 0; consistent && i <= n_cuts; i++) {
-                uint64_t c = word_at(counts + i * 8);
-                bf->counts[i] = (size_t)c;
-                if (i < n_cuts && (isnan(cuts[i]) || (i > 0 && !(cuts[i - 1] < cuts[i])))) {
-                    consistent = 0;
-                    break;
-                }
-                size_t next = i < n_cuts ? pdrift__gallop(bf->sorted, bf->n_values, upto, cuts[i], 1)
-                                         : bf->n_values;
-                consistent = c == next - upto;
-                upto = next;
-            }
-            if (!consistent) {
-                r->bad = 1;
-                r->what = "a feature's PSI counts";
-                return -1;
-            }
-        } else {
-            free(cuts);
+    }
+    bf->fence_step = (size_t)step;
+    bf->n_fences = n_values ? (size_t)((n_values + step - 1) / step) : 0;
+    const size_t n_blocks = (bf->n_fences + SNAP_BLOCK_FENCES - 1) / SNAP_BLOCK_FENCES;
+    const unsigned char *sums = NULL;
+    if ((bf->fences = view_f64s(r, bf->n_fences, "a feature's fences", oom)) == NULL ||
+        n_blocks > (r->len - r->pos) / 8 || (sums = take(r, n_blocks * 8, "a feature's checksums")) == NULL) {
+        take(r, SIZE_MAX, "a feature's checksums");
+        free(cuts);
+        return -1;
+    }
+    uint64_t places_sum = get_u64(r, "a feature's checksums");
+    for (size_t k = 0; k < bf->n_fences; k++)
+        if (isnan(bf->fences[k]) || (k > 0 && bf->fences[k - 1] > bf->fences[k])) {
+            r->bad = 1;
+            r->what = "a feature's fences";
         }
+    if (r->bad) {
+        free(cuts);
+        return -1;
+    }
+    /* The values, in the data part: checked when first used. */
+    const unsigned char *raw = d->p + d->pos;
+    if ((bf->sorted = view_f64s(d, n_values, "a feature's sorted values", oom)) == NULL) {
+        free(cuts);
+        return -1;
+    }
+    const unsigned char *raw_places = d->p + d->pos;
+    if ((bf->positions = view_u32s(d, n_values, "a feature's places", oom)) == NULL) {
+        free(cuts);
+        return -1;
+    }
+    if ((bf->unchecked = calloc(1, sizeof *bf->unchecked + n_blocks)) == NULL) {
+        *oom = 1;
+        free(cuts);
+        return -1;
+    }
+    *bf->unchecked = (pdrift__unchecked){raw, raw_places, sums, n_blocks, (size_t)step * SNAP_BLOCK_FENCES,
+                                         places_sum, same_bins && n_values > 0};
+    int need_tau = s->serial_correction && isnan(tau);
+    bf->tau = s->serial_correction ? (isnan(tau) ? 1.0 : tau) : 1.0;
+    if (n_values > 0 && same_bins) {
+        bf->cuts = cuts;
+        bf->n_cuts = (size_t)n_cuts;
+        if ((bf->counts = malloc(((size_t)n_cuts + 1) * sizeof *bf->counts)) == NULL) {
+            *oom = 1;
+            return -1;
+        }
+        for (size_t i = 0; i <= n_cuts; i++)
+            bf->counts[i] = (size_t)word_at(counts + i * 8);
+        if (!plausible_counts(bf, bins)) {
+            r->bad = 1;
+            r->what = "a feature's PSI counts";
+            return -1;
+        }
+    } else {
+        free(cuts);
     }
     if (read_null(r, s, same_bins, bf, oom) != 0)
         return -1;
     /* Other PSI settings than the snapshot's: the bins come from the sorted
      * values (a pass of binary searches, no sort). */
-    if (pdrift__feature_finish(s, bf, need_tau, n_values > 0 && !same_bins) != PDRIFT_OK) {
-        *oom = 1;
-        return -1;
-    }
+    *finish = (unsigned char)((need_tau ? 1 : 0) | (n_values > 0 && !same_bins ? 2 : 0));
     return 0;
+}
+
+/* The bytes of a snapshot file: mapped (PDRIFT_PARAM_SNAPSHOT_MAP, on a
+ * little-endian host, where the values are used as they lie) or read whole
+ * into one buffer, into *out; PDRIFT_OK or the error set. */
+static int file_bytes(pdrift_monitor *m, const char *path, int fd, size_t len, unsigned char **out, int *mapped)
+{
+    *mapped = 0;
+    if (m->settings.snapshot_map && host_is_little() && (*out = pdrift__map_file(fd, len)) != NULL) {
+        *mapped = 1;
+        return PDRIFT_OK;
+    }
+    /* One read into one buffer that the baseline keeps: the features'
+     * values are used where they lie, with no parsing and no copy. */
+    unsigned char *p = malloc(len);
+    if (p == NULL)
+        return pdrift__fail(m, PDRIFT_ENOMEM, "%s: out of memory for a %zu-byte snapshot", path, len);
+    pdrift__advise_large(p, len);
+    size_t got = 0;
+    while (got < len) {
+        ssize_t k = read(fd, p + got, len - got);
+        if (k < 0 && errno == EINTR)
+            continue;
+        if (k <= 0)
+            break;
+        got += (size_t)k;
+    }
+    if (got != len) {
+        int e = errno;
+        free(p);
+        if (got < len && e == 0)
+            return pdrift__fail(m, PDRIFT_ECORRUPT, "%s: snapshot truncated while reading", path);
+        return pdrift__fail(m, PDRIFT_EIO, "%s: cannot read: %s", path, strerror(e ? e : EIO));
+    }
+    *out = p;
+    return PDRIFT_OK;
+}
+
+static void release_bytes(unsigned char *p, size_t len, int mapped)
+{
+    if (mapped)
+        pdrift__unmap(p, len);
+    else
+        free(p);
+}
+
+/* The header and the metadata's checksum; PDRIFT_OK, or the error set. */
+static int check_header(pdrift_monitor *m, const char *path, const unsigned char *p, size_t len)
+{
+    uint32_t version = u32_at(p + 8), header = u32_at(p + 12), writer_version = u32_at(p + 16);
+    uint64_t size = word_at(p + 24), order = word_at(p + 56);
+    if (memcmp(p, SNAP_MAGIC, 8) != 0)
+        return pdrift__fail(m, PDRIFT_EFORMAT, "%s: not a baseline snapshot (bad magic)", path);
+    if (version == 1 || version == 2)
+        return pdrift__fail(m, PDRIFT_EVERSION, "%s: snapshot format %u (a pre-release of libploutosdrift) "
+                            "is no longer read; rebuild it with `pdrift baseline` from the CSV", path, version);
+    if (version > SNAP_VERSION)
+        return pdrift__fail(m, PDRIFT_EVERSION, "%s: snapshot format %u, written by libploutosdrift "
+                            "%u.%u.%u, is newer than this library (%s) reads (format %u); rebuild it "
+                            "with `pdrift baseline` from the CSV, or upgrade", path, version,
+                            writer_version / 10000, writer_version / 100 % 100, writer_version % 100,
+                            pdrift_version_string(), SNAP_VERSION);
+    if (version == 0 || header != SNAP_HEADER || order != SNAP_ORDER)
+        return pdrift__fail(m, PDRIFT_ECORRUPT, "%s: snapshot header damaged (format %u, header %u bytes)",
+                            path, version, header);
+    if (size != len)
+        return pdrift__fail(m, PDRIFT_ECORRUPT, "%s: snapshot %s: %zu bytes, its header says %llu", path,
+                            size > len ? "truncated" : "has trailing bytes", len, (unsigned long long)size);
+    if (len < SNAP_HEADER + 24)
+        return pdrift__fail(m, PDRIFT_ECORRUPT, "%s: snapshot truncated (%zu bytes, less than a header)", path, len);
+    uint64_t meta_end = word_at(p + SNAP_HEADER), data_at = word_at(p + SNAP_HEADER + 8);
+    if (meta_end % 8 != 0 || meta_end < SNAP_HEADER + 16 || meta_end > len - 8 || data_at < meta_end + 8 ||
+        data_at > len || data_at % 8 != 0)
+        return pdrift__fail(m, PDRIFT_ECORRUPT, "%s: snapshot header damaged (its parts' offsets)", path);
+    if (word_at(p + meta_end) != pdrift__snapshot_hash(p, (size_t)meta_end))
+        return pdrift__fail(m, PDRIFT_ECORRUPT, "%s: snapshot checksum mismatch: the file is damaged", path);
+    for (size_t i = (size_t)meta_end + 8; i < data_at; i++)
+        if (p[i] != 0)
+            return pdrift__fail(m, PDRIFT_ECORRUPT, "%s: snapshot damaged: the padding before its values is not "
+                                "zero", path);
+    return PDRIFT_OK;
 }
 
 int pdrift__snapshot_load(pdrift_monitor *m, const char *path)
@@ -697,94 +975,55 @@ int pdrift__snapshot_load(pdrift_monitor *m, const char *path)
         return pdrift__fail(m, PDRIFT_ECORRUPT, "%s: snapshot truncated (%lld bytes, less than a header)",
                             path, (long long)st.st_size);
     }
-    /* The file is the memory: the baseline keeps the buffer it is read into. */
+    /* The file is the memory: the baseline keeps the buffer (or mapping). */
     if (len > m->settings.limits.max_memory) {
         close(fd);
         return pdrift__fail(m, PDRIFT_EDATA, "%s: snapshot of %zu bytes, more than %zu bytes, the limit "
                             "max_memory (raise the parameter max_memory to read it)", path, len,
                             m->settings.limits.max_memory);
     }
-    /* One read into one buffer that the baseline keeps: the features'
-     * values are used where they lie, with no parsing and no copy. (Not a
-     * mapping: a file truncated under a long-running process would turn a
-     * later access into SIGBUS.) */
-    unsigned char *map = malloc(len);
-    if (map == NULL) {
-        close(fd);
-        return pdrift__fail(m, PDRIFT_ENOMEM, "%s: out of memory for a %zu-byte snapshot", path, len);
-    }
-    pdrift__advise_large(map, len);
-    size_t got = 0;
-    while (got < len) {
-        ssize_t k = read(fd, map + got, len - got);
-        if (k < 0 && errno == EINTR)
-            continue;
-        if (k <= 0)
-            break;
-        got += (size_t)k;
-    }
-    int read_errno = errno;
+    int mapped;
+    unsigned char *file = NULL;
+    int rc = file_bytes(m, path, fd, len, &file, &mapped);
     close(fd);
-    if (got != len) {
-        free(map);
-        if (got < len && read_errno == 0)
-            return pdrift__fail(m, PDRIFT_ECORRUPT, "%s: snapshot truncated while reading", path);
-        return pdrift__fail(m, PDRIFT_EIO, "%s: cannot read: %s", path, strerror(read_errno ? read_errno : EIO));
-    }
-    const unsigned char *p = map;
-    int rc = PDRIFT_OK;
-    uint32_t version = u32_at(p + 8), header = u32_at(p + 12), writer_version = u32_at(p + 16);
-    uint32_t flags = u32_at(p + 20);
-    uint64_t size = word_at(p + 24), order = word_at(p + 56);
-    if (memcmp(p, SNAP_MAGIC, 8) != 0) {
-        rc = pdrift__fail(m, PDRIFT_EFORMAT, "%s: not a baseline snapshot (bad magic)", path);
-    } else if (version == 1) {
-        rc = pdrift__fail(m, PDRIFT_EVERSION, "%s: snapshot format 1 (a pre-release of libploutosdrift) "
-                          "is no longer read; rebuild it with `pdrift baseline` from the CSV", path);
-    } else if (version > SNAP_VERSION) {
-        rc = pdrift__fail(m, PDRIFT_EVERSION, "%s: snapshot format %u, written by libploutosdrift "
-                          "%u.%u.%u, is newer than this library (%s) reads (format %u); rebuild it "
-                          "with `pdrift baseline` from the CSV, or upgrade", path, version,
-                          writer_version / 10000, writer_version / 100 % 100, writer_version % 100,
-                          pdrift_version_string(), SNAP_VERSION);
-    } else if (version == 0 || header != SNAP_HEADER || order != SNAP_ORDER) {
-        rc = pdrift__fail(m, PDRIFT_ECORRUPT, "%s: snapshot header damaged (format %u, header %u bytes)",
-                          path, version, header);
-    } else if (size != len) {
-        rc = pdrift__fail(m, PDRIFT_ECORRUPT, "%s: snapshot %s: %zu bytes, its header says %llu", path,
-                          size > len ? "truncated" : "has trailing bytes", len, (unsigned long long)size);
-    } else if (len % 8 != 0 || word_at(p + len - 8) != pdrift__snapshot_hash(p, len - 8)) {
-        rc = pdrift__fail(m, PDRIFT_ECORRUPT, "%s: snapshot checksum mismatch: the file is damaged", path);
-    }
+    if (rc != PDRIFT_OK)
+        return rc;
+    const unsigned char *p = file;
+    rc = check_header(m, path, p, len);
     if (rc != PDRIFT_OK) {
-        free(map);
+        release_bytes(file, len, mapped);
         return rc;
     }
-
-    reader r = {p, len - 8, SNAP_HEADER, 0, NULL};
+    uint64_t meta_end = word_at(p + SNAP_HEADER), data_at = word_at(p + SNAP_HEADER + 8);
+    uint32_t flags = u32_at(p + 20);
+    reader r = {p, (size_t)meta_end, SNAP_HEADER + 16, 0, NULL};
+    reader d = {p, len, (size_t)data_at, 0, NULL};
     uint64_t n_features = word_at(p + 32), n_rows = word_at(p + 40), psi = word_at(p + 48);
     unsigned bins = (unsigned)(psi & 0xFFFFFFFFu);
     int binning = (int)(psi >> 32);
     /* A count the file's size rules out is damage (below); a possible one
      * beyond the limit is refused before anything is allocated for it. */
-    if (n_features <= (len - SNAP_HEADER) / 40 && n_features > m->settings.limits.max_columns) {
-        free(map);
+    if (n_features <= (len - SNAP_HEADER) / 48 && n_features > m->settings.limits.max_columns) {
+        release_bytes(file, len, mapped);
         return pdrift__fail(m, PDRIFT_EDATA, "%s: snapshot of %llu features, more than %zu, the limit "
                             "max_columns (raise the parameter max_columns to read it)", path,
                             (unsigned long long)n_features, m->settings.limits.max_columns);
     }
     pdrift__baseline b = {0};
-    b.blob = map; /* from here on the baseline owns the buffer */
+    b.blob = file; /* from here on the baseline owns the bytes */
     b.blob_len = len;
+    b.blob_mapped = mapped;
     pdrift__performance perf;
     memset(&perf, 0, sizeof perf);
     double *perf_returns = NULL, *errors = NULL;
+    unsigned char *finish = NULL;
     size_t n_errors = 0;
     int oom = 0;
-    if (n_features == 0 || n_features > (len - SNAP_HEADER) / 40 || n_rows == 0) {
+    if (n_features == 0 || n_features > (len - SNAP_HEADER) / 48 || n_rows == 0) {
         r.bad = 1;
         r.what = "the header's counts";
-    } else if ((b.features = calloc((size_t)n_features, sizeof *b.features)) == NULL) {
+    } else if ((b.features = calloc((size_t)n_features, sizeof *b.features)) == NULL ||
+               (finish = calloc((size_t)n_features, 1)) == NULL) {
         oom = 1;
     }
     b.n_features = b.features ? (size_t)n_features : 0;
@@ -802,8 +1041,12 @@ int pdrift__snapshot_load(pdrift_monitor *m, const char *path)
         b.notes[i] = get_string(&r, "the notes", &oom);
         b.n_notes += b.notes[i] != NULL;
     }
-    for (size_t f = 0; !r.bad && !oom && f < b.n_features; f++)
-        read_feature(&r, &m->settings, bins, binning, &b.features[f], n_rows, &oom);
+    for (size_t f = 0; !r.bad && !d.bad && !oom && f < b.n_features; f++)
+        read_feature(&r, &d, &m->settings, bins, binning, &b.features[f], n_rows, &finish[f], &oom);
+    if (d.bad && !r.bad) {
+        r.bad = 1;
+        r.what = d.what;
+    }
     if (!r.bad && !oom && b.n_features > 1) {
         int repeat = names_repeat(&b);
         oom = repeat < 0;
@@ -857,7 +1100,7 @@ int pdrift__snapshot_load(pdrift_monitor *m, const char *path)
                 break;
             }
     }
-    if (!r.bad && !oom && r.pos != r.len) {
+    if (!r.bad && !oom && (r.pos != r.len || d.pos != d.len)) {
         r.bad = 1;
         r.what = "the end of the file";
     }
@@ -866,6 +1109,7 @@ int pdrift__snapshot_load(pdrift_monitor *m, const char *path)
         free(origin);
         free(perf_returns);
         free(errors);
+        free(finish);
         if (oom)
             return pdrift__fail(m, PDRIFT_ENOMEM, "%s: out of memory loading the snapshot", path);
         return pdrift__fail(m, PDRIFT_ECORRUPT, "%s: snapshot damaged: %s out of bounds (checksum "
@@ -876,16 +1120,29 @@ int pdrift__snapshot_load(pdrift_monitor *m, const char *path)
         free(origin);
         free(perf_returns);
         free(errors);
+        free(finish);
         return pdrift__fail(m, PDRIFT_EDATA, "%s: snapshot of %llu rows, more than %zu, the limit max_rows "
                             "(raise the parameter max_rows to read it)", path, (unsigned long long)n_rows,
                             m->settings.limits.max_rows);
     }
+    /* Read whole: every value checked now. Mapped: each block when first
+     * used, and now only a feature whose tau or PSI bins are recomputed. */
+    for (size_t f = 0; rc == PDRIFT_OK && f < b.n_features; f++) {
+        pdrift__baseline_feature *bf = &b.features[f];
+        if (!mapped || finish[f])
+            rc = ready_all(m, path, bf);
+        if (rc == PDRIFT_OK && finish[f] && pdrift__feature_finish(&m->settings, bf, finish[f] & 1, finish[f] & 2) != PDRIFT_OK)
+            rc = pdrift__fail(m, PDRIFT_ENOMEM, "%s: out of memory loading the snapshot", path);
+    }
+    free(finish);
     free(origin); /* the origin CSV: the source reported is the snapshot itself */
-    if ((b.source = pdrift__strdup(path)) == NULL) {
+    if (rc == PDRIFT_OK && (b.source = pdrift__strdup(path)) == NULL)
+        rc = pdrift__fail(m, PDRIFT_ENOMEM, "out of memory");
+    if (rc != PDRIFT_OK) {
         pdrift__baseline_free(&b);
         free(perf_returns);
         free(errors);
-        return pdrift__fail(m, PDRIFT_ENOMEM, "out of memory");
+        return rc;
     }
     pdrift__install_baseline(m, &b);
     if (flags & SNAP_PERFORMANCE) {

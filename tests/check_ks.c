@@ -316,6 +316,26 @@ START_TEST(test_ks_special_values)
 }
 END_TEST
 
+/* ks_statistic_fenced's `ready`: copies the asked range of the true values
+ * into the hidden ones (or refuses). */
+typedef struct {
+    const double *truth;
+    double *hidden;
+    size_t n, calls;
+    int refuse;
+} revealer;
+
+static int reveal(void *ctx, size_t lo, size_t hi)
+{
+    revealer *rv = ctx;
+    ck_assert(lo < hi && hi <= rv->n);
+    if (rv->refuse)
+        return 1;
+    memcpy(rv->hidden + lo, rv->truth + lo, (hi - lo) * sizeof *rv->hidden);
+    rv->calls++;
+    return 0;
+}
+
 /* The galloping statistic (a small window against a large sorted baseline,
  * lib/ks.c) has the same bits as the merge on every kind of data: continuous,
  * heavily tied, the window inside the baseline or outside it, infinities,
@@ -351,16 +371,30 @@ START_TEST(test_ks_small_equals_merge)
         /* Through fences every step-th value: one value a block, small
          * blocks, the library's step, a single fence. */
         size_t steps[] = {1, 3, 16, pdrift__ks_fence_step(n1), n1};
-        double *fence = malloc(n1 * sizeof *fence);
+        double *fence = malloc(n1 * sizeof *fence), *hidden = malloc(n1 * sizeof *hidden);
         for (size_t s = 0; s < sizeof steps / sizeof *steps; s++) {
             size_t step = steps[s], k = (n1 + step - 1) / step;
             for (size_t i = 0; i < k; i++)
                 fence[i] = x[i * step];
-            double c = pdrift__ks_statistic_fenced(x, n1, fence, step, k, y, n2);
+            double c = pdrift__ks_statistic_fenced(x, n1, fence, step, k, y, n2, NULL, NULL);
             ck_assert_msg(golden_same_bits(a, c), "rep %d (kind %d, %zu vs %zu, step %zu): merge %.17g, fenced %.17g",
                           rep, kind, n1, n2, step, a, c);
+            /* It reads only what it asked for: every value is NaN until
+             * `ready` reveals its range (as a mapped snapshot checks it). */
+            for (size_t i = 0; i < n1; i++)
+                hidden[i] = NAN;
+            revealer rv = {x, hidden, n1, 0, 0};
+            c = pdrift__ks_statistic_fenced(hidden, n1, fence, step, k, y, n2, reveal, &rv);
+            ck_assert_msg(golden_same_bits(a, c), "rep %d, step %zu, values revealed on demand: %.17g, merge %.17g",
+                          rep, step, c, a);
+            /* A range that cannot be made ready stops it: NaN. */
+            rv.refuse = 1;
+            size_t asked = rv.calls;
+            c = pdrift__ks_statistic_fenced(hidden, n1, fence, step, k, y, n2, reveal, &rv);
+            ck_assert(asked == 0 ? golden_same_bits(a, c) : isnan(c));
         }
         free(fence);
+        free(hidden);
         checked++;
         free(x);
         free(y);

@@ -191,13 +191,46 @@ static int load_status(const char *path, char *msg, size_t cap)
     return rc;
 }
 
+/* Format 3 (docs/snapshot.md): the metadata ends at the u64 at byte 64,
+ * where its checksum lies; the values start at the u64 at byte 72. The test
+ * host is little-endian, as the format. */
+static size_t u64_at(const unsigned char *buf, size_t off)
+{
+    uint64_t v;
+    memcpy(&v, buf + off, 8);
+    return (size_t)v;
+}
+static size_t meta_end_of(const unsigned char *buf) { return u64_at(buf, 64); }
+static size_t data_at_of(const unsigned char *buf) { return u64_at(buf, 72); }
+
+/* The metadata's checksum, at meta_end, refreshed as a faulty writer would. */
+static void reseal_meta(unsigned char *buf, size_t meta_end)
+{
+    uint64_t sum = pdrift__snapshot_hash(buf, meta_end);
+    memcpy(buf + meta_end, &sum, 8);
+}
+
 /* Patch a u64 at off and refresh the checksum, so only the bounds checks
  * stand between the file and the monitor. */
 static void patch_u64(unsigned char *buf, size_t len, size_t off, uint64_t v)
 {
-    memcpy(buf + off, &v, 8); /* the test host is little-endian, as the format */
-    uint64_t sum = pdrift__snapshot_hash(buf, len - 8);
-    memcpy(buf + len - 8, &sum, 8);
+    size_t meta_end = meta_end_of(buf);
+    ck_assert_uint_le(meta_end + 8, len);
+    memcpy(buf + off, &v, 8);
+    reseal_meta(buf, meta_end);
+}
+
+/* A monitor that maps snapshots (PDRIFT_PARAM_SNAPSHOT_MAP). */
+static pdrift_monitor *mapping_monitor(int serial)
+{
+    pdrift_config *c;
+    pdrift_monitor *m;
+    ck_assert_int_eq(pdrift_config_new(&c), PDRIFT_OK);
+    ck_assert_int_eq(pdrift_config_set_int(c, PDRIFT_PARAM_SERIAL_CORRECTION, serial), PDRIFT_OK);
+    ck_assert_int_eq(pdrift_config_set_int(c, PDRIFT_PARAM_SNAPSHOT_MAP, 1), PDRIFT_OK);
+    ck_assert_int_eq(pdrift_monitor_new(&m, c), PDRIFT_OK);
+    pdrift_config_free(c);
+    return m;
 }
 
 /* ---- round trips ------------------------------------------------------------------- */
@@ -405,19 +438,21 @@ START_TEST(test_future_version)
     write_snapshot(path, 1);
     size_t len;
     unsigned char *buf = slurp(path, &len);
-    buf[8] = 3; /* format 3 */
-    uint64_t sum = pdrift__snapshot_hash(buf, len - 8);
-    memcpy(buf + len - 8, &sum, 8);
+    buf[8] = 4; /* format 4 */
+    reseal_meta(buf, meta_end_of(buf));
     spit(path, buf, len);
     ck_assert_int_eq(load_status(path, msg, sizeof msg), PDRIFT_EVERSION);
-    ck_assert_msg(strstr(msg, "format 3") && strstr(msg, "newer") && strstr(msg, "pdrift baseline"), "%s", msg);
-    /* format 1, the pre-release one: also refused, with the way out */
-    buf[8] = 1;
-    sum = pdrift__snapshot_hash(buf, len - 8);
-    memcpy(buf + len - 8, &sum, 8);
-    spit(path, buf, len);
-    ck_assert_int_eq(load_status(path, msg, sizeof msg), PDRIFT_EVERSION);
-    ck_assert_msg(strstr(msg, "format 1") && strstr(msg, "pdrift baseline"), "%s", msg);
+    ck_assert_msg(strstr(msg, "format 4") && strstr(msg, "newer") && strstr(msg, "pdrift baseline"), "%s", msg);
+    /* formats 1 and 2, the pre-release ones: also refused, with the way out */
+    for (unsigned char old = 1; old <= 2; old++) {
+        buf[8] = old;
+        reseal_meta(buf, meta_end_of(buf));
+        spit(path, buf, len);
+        ck_assert_int_eq(load_status(path, msg, sizeof msg), PDRIFT_EVERSION);
+        char want[32];
+        snprintf(want, sizeof want, "format %u", old);
+        ck_assert_msg(strstr(msg, want) && strstr(msg, "pdrift baseline"), "%s", msg);
+    }
     free(buf);
 }
 END_TEST
@@ -433,7 +468,8 @@ START_TEST(test_consistent_checksum_inconsistent_content)
     /* header counts: huge features, zero rows, huge rows */
     const struct { size_t off; uint64_t v; } lies[] = {
         {32, UINT64_C(1) << 60}, {32, 0}, {32, NF + 1}, {40, 0}, {40, UINT64_C(1) << 62}, {40, 10},
-        {72, UINT64_C(1) << 61}, /* the origin string's length */
+        {80, UINT64_C(1) << 61}, /* the origin string's length */
+        {64, 8}, {64, UINT64_C(1) << 62}, {72, 16}, {72, UINT64_C(1) << 62}, /* the parts' offsets */
     };
     for (size_t i = 0; i < sizeof lies / sizeof lies[0]; i++) {
         unsigned char *copy = malloc(len);
@@ -552,10 +588,14 @@ START_TEST(test_calibration_kept_in_snapshot)
     size_t la, lb, lp;
     unsigned char *a = slurp(calibrated, &la), *b = slurp(again, &lb), *p = slurp(plain, &lp);
     ck_assert_uint_ge(la, lp + 2 * 8 * 200); /* feature 0 (AR) has its null in it */
-    /* byte for byte after the header and the origin string (the source the
-     * baseline came from: memory, then the snapshot), checksum excepted */
-    size_t tail = (la < lb ? la : lb) - 256;
-    ck_assert_msg(memcmp(a + la - tail, b + lb - tail, tail - 8) == 0, "re-saved snapshot differs");
+    /* byte for byte: the metadata after the header and the origin string
+     * (the source the baseline came from: memory, then the snapshot), and
+     * the values */
+    size_t ea = meta_end_of(a), eb = meta_end_of(b), tail = (ea < eb ? ea : eb) - 600;
+    ck_assert_msg(memcmp(a + ea - tail, b + eb - tail, tail) == 0, "re-saved snapshot's metadata differs");
+    ck_assert_uint_eq(la - data_at_of(a), lb - data_at_of(b));
+    ck_assert_msg(memcmp(a + data_at_of(a), b + data_at_of(b), la - data_at_of(a)) == 0,
+                  "re-saved snapshot's values differ");
     /* results: a monitor built from the data, uncalibrated, detects the same */
     pdrift_monitor *fresh = monitor_with(1, 0);
     set_everything(fresh);
@@ -662,9 +702,8 @@ static size_t find_bytes(const unsigned char *buf, size_t len, const void *pat, 
 static void reseal(unsigned char *buf, size_t len)
 {
     uint64_t size = len;
-    memcpy(buf + 24, &size, 8); /* the test host is little-endian, as the format */
-    uint64_t sum = pdrift__snapshot_hash(buf, len - 8);
-    memcpy(buf + len - 8, &sum, 8);
+    memcpy(buf + 24, &size, 8);
+    reseal_meta(buf, meta_end_of(buf));
 }
 
 /* Load a sealed lie into a monitor that has a good baseline: refused as
@@ -716,15 +755,16 @@ START_TEST(test_fuzz_findings)
     size_t len;
     unsigned char *buf = slurp(path, &len);
 
-    /* errors-flag-without-errors: the file ends with u64 5, five errors, the checksum */
+    /* errors-flag-without-errors: the metadata ends with u64 5 and five
+     * errors; they are cut out (the padding before the values grows) */
     unsigned char *lie = malloc(len);
     memcpy(lie, buf, len);
-    uint64_t n;
-    memcpy(&n, lie + len - 8 - 5 * 8 - 8, 8);
-    ck_assert_uint_eq(n, 5);
-    size_t cut = len - 5 * 8;
-    memset(lie + cut - 16, 0, 8);
-    assert_refused_intact("no reference error", lie, cut);
+    size_t meta_end = meta_end_of(buf);
+    ck_assert_uint_eq(u64_at(lie, meta_end - 5 * 8 - 8), 5);
+    memset(lie + meta_end - 5 * 8 - 8, 0, 8 + 5 * 8 + 8);
+    uint64_t shorter = meta_end - 5 * 8;
+    memcpy(lie + 64, &shorter, 8);
+    assert_refused_intact("no reference error", lie, len);
 
     /* infinite-baseline-return */
     memcpy(lie, buf, len);
@@ -781,6 +821,102 @@ START_TEST(test_fuzz_findings)
 }
 END_TEST
 
+/* ---- mapped snapshots (PDRIFT_PARAM_SNAPSHOT_MAP) ------------------------------------ */
+
+/* Mapped, a snapshot gives the results of the same file read whole, bit for
+ * bit, and saves back the same values. */
+START_TEST(test_mapped_equals_read)
+{
+    for (int serial = 0; serial <= 1; serial++) {
+        char path[512], again[512];
+        path_of(path, sizeof path, "mapped.pdb");
+        path_of(again, sizeof again, "mapped-again.pdb");
+        write_snapshot(path, serial);
+        pdrift_monitor *read_whole = monitor_with(serial, 0), *mapped = mapping_monitor(serial);
+        ck_assert_int_eq(pdrift_baseline_load(read_whole, path), PDRIFT_OK);
+        ck_assert_msg(pdrift_baseline_load(mapped, path) == PDRIFT_OK, "%s", pdrift_errmsg(mapped));
+        observe_and_detect(read_whole, 0.4);
+        observe_and_detect(mapped, 0.4);
+        assert_same_results(read_whole, mapped);
+        ck_assert_int_eq(pdrift_baseline_save(mapped, again), PDRIFT_OK);
+        size_t la, lb;
+        unsigned char *a = slurp(path, &la), *b = slurp(again, &lb);
+        ck_assert_uint_eq(la - data_at_of(a), lb - data_at_of(b));
+        ck_assert(memcmp(a + data_at_of(a), b + data_at_of(b), la - data_at_of(a)) == 0);
+        free(a);
+        free(b);
+        pdrift_monitor_free(read_whole);
+        pdrift_monitor_free(mapped);
+    }
+}
+END_TEST
+
+/* A flipped bit among the values: read whole, the load refuses it; mapped,
+ * the load takes it, and each later call either refuses it
+ * (PDRIFT_ECORRUPT, naming the file and the feature) or never read the
+ * flipped block and gives the good file's results, bit for bit. A save
+ * reads every value: it refuses it always. */
+START_TEST(test_mapped_damage_found_when_used)
+{
+    char path[512], bad[512], msg[1024];
+    path_of(path, sizeof path, "mapped-good.pdb");
+    path_of(bad, sizeof bad, "mapped-flipped.pdb");
+    path_of(msg, sizeof msg, "mapped-save.pdb");
+    write_snapshot(path, 1);
+    size_t len;
+    unsigned char *buf = slurp(path, &len);
+    const size_t data_at = data_at_of(buf);
+    ck_assert_uint_lt(data_at, len);
+    pdrift_monitor *good = mapping_monitor(1);
+    ck_assert_int_eq(pdrift_baseline_load(good, path), PDRIFT_OK);
+    observe_and_detect(good, 0.4);
+    rng_state = 7;
+    int refused_by_detect = 0, same = 0;
+    for (int trial = 0; trial < 60; trial++) {
+        /* the first value of each feature, then random places among the values */
+        size_t pos = data_at + (size_t)(uniform() * (double)(len - data_at));
+        unsigned char bit = (unsigned char)(1u << (trial % 8));
+        buf[pos] ^= bit;
+        spit(bad, buf, len);
+        buf[pos] ^= bit;
+        char why[1024];
+        ck_assert_int_eq(load_status(bad, why, sizeof why), PDRIFT_ECORRUPT);
+        ck_assert_msg(strstr(why, "snapshot damaged: feature \"") != NULL, "%s", why);
+
+        pdrift_monitor *m = mapping_monitor(1);
+        ck_assert_msg(pdrift_baseline_load(m, bad) == PDRIFT_OK, "%s", pdrift_errmsg(m));
+        double *rows = make_rows(NC, 21, 0.4);
+        ck_assert_int_eq(pdrift_observe_batch(m, rows, NC), PDRIFT_OK);
+        free(rows);
+        int rc = pdrift_detect(m);
+        if (rc == PDRIFT_ECORRUPT) {
+            refused_by_detect++;
+            ck_assert_msg(strstr(pdrift_errmsg(m), bad) && strstr(pdrift_errmsg(m), "feature \""), "%s",
+                          pdrift_errmsg(m));
+        } else {
+            ck_assert_msg(rc == PDRIFT_OK, "%d %s", rc, pdrift_errmsg(m));
+            /* the window only: the good monitor also had returns and errors */
+            for (size_t f = 0; f < NF; f++)
+                for (int k = 1; k <= 18; k++) {
+                    double x, y;
+                    ck_assert_int_eq(pdrift_result_feature(good, f, (pdrift_feature_key)k, &x), PDRIFT_OK);
+                    ck_assert_int_eq(pdrift_result_feature(m, f, (pdrift_feature_key)k, &y), PDRIFT_OK);
+                    ck_assert_msg(golden_same_bits(x, y), "flip at %zu: feature %zu key %d: %.17g vs %.17g", pos,
+                                  f, k, x, y);
+                }
+            same++;
+        }
+        ck_assert_int_eq(pdrift_baseline_save(m, msg), PDRIFT_ECORRUPT);
+        pdrift_monitor_free(m);
+    }
+    /* both outcomes happen: the detect reads some blocks, not all */
+    ck_assert_int_gt(refused_by_detect, 0);
+    ck_assert_int_gt(same, 0);
+    pdrift_monitor_free(good);
+    free(buf);
+}
+END_TEST
+
 /* ---- suite ------------------------------------------------------------------------------ */
 
 static Suite *snapshot_suite(void)
@@ -794,10 +930,12 @@ static Suite *snapshot_suite(void)
     tcase_add_test(round, test_performance_is_recomputed_with_the_loading_settings);
     tcase_add_test(round, test_csv_baseline_through_a_snapshot);
     tcase_add_test(round, test_repeated_detect_equals_fresh);
+    tcase_add_test(round, test_mapped_equals_read);
     suite_add_tcase(s, round);
     TCase *hostile = tcase_create("hostile files");
     tcase_set_timeout(hostile, 300);
     tcase_add_test(hostile, test_truncated_files);
+    tcase_add_test(hostile, test_mapped_damage_found_when_used);
     tcase_add_test(hostile, test_every_bit_flip_is_refused);
     tcase_add_test(hostile, test_future_version);
     tcase_add_test(hostile, test_consistent_checksum_inconsistent_content);

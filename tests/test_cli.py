@@ -888,11 +888,23 @@ def test_snapshot_damage_exit_3(market):
     (market / "cut.pdb").write_bytes(data[: len(data) // 2])
     r = run("monitor", "--baseline", "cut.pdb", "--current", "data/current_calm.csv", cwd=market)
     assert r.returncode == 3 and "cut.pdb: snapshot truncated" in r.stderr, r.stderr
+    # a flipped bit in the metadata (names, cuts, fences...): refused at load
     flipped = bytearray(data)
-    flipped[len(data) // 3] ^= 0x10
+    flipped[200] ^= 0x10
     (market / "flip.pdb").write_bytes(bytes(flipped))
     r = run("monitor", "--baseline", "flip.pdb", "--current", "data/current_calm.csv", cwd=market)
     assert r.returncode == 3 and "flip.pdb: snapshot checksum mismatch" in r.stderr, r.stderr
+    # among the values: `pdrift monitor` maps the snapshot and checks a block
+    # when it reads it; read whole, the load refuses it
+    values_at = int.from_bytes(data[72:80], "little")
+    flipped = bytearray(data)
+    flipped[values_at + 3] ^= 0x10
+    (market / "flip.pdb").write_bytes(bytes(flipped))
+    r = run("monitor", "--baseline", "flip.pdb", "--current", "data/current_calm.csv", "--set", "snapshot_map=0",
+            cwd=market)
+    assert r.returncode == 3 and "flip.pdb: snapshot damaged: feature" in r.stderr, r.stderr
+    r = run("baseline", "--from", "flip.pdb", "-o", "copy.pdb", cwd=market)
+    assert r.returncode == 3 and "flip.pdb: snapshot damaged: feature" in r.stderr, r.stderr
     future = bytearray(data)
     future[8] = 9
     (market / "future.pdb").write_bytes(bytes(future))

@@ -83,6 +83,8 @@ static pdrift_monitor *new_monitor(size_t window)
     pdrift_config *cfg;
     pdrift_monitor *m;
     check(pdrift_config_new(&cfg), NULL, "pdrift_config_new");
+    /* as `pdrift monitor` loads a snapshot */
+    check(pdrift_config_set_int(cfg, PDRIFT_PARAM_SNAPSHOT_MAP, 1), NULL, "snapshot_map");
     if (window > 0)
         check(pdrift_config_set_int(cfg, PDRIFT_PARAM_WINDOW_SIZE, (long long)window), NULL,
               "window_size");

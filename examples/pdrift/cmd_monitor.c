@@ -318,6 +318,9 @@ static int build_config(const monitor_args *a, pdrift_config **out)
         complain("out of memory");
         return -1;
     }
+    /* A cron run uses a few blocks of a snapshot's values: map it, check
+     * what is used (--set snapshot_map=0 reads and checks it whole). */
+    (void)pdrift_config_set_int(cfg, PDRIFT_PARAM_SNAPSHOT_MAP, 1);
     if (a->sensitivity != NULL) {
         static const char *const levels[] = {"low", "medium", "high"};
         long long level = -1;

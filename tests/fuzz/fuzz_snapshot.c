@@ -4,7 +4,8 @@
  * The input is a snapshot file. Random bytes would almost never get past the
  * checksum, so the harness repairs the envelope before loading: it pads the
  * input with zeros to a whole number of 8-byte words (at least the header and
- * the trailer), writes the magic, the file size and the checksum. What is left
+ * a checksum), writes the magic, the file size and the metadata's checksum
+ * (where the metadata's end, at byte 64, says it lies). What is left
  * to the fuzzer is everything the checksum would otherwise hide: the reader's
  * bounds and consistency checks for a file "written by a faulty program".
  * (A wrong magic, size or checksum is covered by tests/test_hostile.py and
@@ -17,7 +18,10 @@
  *  - hold only what the API would have accepted (check_loaded_state);
  *  - give a detection that passes fuzz_check_detection, for a synthetic
  *    window, returns and errors;
- *  - save and load back to a monitor that gives the same results bit for bit.
+ *  - save and load back to a monitor that gives the same results bit for bit;
+ *  - mapped (PDRIFT_PARAM_SNAPSHOT_MAP), give the same results again, while a
+ *    file refused read whole is refused mapped by the load, or by the detect
+ *    or at the latest by a save (which reads every value).
  */
 #include <math.h>
 #include <stdio.h>
@@ -29,11 +33,14 @@
 
 enum { HEADER = 64, TRAILER = 8 };
 
+/* other_bins 2: the defaults, snapshots mapped (PDRIFT_PARAM_SNAPSHOT_MAP) */
 static pdrift_monitor *monitor(int other_bins)
 {
     pdrift_config *c = NULL;
     FUZZ_ASSERT(pdrift_config_new(&c) == PDRIFT_OK);
-    if (other_bins) {
+    if (other_bins == 2)
+        FUZZ_ASSERT(pdrift_config_set_int(c, PDRIFT_PARAM_SNAPSHOT_MAP, 1) == PDRIFT_OK);
+    if (other_bins == 1) {
         FUZZ_ASSERT(pdrift_config_set_int(c, PDRIFT_PARAM_PSI_BINS, 7) == PDRIFT_OK);
         FUZZ_ASSERT(pdrift_config_set_int(c, PDRIFT_PARAM_PSI_BINNING, PDRIFT_BINNING_EQUAL_WIDTH) ==
                     PDRIFT_OK);
@@ -160,6 +167,33 @@ static void check_loaded_state(const pdrift_monitor *m)
         FUZZ_ASSERT(isfinite(m->errors.reference[i]) && m->errors.reference[i] >= 0.0);
 }
 
+/* Mapped, the same file: refused at load, or by the first call that reads
+ * a damaged block (a save reads them all), or the results of the file read
+ * whole (eager: that monitor after its detection, or NULL if it refused). */
+static void check_mapped(const char *path, const pdrift_monitor *eager)
+{
+    pdrift_monitor *m = monitor(2);
+    int rc = pdrift_baseline_load(m, path);
+    FUZZ_ASSERT(eager == NULL || rc == PDRIFT_OK);
+    if (rc != PDRIFT_OK) {
+        FUZZ_ASSERT(rc == PDRIFT_ECORRUPT || rc == PDRIFT_EVERSION || rc == PDRIFT_ENOMEM || rc == PDRIFT_EDATA);
+        pdrift_monitor_free(m);
+        return;
+    }
+    size_t n_features = 0;
+    FUZZ_ASSERT(pdrift_feature_count(m, &n_features) == PDRIFT_OK && n_features > 0);
+    observe(m, n_features);
+    rc = pdrift_detect(m);
+    FUZZ_ASSERT(rc == PDRIFT_OK || (eager == NULL && rc == PDRIFT_ECORRUPT));
+    if (rc == PDRIFT_OK)
+        fuzz_check_detection(m);
+    if (eager != NULL)
+        check_same_results(eager, m, n_features);
+    rc = pdrift_baseline_save(m, fuzz_scratch_path("c.pdsnap"));
+    FUZZ_ASSERT(eager != NULL ? rc == PDRIFT_OK : rc == PDRIFT_ECORRUPT);
+    pdrift_monitor_free(m);
+}
+
 static void load(const char *path, int other_bins)
 {
     pdrift_monitor *m = monitor(other_bins);
@@ -175,6 +209,8 @@ static void load(const char *path, int other_bins)
         size_t n;
         FUZZ_ASSERT(pdrift_feature_count(m, &n) == PDRIFT_ESTATE);
         pdrift_monitor_free(m);
+        if (!other_bins)
+            check_mapped(path, NULL);
         return;
     }
     FUZZ_ASSERT(msg[0] == '\0');
@@ -203,6 +239,8 @@ static void load(const char *path, int other_bins)
     fuzz_check_detection(m);
     FUZZ_ASSERT(pdrift_detect(back) == PDRIFT_OK);
     check_same_results(m, back, n_features);
+    if (!other_bins)
+        check_mapped(path, m);
     pdrift_monitor_free(back);
     pdrift_monitor_free(m);
 }
@@ -221,9 +259,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     uint64_t v = (uint64_t)len;
     for (int i = 0; i < 8; i++) /* little-endian, whatever the host */
         file[24 + i] = (unsigned char)(v >> (8 * i));
-    v = pdrift__snapshot_hash(file, len - TRAILER);
-    for (int i = 0; i < 8; i++)
-        file[len - TRAILER + (size_t)i] = (unsigned char)(v >> (8 * i));
+    /* the metadata's checksum, where its end says (the values' block
+     * checksums are left to the reader to refuse) */
+    uint64_t meta_end = 0;
+    if (len >= HEADER + 16)
+        for (int i = 0; i < 8; i++)
+            meta_end |= (uint64_t)file[HEADER + i] << (8 * i);
+    if (meta_end % 8 == 0 && meta_end >= HEADER + 16 && meta_end <= len - TRAILER) {
+        v = pdrift__snapshot_hash(file, (size_t)meta_end);
+        for (int i = 0; i < 8; i++)
+            file[meta_end + (size_t)i] = (unsigned char)(v >> (8 * i));
+    }
     const char *path = fuzz_write_input(file, len);
     free(file);
     load(path, 0);

@@ -89,7 +89,7 @@ static void ks(const double *x, size_t nx, const double *y, size_t ny)
         size_t n_fences = (nx + steps[k] - 1) / steps[k];
         for (size_t i = 0; i < n_fences; i++)
             fence[i] = xs[i * steps[k]];
-        double fenced = pdrift__ks_statistic_fenced(xs, nx, fence, steps[k], n_fences, ys, ny);
+        double fenced = pdrift__ks_statistic_fenced(xs, nx, fence, steps[k], n_fences, ys, ny, NULL, NULL);
         if (!same_double(merged, fenced))
             fprintf(stderr, "ks statistic: merge %.17g, fenced (step %zu) %.17g\n", merged, steps[k], fenced);
         FUZZ_ASSERT(same_double(merged, fenced));
