@@ -62,7 +62,7 @@ LDFLAGS  ?=
 WARN     := -Wall -Wextra -Wpedantic -Wshadow -Wconversion -Wstrict-prototypes -Werror
 # -ffp-contract=off: several results are bit-exact only if a*b+c is not fused (SPEC §1).
 BASE     := -std=c11 -ffp-contract=off -D_POSIX_C_SOURCE=200809L -Iinclude
-LIB_FLAGS  := $(BASE) -fPIC -fvisibility=hidden $(WARN) -Wmissing-prototypes $(DEPS_CFLAGS) $(CFLAGS)
+LIB_FLAGS  := $(BASE) -fPIC -fvisibility=hidden -pthread $(WARN) -Wmissing-prototypes $(DEPS_CFLAGS) $(CFLAGS)
 PROG_FLAGS := $(BASE) $(WARN) $(CFLAGS)
 TEST_FLAGS := $(BASE) -Wall -Wextra -Wshadow -Werror -Ilib $(DEPS_CFLAGS) $(CHECK_CFLAGS) $(CFLAGS)
 
@@ -93,7 +93,7 @@ $(B)/obj/lib/%.o: lib/%.c $(wildcard lib/*.h) $(HEADER) | $(B)/obj/lib
 
 $(SHARED): $(LIB_OBJ) $(MAPFILE)
 	$(CC) -shared -Wl,-soname,$(SONAME) -Wl,--version-script=$(MAPFILE) -Wl,--no-undefined \
-	    $(CFLAGS) $(LDFLAGS) -o $@ $(LIB_OBJ) $(DEPS_LIBS) -lm
+	    $(CFLAGS) $(LDFLAGS) -pthread -o $@ $(LIB_OBJ) $(DEPS_LIBS) -lm
 
 $(B)/$(SONAME): $(SHARED)
 	ln -sf $(notdir $<) $@
@@ -318,9 +318,12 @@ $(B)/tests/thread_test: tests/thread_test.c $(HEADER) $(B)/$(LIBNAME).so | $(B)/
 check-threads: $(B)/tests/thread_test
 	$(B)/tests/thread_test 4 3
 
+# It also runs the detections on several threads of one monitor
+# (PDRIFT_PARAM_THREADS: check_monitor's "threads" case).
 check-tsan: deps
 	@$(MAKE) --no-print-directory B=build-tsan CFLAGS='-O1 -g -fsanitize=thread' \
-	    LDFLAGS='-fsanitize=thread' check-threads
+	    LDFLAGS='-fsanitize=thread' check-threads build-tsan/tests/check_monitor
+	CK_FORK=no CK_RUN_CASE=threads build-tsan/tests/check_monitor
 	@echo "make check-tsan: no data race"
 
 # ---- ABI guard (docs/abi-policy.md) -------------------------------------------------

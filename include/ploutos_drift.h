@@ -493,8 +493,8 @@ typedef enum pdrift_param {
                                             sorted values, the scratch), so the default keeps
                                             one hostile file below about 6 GiB */,
 
-    /* loading: 600-699 */
-    PDRIFT_PARAM_SNAPSHOT_MAP = 600 /**< int 1/0: ::pdrift_baseline_load maps a snapshot
+    /* how the work is done: 600-699. No result depends on them. */
+    PDRIFT_PARAM_SNAPSHOT_MAP = 600, /**< int 1/0: ::pdrift_baseline_load maps a snapshot
                                          (mmap) instead of reading it, and checks each block of
                                          its values (checksum and order) when a call first
                                          uses it: loading costs what the file's metadata
@@ -507,6 +507,12 @@ typedef enum pdrift_param {
                                          as ::pdrift_baseline_save does). Default 0: read
                                          whole and checked by ::pdrift_baseline_load.
                                          `pdrift monitor` sets it. See docs/snapshot.md */
+    PDRIFT_PARAM_THREADS = 601      /**< int: threads ::pdrift_detect tests the features on,
+                                         the calling thread included, 1..64; default 1 (all
+                                         work on the calling thread). The results have the
+                                         same bits whatever the number; a monitor is still
+                                         used by one thread at a time (docs/threading.md).
+                                         `pdrift monitor` sets the number of online CPUs */
 } pdrift_param;
 
 /** How ADDM decides WARNING and DRIFT (::PDRIFT_PARAM_ADDM_RULE). The SETAR

@@ -145,8 +145,9 @@ static const param_row params[] = {
               (double)PDRIFT__DEFAULT_MAX_ROWS),
     INT_PARAM(PDRIFT_PARAM_MAX_MEMORY, "max_memory", 1, WINDOW_SIZE_MAX,
               (double)PDRIFT__DEFAULT_MAX_MEMORY),
-    /* loading */
+    /* how the work is done */
     INT_PARAM(PDRIFT_PARAM_SNAPSHOT_MAP, "snapshot_map", 0, 1, 0),
+    INT_PARAM(PDRIFT_PARAM_THREADS, "threads", 1, 64, 1),
 };
 
 #define N_PARAMS (sizeof params / sizeof params[0])
@@ -378,4 +379,5 @@ void pdrift__config_resolve(const pdrift_config *c, pdrift__settings *out)
     out->limits.max_rows = (size_t)int_of(c, PDRIFT_PARAM_MAX_ROWS);
     out->limits.max_memory = (size_t)int_of(c, PDRIFT_PARAM_MAX_MEMORY);
     out->snapshot_map = int_of(c, PDRIFT_PARAM_SNAPSHOT_MAP) != 0;
+    out->threads = (size_t)int_of(c, PDRIFT_PARAM_THREADS);
 }

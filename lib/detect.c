@@ -7,6 +7,8 @@
  * decides what to run on which data and what the numbers mean.
  */
 #include <math.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -278,20 +280,22 @@ static void calibrate_by_autocorrelation(const pdrift__settings *s,
  * sorted values. Otherwise a merge. */
 /* ks_statistic_fenced's `ready`: a mapped snapshot's block checked. */
 typedef struct {
-    pdrift_monitor *m;
     pdrift__baseline_feature *bf;
     int rc;
+    const char **what;
 } block_check;
 
 static int block_ready(void *ctx, size_t lo, size_t hi)
 {
     block_check *c = ctx;
-    c->rc = pdrift__snapshot_ready(c->m, c->bf, lo, hi);
+    c->rc = pdrift__snapshot_check(c->bf, lo, hi, c->what);
     return c->rc != PDRIFT_OK;
 }
 
-static int ks_statistic(pdrift_monitor *m, pdrift__baseline_feature *bf, const double *current, size_t n_c,
-                        double *d)
+/* D of the window against feature bf's baseline; PDRIFT_OK, or the damage
+ * of a mapped snapshot (*what). */
+static int ks_statistic(pdrift__baseline_feature *bf, const double *current, size_t n_c, double *d,
+                        const char **what)
 {
     const size_t n = bf->n_values;
     int rc;
@@ -305,12 +309,12 @@ static int ks_statistic(pdrift_monitor *m, pdrift__baseline_feature *bf, const d
         }
     }
     if (bf->fences != NULL && n_c < n / 4 && (double)n * (double)n_c < 1e15) {
-        block_check c = {m, bf, PDRIFT_OK};
+        block_check c = {bf, PDRIFT_OK, what};
         *d = pdrift__ks_statistic_fenced(bf->sorted, n, bf->fences, bf->fence_step, bf->n_fences, current, n_c,
                                          bf->unchecked != NULL ? block_ready : NULL, &c);
         return c.rc;
     }
-    if ((rc = pdrift__snapshot_ready_all(m, bf)) != PDRIFT_OK)
+    if ((rc = pdrift__snapshot_check_all(bf, what)) != PDRIFT_OK)
         return rc;
     *d = n_c >= n / 4 ? pdrift__ks_statistic(bf->sorted, n, current, n_c)
                       : pdrift__ks_statistic_small(bf->sorted, n, current, n_c);
@@ -318,9 +322,12 @@ static int ks_statistic(pdrift_monitor *m, pdrift__baseline_feature *bf, const d
 }
 
 /* PSI, KS and the missing-rate test of one feature. The KS p-value is
- * adjusted later, across features. */
-static int test_feature(pdrift_monitor *m, size_t f, scratch *sc,
-                        pdrift__feature_result *fr)
+ * adjusted later, across features. It writes nothing of the monitor but
+ * feature f's baseline (fences, calibration, checks of a mapped snapshot)
+ * and result: features are tested on several threads. On damage of a mapped
+ * snapshot, *what says what it is. */
+static int test_feature(const pdrift_monitor *m, size_t f, scratch *sc, pdrift__feature_result *fr,
+                        const char **what)
 {
     const pdrift__settings *s = &m->settings;
     pdrift__baseline_feature *bf = &m->baseline.features[f];
@@ -370,7 +377,7 @@ static int test_feature(pdrift_monitor *m, size_t f, scratch *sc,
     if (psi.n_bins_effective >= 2)
         fr->psi_critical = pdrift__psi_critical(s->alpha, psi.n_bins_effective - 1, bf->n_values, n_c);
     double d;
-    if ((rc = ks_statistic(m, bf, current, n_c, &d)) != PDRIFT_OK)
+    if ((rc = ks_statistic(bf, current, n_c, &d, what)) != PDRIFT_OK)
         return rc;
     pdrift_ks_method used;
     rc = pdrift__ks_pvalue(d, bf->n_values, n_c, s->ks_method, &fr->ks_statistic, &fr->ks_pvalue_iid, &used);
@@ -392,7 +399,7 @@ static int test_feature(pdrift_monitor *m, size_t f, scratch *sc,
         return PDRIFT_OK;
     if (pdrift__feature_wants_null(s, bf, n_c)) {
         /* a new null reads all the values: a mapped snapshot checks them first */
-        if (!(bf->null_ks != NULL && bf->null_m == n_c) && (rc = pdrift__snapshot_ready_all(m, bf)) != PDRIFT_OK)
+        if (!(bf->null_ks != NULL && bf->null_m == n_c) && (rc = pdrift__snapshot_check_all(bf, what)) != PDRIFT_OK)
             return rc;
         return calibrate_by_windows(s, bf, n_c, d, fr);
     }
@@ -492,32 +499,120 @@ void pdrift__result_clear(pdrift__result *r)
     memset(r, 0, sizeof *r);
 }
 
+/* The features are tested by up to PDRIFT_PARAM_THREADS threads, the
+ * calling one among them: each takes the next block of COLUMN_BLOCK features
+ * (the block its scratch transposes at once) until none is left. Every
+ * feature's numbers depend on that feature alone, so they have the same
+ * bits whatever the number of threads. */
+typedef struct tester {
+    const pdrift_monitor *m;
+    pdrift__result *r;
+    double *pvalues;
+    atomic_size_t *next;  /* the first feature of the next block to take */
+    atomic_int *stop;     /* a tester failed: the others stop */
+    scratch sc;
+    int rc;
+    size_t failed;        /* the feature that failed */
+    const char *what;     /* a mapped snapshot's damage */
+} tester;
+
+static int scratch_new(scratch *sc, size_t rows, unsigned bins)
+{
+    /* the values and the ranks of one feature, then a block of columns */
+    const size_t room = rows ? rows : 1;
+    sc->current = room <= SIZE_MAX / ((2 + COLUMN_BLOCK) * sizeof *sc->current)
+                      ? malloc((2 + COLUMN_BLOCK) * room * sizeof *sc->current)
+                      : NULL;
+    sc->first = SIZE_MAX;
+    sc->counts = malloc((size_t)bins * sizeof *sc->counts);
+    if (sc->current == NULL || sc->counts == NULL) {
+        free(sc->current);
+        free(sc->counts);
+        return PDRIFT_ENOMEM;
+    }
+    sc->ranks = sc->current + room;
+    sc->columns = sc->ranks + room;
+    return PDRIFT_OK;
+}
+
+static void *test_features(void *arg)
+{
+    tester *t = arg;
+    const size_t nf = t->m->baseline.n_features;
+    for (;;) {
+        size_t f0 = atomic_fetch_add(t->next, (size_t)COLUMN_BLOCK);
+        if (f0 >= nf || atomic_load(t->stop))
+            break;
+        for (size_t f = f0; f < nf && f < f0 + COLUMN_BLOCK; f++) {
+            if ((t->rc = test_feature(t->m, f, &t->sc, &t->r->features[f], &t->what)) != PDRIFT_OK) {
+                t->failed = f;
+                atomic_store(t->stop, 1);
+                return NULL;
+            }
+            t->pvalues[f] = t->r->features[f].ks_pvalue;
+        }
+    }
+    return NULL;
+}
+
+enum { MAX_TESTERS = 64 };
+
 /* Test every feature, adjust the KS p-values across them, decide. */
 static int detect_data(pdrift_monitor *m, pdrift__result *r)
 {
     const size_t nf = m->baseline.n_features;
-    const size_t rows = m->window.n_rows;
-    int rc = PDRIFT_ENOMEM;
-    scratch sc;
-    /* the values and the ranks of one feature, then a block of columns */
-    const size_t room = rows ? rows : 1;
-    sc.current = room <= SIZE_MAX / ((2 + COLUMN_BLOCK) * sizeof *sc.current)
-                     ? malloc((2 + COLUMN_BLOCK) * room * sizeof *sc.current)
-                     : NULL;
-    sc.first = SIZE_MAX;
-    sc.counts = malloc((size_t)m->settings.psi.bins * sizeof *sc.counts);
-    double *pvalues = malloc(nf * sizeof *pvalues);
-    if (sc.current == NULL || sc.counts == NULL || pvalues == NULL)
-        goto out;
-    sc.ranks = sc.current + room;
-    sc.columns = sc.ranks + room;
-
-    for (size_t f = 0; f < nf; f++) {
-        if ((rc = test_feature(m, f, &sc, &r->features[f])) != PDRIFT_OK)
-            goto out;
-        pvalues[f] = r->features[f].ks_pvalue;
+    size_t n_testers = (nf + COLUMN_BLOCK - 1) / COLUMN_BLOCK;
+    if (n_testers > m->settings.threads)
+        n_testers = m->settings.threads;
+    if (n_testers > MAX_TESTERS)
+        n_testers = MAX_TESTERS;
+    if (n_testers == 0)
+        n_testers = 1;
+    tester t[MAX_TESTERS];
+    pthread_t threads[MAX_TESTERS];
+    atomic_size_t next;
+    atomic_int stop;
+    atomic_init(&next, 0);
+    atomic_init(&stop, 0);
+    double *pvalues = malloc((nf ? nf : 1) * sizeof *pvalues);
+    if (pvalues == NULL)
+        return PDRIFT_ENOMEM;
+    size_t made = 0;
+    int rc = PDRIFT_OK, running[MAX_TESTERS] = {0};
+    for (; made < n_testers; made++) {
+        t[made] = (tester){m, r, pvalues, &next, &stop, {0}, PDRIFT_OK, 0, NULL};
+        if (scratch_new(&t[made].sc, m->window.n_rows, m->settings.psi.bins) != PDRIFT_OK)
+            break;
     }
-    if ((rc = pdrift__adjust_pvalues(pvalues, nf, m->settings.correction, pvalues)) != PDRIFT_OK)
+    if (made == 0)
+        rc = PDRIFT_ENOMEM;
+    /* the calling thread is tester 0; a thread that cannot start leaves its
+     * share to the others */
+    for (size_t i = 1; rc == PDRIFT_OK && i < made; i++)
+        running[i] = pthread_create(&threads[i], NULL, test_features, &t[i]) == 0;
+    if (rc == PDRIFT_OK)
+        test_features(&t[0]);
+    for (size_t i = 1; i < made; i++)
+        if (running[i])
+            pthread_join(threads[i], NULL);
+    /* the first failure in feature order: the message a single thread gives */
+    size_t failed = SIZE_MAX;
+    for (size_t i = 0; i < made && rc == PDRIFT_OK; i++)
+        if (t[i].rc != PDRIFT_OK && (failed == SIZE_MAX || t[i].failed < t[failed].failed))
+            failed = i;
+    if (failed != SIZE_MAX) {
+        rc = t[failed].rc;
+        if (t[failed].what != NULL)
+            pdrift__snapshot_fail(m, m->baseline.source, &m->baseline.features[t[failed].failed], rc,
+                                  t[failed].what);
+    }
+    for (size_t i = 0; i < made; i++) {
+        free(t[i].sc.current);
+        free(t[i].sc.counts);
+    }
+    if (rc == PDRIFT_OK)
+        rc = pdrift__adjust_pvalues(pvalues, nf, m->settings.correction, pvalues);
+    if (rc != PDRIFT_OK)
         goto out;
 
     r->psi_max = NAN;
@@ -538,8 +633,6 @@ static int detect_data(pdrift_monitor *m, pdrift__result *r)
     order_features(r->features, r->order, nf);
     rc = PDRIFT_OK;
 out:
-    free(sc.current);
-    free(sc.counts);
     free(pvalues);
     return rc;
 }

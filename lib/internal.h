@@ -299,6 +299,7 @@ typedef struct pdrift__settings {
     pdrift__addm_params addm;
     pdrift__limits limits;       /* of the files read (CSV tables, series, snapshots) */
     int snapshot_map;            /* map a snapshot and check its values when first used */
+    size_t threads;              /* threads a detection tests its features on, the caller's included */
 } pdrift__settings;
 
 /* Resolve a config (NULL = the defaults) into settings. */

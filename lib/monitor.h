@@ -220,10 +220,15 @@ void pdrift__baseline_free(pdrift__baseline *b);
 /* A mapped snapshot's values are checked when first used (snapshot.c,
  * PDRIFT_PARAM_SNAPSHOT_MAP): values lo .. hi - 1 of a feature's sorted
  * values, or all of the feature (sorted values, places, PSI counts). Both
- * return PDRIFT_OK at once for values already checked or never mapped, and
- * PDRIFT_ECORRUPT (the monitor's message naming the file and the feature)
- * for damage. */
-int pdrift__snapshot_ready(pdrift_monitor *m, pdrift__baseline_feature *bf, size_t lo, size_t hi);
+ * return PDRIFT_OK at once for values already checked or never mapped;
+ * PDRIFT_ECORRUPT for damage or PDRIFT_ENOMEM, with *what saying what is
+ * wrong. They write nothing but bf (a detection checks its features from
+ * several threads); pdrift__snapshot_fail makes *what the monitor's message.
+ * pdrift__snapshot_ready_all checks all and sets the message itself. */
+int pdrift__snapshot_check(pdrift__baseline_feature *bf, size_t lo, size_t hi, const char **what);
+int pdrift__snapshot_check_all(pdrift__baseline_feature *bf, const char **what);
+int pdrift__snapshot_fail(pdrift_monitor *m, const char *path, const pdrift__baseline_feature *bf, int rc,
+                          const char *what);
 int pdrift__snapshot_ready_all(pdrift_monitor *m, pdrift__baseline_feature *bf);
 void pdrift__unchecked_free(struct pdrift__unchecked *u);
 /* Swap a freshly built baseline in (b is emptied); the window and the last

@@ -492,6 +492,10 @@ static double *view_f64s(reader *r, uint64_t n, const char *what, int *oom)
         return NULL;
     }
     const unsigned char *at = take(r, (size_t)n * 8, what);
+    /* none: the file's start, so that even a view at the file's end lies in
+     * the baseline's buffer (pdrift__in_blob: not freed on its own) */
+    if (at != NULL && n == 0)
+        return (double *)(uintptr_t)r->p;
     return (double *)(uintptr_t)at; /* 8-aligned: malloc'd buffer, 8-byte fields */
 }
 
@@ -507,7 +511,7 @@ static uint32_t *view_u32s(reader *r, uint64_t n, const char *what, int *oom)
     if (at == NULL)
         return NULL;
     if (host_is_little())
-        return (uint32_t *)(uintptr_t)at; /* 8-aligned */
+        return (uint32_t *)(uintptr_t)(n == 0 ? r->p : at); /* 8-aligned; none: as view_f64s */
     uint32_t *x = malloc(n ? (size_t)n * 4 : 4);
     if (x == NULL) {
         *oom = 1;
@@ -643,22 +647,27 @@ typedef struct pdrift__unchecked {
 
 void pdrift__unchecked_free(pdrift__unchecked *u) { free(u); }
 
-static int damaged(pdrift_monitor *m, const char *path, const pdrift__baseline_feature *bf, const char *what)
+/* Damage found among a feature's values, as the monitor's message. */
+int pdrift__snapshot_fail(pdrift_monitor *m, const char *path, const pdrift__baseline_feature *bf, int rc,
+                          const char *what)
 {
-    return pdrift__fail(m, PDRIFT_ECORRUPT, "%s: snapshot damaged: feature \"%s\": %s", path ? path : "snapshot",
-                        bf->name, what);
+    if (rc == PDRIFT_ENOMEM)
+        return pdrift__fail(m, rc, "%s: out of memory checking the snapshot", path ? path : "snapshot");
+    return pdrift__fail(m, rc, "%s: snapshot damaged: feature \"%s\": %s", path ? path : "snapshot", bf->name,
+                        what);
 }
 
 /* Block k: its checksum, then its values: ascending, each fence in it equal
  * to its value, and its last value at most the next fence. With the fences
  * ascending (checked at load) every checked block is in order with the
- * others, so all blocks checked are the sorted values checked. */
-static int check_block(pdrift_monitor *m, const char *path, pdrift__baseline_feature *bf, size_t k)
+ * others, so all blocks checked are the sorted values checked. NULL, or what
+ * is wrong. */
+static const char *check_block(pdrift__baseline_feature *bf, size_t k)
 {
     pdrift__unchecked *u = bf->unchecked;
     const size_t n = bf->n_values, lo = k * u->block, hi = n - lo < u->block ? n : lo + u->block;
     if (block_sum(u->raw, n, u->block, k) != word_at(u->sums + k * 8))
-        return damaged(m, path, bf, "checksum mismatch in its sorted values");
+        return "checksum mismatch in its sorted values";
     const double *x = bf->sorted;
     const size_t step = bf->fence_step;
     int ok = 1;
@@ -669,23 +678,20 @@ static int check_block(pdrift_monitor *m, const char *path, pdrift__baseline_fea
     if (hi < n)
         ok &= x[hi - 1] <= bf->fences[hi / step];
     if (!ok)
-        return damaged(m, path, bf, "sorted values out of order or unlike its fences (checksum matched: "
-                                    "written by a faulty program?)");
+        return "sorted values out of order or unlike its fences (checksum matched: written by a faulty "
+               "program?)";
     u->ok[k] = 1;
-    return PDRIFT_OK;
+    return NULL;
 }
 
-int pdrift__snapshot_ready(pdrift_monitor *m, pdrift__baseline_feature *bf, size_t lo, size_t hi)
+int pdrift__snapshot_check(pdrift__baseline_feature *bf, size_t lo, size_t hi, const char **what)
 {
     pdrift__unchecked *u = bf->unchecked;
     if (u == NULL || lo >= hi)
         return PDRIFT_OK;
     for (size_t k = lo / u->block; k <= (hi - 1) / u->block; k++)
-        if (!u->ok[k]) {
-            int rc = check_block(m, m->baseline.source, bf, k);
-            if (rc != PDRIFT_OK)
-                return rc;
-        }
+        if (!u->ok[k] && (*what = check_block(bf, k)) != NULL)
+            return PDRIFT_ECORRUPT;
     return PDRIFT_OK;
 }
 
@@ -708,38 +714,42 @@ static int valid_places(const uint32_t *positions, size_t n)
     return ok;
 }
 
-static int ready_all(pdrift_monitor *m, const char *path, pdrift__baseline_feature *bf)
+int pdrift__snapshot_check_all(pdrift__baseline_feature *bf, const char **what)
 {
     pdrift__unchecked *u = bf->unchecked;
     if (u == NULL)
         return PDRIFT_OK;
     for (size_t k = 0; k < u->n_blocks; k++)
-        if (!u->ok[k]) {
-            int rc = check_block(m, path, bf, k);
-            if (rc != PDRIFT_OK)
-                return rc;
-        }
+        if (!u->ok[k] && (*what = check_block(bf, k)) != NULL)
+            return PDRIFT_ECORRUPT;
     const size_t n = bf->n_values;
+    *what = "checksum mismatch in its places";
     if (pdrift__snapshot_hash(u->raw_places, n * 4 + (n % 2 ? 4 : 0)) != u->places_sum)
-        return damaged(m, path, bf, "checksum mismatch in its places");
+        return PDRIFT_ECORRUPT;
     int placed = valid_places(bf->positions, n);
-    if (placed < 0)
-        return pdrift__fail(m, PDRIFT_ENOMEM, "%s: out of memory checking the snapshot", path);
-    if (placed == 0)
-        return damaged(m, path, bf, "its places are not a permutation (checksum matched: written by a "
-                                    "faulty program?)");
+    *what = "its places are not a permutation (checksum matched: written by a faulty program?)";
+    if (placed <= 0)
+        return placed < 0 ? PDRIFT_ENOMEM : PDRIFT_ECORRUPT;
     /* The PSI counts: what the sorted values put in each bin (one binary
      * search per cut). */
+    *what = "its PSI counts are not its values' (checksum matched: written by a faulty program?)";
     for (size_t i = 0, upto = 0; u->counts_from_file && i <= bf->n_cuts; i++) {
         size_t next = i < bf->n_cuts ? pdrift__gallop(bf->sorted, n, upto, bf->cuts[i], 1) : n;
         if (bf->counts[i] != next - upto)
-            return damaged(m, path, bf, "its PSI counts are not its values' (checksum matched: written by a "
-                                        "faulty program?)");
+            return PDRIFT_ECORRUPT;
         upto = next;
     }
+    *what = NULL;
     free(u);
     bf->unchecked = NULL;
     return PDRIFT_OK;
+}
+
+static int ready_all(pdrift_monitor *m, const char *path, pdrift__baseline_feature *bf)
+{
+    const char *what = NULL;
+    int rc = pdrift__snapshot_check_all(bf, &what);
+    return rc == PDRIFT_OK ? rc : pdrift__snapshot_fail(m, path, bf, rc, what);
 }
 
 int pdrift__snapshot_ready_all(pdrift_monitor *m, pdrift__baseline_feature *bf)

@@ -96,6 +96,7 @@ static const expected_param expected[] = {
     {PDRIFT_PARAM_MAX_ROWS, 502, "max_rows", INT_T, 1, WINDOW_MAX, 100000000, 0, 0, 0, 0},
     {PDRIFT_PARAM_MAX_MEMORY, 503, "max_memory", INT_T, 1, WINDOW_MAX, MEMORY_DEFAULT, 0, 0, 0, 0},
     {PDRIFT_PARAM_SNAPSHOT_MAP, 600, "snapshot_map", INT_T, 0, 1, 0, 0, 0, 0, 0},
+    {PDRIFT_PARAM_THREADS, 601, "threads", INT_T, 1, 64, 1, 0, 0, 0, 0},
 };
 
 #define N_EXPECTED (sizeof expected / sizeof expected[0])
@@ -209,6 +210,7 @@ START_TEST(test_enum_values_pinned)
     ck_assert_int_eq(PDRIFT_PARAM_MAX_ROWS, 502);
     ck_assert_int_eq(PDRIFT_PARAM_MAX_MEMORY, 503);
     ck_assert_int_eq(PDRIFT_PARAM_SNAPSHOT_MAP, 600);
+    ck_assert_int_eq(PDRIFT_PARAM_THREADS, 601);
 
     ck_assert_int_eq(PDRIFT_PARAM_TYPE_INT, 1);
     ck_assert_int_eq(PDRIFT_PARAM_TYPE_DOUBLE, 2);
@@ -892,6 +894,7 @@ static double settings_field(const pdrift__settings *s, pdrift_param p)
     case PDRIFT_PARAM_MAX_ROWS: return (double)s->limits.max_rows;
     case PDRIFT_PARAM_MAX_MEMORY: return (double)s->limits.max_memory;
     case PDRIFT_PARAM_SNAPSHOT_MAP: return (double)s->snapshot_map;
+    case PDRIFT_PARAM_THREADS: return (double)s->threads;
     }
     ck_abort_msg("parameter %d has no settings field in this test", (int)p);
     return NAN;

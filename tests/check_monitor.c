@@ -2275,6 +2275,71 @@ START_TEST(test_csv_baseline_errors)
 }
 END_TEST
 
+/* ---- threads (PDRIFT_PARAM_THREADS) --------------------------------------------- */
+
+/* The features tested on several threads give every result with the same
+ * bits as on one, whatever the number (more threads than blocks of
+ * features too), and the report the same text but its time stamp. 37
+ * features: five blocks of eight, the last one short; AR(1) features take
+ * the serial calibration, some cells are missing, every third is shifted. */
+START_TEST(test_threads_same_bits)
+{
+    enum { F = 37, NB = 3000, NW = 400 };
+    char name_buf[F][8];
+    const char *names[F];
+    for (size_t f = 0; f < F; f++) {
+        snprintf(name_buf[f], sizeof name_buf[f], "f%zu", f);
+        names[f] = name_buf[f];
+    }
+    double *base = malloc(NB * F * sizeof *base), *win = malloc(NW * F * sizeof *win);
+    rng r = {2026u};
+    double ar[F] = {0};
+    for (size_t i = 0; i < NB + NW; i++)
+        for (size_t f = 0; f < F; f++) {
+            double z = rng_normal(&r);
+            ar[f] = f % 4 == 1 ? 0.9 * ar[f] + z : z;
+            double v = i >= NB && f % 3 == 0 ? ar[f] + 0.6 : ar[f];
+            if (f % 5 == 2 && rng_uniform(&r) < 0.05)
+                v = NAN;
+            *(i < NB ? &base[i * F + f] : &win[(i - NB) * F + f]) = v;
+        }
+    static const long long counts[] = {1, 2, 3, 5, 64};
+    pdrift_monitor *one = NULL;
+    for (size_t k = 0; k < sizeof counts / sizeof *counts; k++) {
+        pdrift_config *c = NULL;
+        ck_assert_int_eq(pdrift_config_new(&c), PDRIFT_OK);
+        cfg_int(c, PDRIFT_PARAM_THREADS, counts[k]);
+        pdrift_monitor *m = monitor_from(c);
+        set_baseline(m, names, F, base, NB);
+        observe(m, win, NW);
+        detect(m);
+        detect(m); /* again: the kept calibration and fences */
+        if (k == 0) {
+            one = m;
+            ck_assert_int_ge(rget(m, PDRIFT_RESULT_N_DRIFTED), 5.0);
+            continue;
+        }
+        for (int key = PDRIFT_RESULT_PSI_MAX; key <= PDRIFT_RESULT_ADDM_MEAN_Z; key++) {
+            double x = NAN, y = NAN;
+            ck_assert_int_eq(pdrift_result_get(one, (pdrift_result_key)key, &x),
+                             pdrift_result_get(m, (pdrift_result_key)key, &y));
+            ck_assert_msg(memcmp(&x, &y, sizeof x) == 0 || (isnan(x) && isnan(y)), "%lld threads, key %d", counts[k],
+                          key);
+        }
+        for (size_t f = 0; f < F; f++)
+            for (int key = PDRIFT_FEATURE_STATUS; key <= PDRIFT_FEATURE_AUTOCORRELATION_TIME_CURRENT; key++) {
+                double x = fget(one, f, (pdrift_feature_key)key), y = fget(m, f, (pdrift_feature_key)key);
+                ck_assert_msg(memcmp(&x, &y, sizeof x) == 0 || (isnan(x) && isnan(y)),
+                              "%lld threads, feature %zu key %d: %.17g vs %.17g", counts[k], f, key, x, y);
+            }
+        pdrift_monitor_free(m);
+    }
+    pdrift_monitor_free(one);
+    free(base);
+    free(win);
+}
+END_TEST
+
 static Suite *monitor_suite(void)
 {
     Suite *s = suite_create("monitor");
@@ -2321,6 +2386,11 @@ static Suite *monitor_suite(void)
     tcase_add_test(result, test_recommendation_not_enough_data);
     tcase_add_test(result, test_getters_values_and_nan);
     suite_add_tcase(s, result);
+
+    TCase *threads = tcase_create("threads");
+    tcase_set_timeout(threads, 60);
+    tcase_add_test(threads, test_threads_same_bits);
+    suite_add_tcase(s, threads);
 
     TCase *serial = tcase_create("serial correction");
     tcase_set_timeout(serial, 30);

@@ -823,6 +823,33 @@ END_TEST
 
 /* ---- mapped snapshots (PDRIFT_PARAM_SNAPSHOT_MAP) ------------------------------------ */
 
+/* A last feature with no value ends the file with empty arrays: loaded and
+ * freed both ways (found by fuzz_snapshot: the empty places pointed one past
+ * the buffer, which then freed them as if they were its own). */
+START_TEST(test_empty_last_feature)
+{
+    char path[512];
+    path_of(path, sizeof path, "empty-last.pdb");
+    static const char *const names[2] = {"a", "never"};
+    double rows[2 * 40];
+    for (size_t i = 0; i < 40; i++) {
+        rows[i * 2] = sin((double)i);
+        rows[i * 2 + 1] = NAN;
+    }
+    pdrift_monitor *m = monitor_with(1, 0);
+    ck_assert_int_eq(pdrift_baseline_set(m, names, 2, rows, 40), PDRIFT_OK);
+    ck_assert_int_eq(pdrift_baseline_save(m, path), PDRIFT_OK);
+    for (int mapped = 0; mapped <= 1; mapped++) {
+        pdrift_monitor *back = mapped ? mapping_monitor(1) : monitor_with(1, 0);
+        ck_assert_msg(pdrift_baseline_load(back, path) == PDRIFT_OK, "%s", pdrift_errmsg(back));
+        ck_assert_int_eq(pdrift_observe_batch(back, rows, 40), PDRIFT_OK);
+        ck_assert_int_eq(pdrift_detect(back), PDRIFT_OK);
+        pdrift_monitor_free(back);
+    }
+    pdrift_monitor_free(m);
+}
+END_TEST
+
 /* Mapped, a snapshot gives the results of the same file read whole, bit for
  * bit, and saves back the same values. */
 START_TEST(test_mapped_equals_read)
@@ -931,6 +958,7 @@ static Suite *snapshot_suite(void)
     tcase_add_test(round, test_csv_baseline_through_a_snapshot);
     tcase_add_test(round, test_repeated_detect_equals_fresh);
     tcase_add_test(round, test_mapped_equals_read);
+    tcase_add_test(round, test_empty_last_feature);
     suite_add_tcase(s, round);
     TCase *hostile = tcase_create("hostile files");
     tcase_set_timeout(hostile, 300);

@@ -42,11 +42,13 @@
  *
  * Every timing is wall-clock (CLOCK_MONOTONIC); the driver takes medians.
  */
+#define _DEFAULT_SOURCE /* sysconf(_SC_NPROCESSORS_ONLN) */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <ploutos_drift.h>
 
@@ -83,8 +85,10 @@ static pdrift_monitor *new_monitor(size_t window)
     pdrift_config *cfg;
     pdrift_monitor *m;
     check(pdrift_config_new(&cfg), NULL, "pdrift_config_new");
-    /* as `pdrift monitor` loads a snapshot */
+    /* as `pdrift monitor` loads a snapshot and detects */
     check(pdrift_config_set_int(cfg, PDRIFT_PARAM_SNAPSHOT_MAP, 1), NULL, "snapshot_map");
+    long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+    check(pdrift_config_set_int(cfg, PDRIFT_PARAM_THREADS, cpus < 1 ? 1 : cpus > 64 ? 64 : cpus), NULL, "threads");
     if (window > 0)
         check(pdrift_config_set_int(cfg, PDRIFT_PARAM_WINDOW_SIZE, (long long)window), NULL,
               "window_size");

@@ -6,11 +6,13 @@
  * per drift event to the event log, prints a human summary (or the report
  * with --json) and exits with the severity's code.
  */
+#define _DEFAULT_SOURCE /* sysconf(_SC_NPROCESSORS_ONLN) */
 #include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cJSON.h>
 
@@ -319,8 +321,12 @@ static int build_config(const monitor_args *a, pdrift_config **out)
         return -1;
     }
     /* A cron run uses a few blocks of a snapshot's values: map it, check
-     * what is used (--set snapshot_map=0 reads and checks it whole). */
+     * what is used (--set snapshot_map=0 reads and checks it whole); and it
+     * has the machine to itself: the features are tested on every CPU
+     * (--set threads=1 keeps to one). */
     (void)pdrift_config_set_int(cfg, PDRIFT_PARAM_SNAPSHOT_MAP, 1);
+    long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+    (void)pdrift_config_set_int(cfg, PDRIFT_PARAM_THREADS, cpus < 1 ? 1 : cpus > 64 ? 64 : cpus);
     if (a->sensitivity != NULL) {
         static const char *const levels[] = {"low", "medium", "high"};
         long long level = -1;
