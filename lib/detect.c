@@ -70,6 +70,7 @@ typedef struct scratch {
     size_t *counts;    /* its PSI bin counts */
     double *columns;   /* the window's columns [first, first + COLUMN_BLOCK), time order */
     size_t first;      /* SIZE_MAX: none yet */
+    void *sort_work;   /* the sort's scratch for the window's values (pdrift__sort_work_bytes) */
 } scratch;
 
 /* The window's column f, in time order: the window is row-major, so its
@@ -108,7 +109,7 @@ static size_t gather_current(const pdrift_monitor *m, size_t f, scratch *sc, dou
         else
             values[n++] = v;
     }
-    if (tau != NULL && n >= 2 && pdrift__sort_ranked(values, n, values, ranks) == PDRIFT_OK) {
+    if (tau != NULL && n >= 2 && pdrift__sort_ranked_in(values, n, values, ranks, sc->sort_work) == PDRIFT_OK) {
         *tau = pdrift__autocorrelation_time_of_ranks(ranks, n);
     } else {
         if (tau != NULL) /* too few values, or no memory for the sort's scratch */
@@ -520,14 +521,18 @@ static int scratch_new(scratch *sc, size_t rows, unsigned bins)
 {
     /* the values and the ranks of one feature, then a block of columns */
     const size_t room = rows ? rows : 1;
-    sc->current = room <= SIZE_MAX / ((2 + COLUMN_BLOCK) * sizeof *sc->current)
-                      ? malloc((2 + COLUMN_BLOCK) * room * sizeof *sc->current)
-                      : NULL;
+    const size_t bytes = (2 + COLUMN_BLOCK) * room * sizeof *sc->current;
+    sc->current = room <= SIZE_MAX / ((2 + COLUMN_BLOCK) * sizeof *sc->current) ? pdrift__alloc_large(bytes) : NULL;
+    pdrift__advise_large(sc->current, bytes);
     sc->first = SIZE_MAX;
     sc->counts = malloc((size_t)bins * sizeof *sc->counts);
+    size_t work = pdrift__sort_work_bytes(room);
+    sc->sort_work = work != SIZE_MAX ? pdrift__alloc_large(work) : NULL; /* NULL: the sort allocates its own */
+    pdrift__advise_large(sc->sort_work, work != SIZE_MAX ? work : 0);
     if (sc->current == NULL || sc->counts == NULL) {
         free(sc->current);
         free(sc->counts);
+        free(sc->sort_work);
         return PDRIFT_ENOMEM;
     }
     sc->ranks = sc->current + room;
@@ -609,6 +614,7 @@ static int detect_data(pdrift_monitor *m, pdrift__result *r)
     for (size_t i = 0; i < made; i++) {
         free(t[i].sc.current);
         free(t[i].sc.counts);
+        free(t[i].sc.sort_work);
     }
     if (rc == PDRIFT_OK)
         rc = pdrift__adjust_pvalues(pvalues, nf, m->settings.correction, pvalues);

@@ -18,6 +18,10 @@
 /* Advise the kernel to back the large buffer p (n bytes, from malloc) with
  * huge pages: far fewer page faults when it is first filled. A hint only. */
 void pdrift__advise_large(void *p, size_t n);
+/* n bytes for a large buffer, freed with free(): from 1 MiB up aligned on
+ * huge pages and rounded up to whole ones (memory.c), so that
+ * pdrift__advise_large covers all of it. NULL without memory. */
+void *pdrift__alloc_large(size_t n);
 /* The first len bytes of the open file fd mapped read-only (private), or
  * NULL where mapping fails or is not available; pdrift__unmap undoes it. */
 void *pdrift__map_file(int fd, size_t len);
@@ -49,6 +53,11 @@ int pdrift__sort_ranked(const double *x, size_t n, double *sorted, double *ranks
  * permutation of 0..n-1. n must not exceed UINT32_MAX (PDRIFT_ENOMEM).
  * sorted may be x itself (sorted in place). */
 int pdrift__sort_positions(const double *x, size_t n, double *sorted, double *ranks, uint32_t *positions);
+/* pdrift__sort_ranked with the caller's scratch of pdrift__sort_work_bytes(n)
+ * bytes (aligned for uint64_t), for a caller that sorts many times: no
+ * allocation, and memory already touched. */
+size_t pdrift__sort_work_bytes(size_t n);
+int pdrift__sort_ranked_in(const double *x, size_t n, double *sorted, double *ranks, void *work);
 
 /* 1 if any value is NaN. */
 int pdrift__has_nan(const double *values, size_t n);

@@ -13,6 +13,7 @@
  */
 #define _DEFAULT_SOURCE /* MADV_HUGEPAGE */
 #include <stdint.h>
+#include <stdlib.h>
 #include <sys/mman.h>
 #include <unistd.h>
 
@@ -26,11 +27,11 @@ enum { HUGE_PAGE = 2u << 20 };
 #endif
 
 #if defined(MADV_HUGEPAGE) || defined(MADV_COLLAPSE)
-/* madvise(advice) over the whole huge pages inside [p, p + n), if the block
- * spans at least two. */
+/* madvise(advice) over the whole huge pages inside [p, p + n), if there
+ * are any. */
 static void advise_huge_pages(void *p, size_t n, int advice)
 {
-    if (p == NULL || n < 2u * HUGE_PAGE)
+    if (p == NULL || n < HUGE_PAGE)
         return;
     uintptr_t first = ((uintptr_t)p + HUGE_PAGE - 1) & ~(uintptr_t)(HUGE_PAGE - 1);
     uintptr_t end = ((uintptr_t)p + n) & ~(uintptr_t)(HUGE_PAGE - 1);
@@ -38,6 +39,25 @@ static void advise_huge_pages(void *p, size_t n, int advice)
         (void)madvise((void *)first, end - first, advice); /* EINVAL where unknown: fine */
 }
 #endif
+
+/* From 1 MiB up, whole huge pages, aligned on them: every byte of the block
+ * can then be backed by 2 MB pages (pdrift__advise_large), where a block
+ * malloc'd at any address keeps up to 2 MB of small pages at each end. On the
+ * bench machine 8 MB written for the first time take 25 ms in small pages,
+ * under 1 ms in huge pages the kernel has just had back from another
+ * process. */
+enum { LARGE_MIN = 1u << 20 };
+
+void *pdrift__alloc_large(size_t n)
+{
+    if (n < LARGE_MIN || n > SIZE_MAX - HUGE_PAGE)
+        return malloc(n ? n : 1);
+    size_t rounded = (n + HUGE_PAGE - 1) & ~(size_t)(HUGE_PAGE - 1);
+    void *p = NULL;
+    if (posix_memalign(&p, HUGE_PAGE, rounded) != 0)
+        return NULL;
+    return p;
+}
 
 void pdrift__advise_large(void *p, size_t n)
 {

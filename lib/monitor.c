@@ -254,7 +254,7 @@ static int build_baseline(pdrift_monitor *m, pdrift__baseline *b, const char *co
     if (n_features > SIZE_MAX / per_feature)
         return pdrift__fail(m, PDRIFT_ENOMEM, "baseline too large");
     b->blob_len = n_features * per_feature;
-    if ((b->blob = malloc(b->blob_len)) == NULL)
+    if ((b->blob = pdrift__alloc_large(b->blob_len)) == NULL)
         return pdrift__fail(m, PDRIFT_ENOMEM, "out of memory for a baseline of %zu x %zu values", n_rows,
                             n_features);
     double *sorted_area = (double *)(void *)b->blob;
@@ -633,7 +633,7 @@ static int window_reserve(pdrift__window *w, size_t n_features, size_t limit, si
     /* Until the ring is full, rows are stored from position 0 in order, so
      * growing is a copy of the rows held (into a block advised for huge
      * pages before it is touched). */
-    double *rows = malloc(cap * n_features * sizeof *rows);
+    double *rows = pdrift__alloc_large(cap * n_features * sizeof *rows);
     if (rows == NULL)
         return PDRIFT_ENOMEM;
     pdrift__advise_large(rows, cap * n_features * sizeof *rows);
@@ -739,7 +739,7 @@ static int match_columns(pdrift_monitor *m, pdrift__table *t, const char *path, 
         t->values = NULL;
         return PDRIFT_OK;
     }
-    double *rows = malloc((t->n_rows ? t->n_rows : 1) * b->n_features * sizeof *rows);
+    double *rows = pdrift__alloc_large((t->n_rows ? t->n_rows : 1) * b->n_features * sizeof *rows);
     if (rows == NULL) {
         free(index);
         return pdrift__fail(m, PDRIFT_ENOMEM, "out of memory for the rows of %s", path);

@@ -199,12 +199,35 @@ int pdrift__sort_ranked(const double *x, size_t n, double *sorted, double *ranks
     return pdrift__sort_positions(x, n, sorted, ranks, NULL);
 }
 
+size_t pdrift__sort_work_bytes(size_t n)
+{
+    size_t bytes = sizeof(size_t[RADIX_PASSES][RADIX_SIZE]);
+    if (n > UINT32_MAX || n > (SIZE_MAX - bytes) / (2 * (sizeof(uint64_t) + sizeof(uint32_t))))
+        return SIZE_MAX;
+    return bytes + 2 * n * (sizeof(uint64_t) + sizeof(uint32_t));
+}
+
+static int sort_positions_in(const double *x, size_t n, double *sorted, double *ranks, uint32_t *positions,
+                             void *work);
+
+int pdrift__sort_ranked_in(const double *x, size_t n, double *sorted, double *ranks, void *work)
+{
+    return sort_positions_in(x, n, sorted, ranks, NULL, work);
+}
+
 int pdrift__sort_positions(const double *x, size_t n, double *sorted, double *ranks, uint32_t *positions)
+{
+    return sort_positions_in(x, n, sorted, ranks, positions, NULL);
+}
+
+/* work: pdrift__sort_work_bytes(n) bytes, or NULL to allocate them here. */
+static int sort_positions_in(const double *x, size_t n, double *sorted, double *ranks, uint32_t *positions,
+                             void *work)
 {
     if (n == 0)
         return PDRIFT_OK;
     size_t bytes = sizeof(size_t[RADIX_PASSES][RADIX_SIZE]);
-    int too_big = n > UINT32_MAX || n > (SIZE_MAX - bytes) / (2 * (sizeof(uint64_t) + sizeof(uint32_t)));
+    int too_big = pdrift__sort_work_bytes(n) == SIZE_MAX;
     if (positions != NULL && too_big)
         return PDRIFT_ENOMEM;
     if ((n <= SMALL_SORT && positions == NULL) || too_big) {
@@ -220,7 +243,7 @@ int pdrift__sort_positions(const double *x, size_t n, double *sorted, double *ra
     }
     /* An LSD radix sort of (key, time index) pairs: the order of the values
      * in one O(n) sort, then the mid-rank of each run of equal values. */
-    size_t (*counts)[RADIX_SIZE] = malloc(bytes + 2 * n * (sizeof(uint64_t) + sizeof(uint32_t)));
+    size_t (*counts)[RADIX_SIZE] = work != NULL ? work : malloc(pdrift__sort_work_bytes(n));
     if (counts == NULL)
         return PDRIFT_ENOMEM;
     memset(counts, 0, bytes); /* the digit counts only: the rest is written before it is read */
@@ -275,6 +298,7 @@ int pdrift__sort_positions(const double *x, size_t n, double *sorted, double *ra
             ranks[isrc[i]] = r;
         first = last + 1;
     }
-    free(counts);
+    if (work == NULL)
+        free(counts);
     return PDRIFT_OK;
 }

@@ -579,11 +579,16 @@ static int grow_rows(reader *r)
         cap = most;
     if (cap <= r->cap_rows)
         return rows_beyond_limits(r, by_memory);
-    double *grown = realloc(r->values, cap * row_size);
+    /* a new block (on huge pages when large, advised before it is touched)
+     * and the rows read so far copied: realloc would not keep the alignment */
+    double *grown = pdrift__alloc_large(cap * row_size);
     if (!grown)
         return fail_file(r, PDRIFT_ENOMEM, "out of memory after %zu rows of %zu columns",
                          r->n_rows, r->n_columns);
     pdrift__advise_large(grown, cap * row_size);
+    if (r->n_rows > 0)
+        memcpy(grown, r->values, r->n_rows * row_size);
+    free(r->values);
     r->values = grown;
     if (r->want_lines) {
         size_t *lines = realloc(r->lines, cap * sizeof *lines); /* <= cap * row_size */
