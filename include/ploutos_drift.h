@@ -507,12 +507,14 @@ typedef enum pdrift_param {
                                          as ::pdrift_baseline_save does). Default 0: read
                                          whole and checked by ::pdrift_baseline_load.
                                          `pdrift monitor` sets it. See docs/snapshot.md */
-    PDRIFT_PARAM_THREADS = 601      /**< int: threads ::pdrift_detect tests the features on,
-                                         the calling thread included, 1..64; default 1 (all
-                                         work on the calling thread). The results have the
-                                         same bits whatever the number; a monitor is still
-                                         used by one thread at a time (docs/threading.md).
-                                         `pdrift monitor` sets the number of online CPUs */
+    PDRIFT_PARAM_THREADS = 601      /**< int: threads one call may work on, the calling
+                                         thread included, 1..64; default 1 (all work on the
+                                         calling thread). ::pdrift_detect tests the features
+                                         on them, and a CSV file of 4 MiB or more is read by
+                                         two. The results and errors are the same whatever
+                                         the number; a monitor is still used by one thread at
+                                         a time (docs/threading.md). `pdrift monitor` sets
+                                         the number of online CPUs */
 } pdrift_param;
 
 /** How ADDM decides WARNING and DRIFT (::PDRIFT_PARAM_ADDM_RULE). The SETAR

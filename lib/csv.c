@@ -149,6 +149,51 @@ fail:
     return rc;
 }
 
+int pdrift__csv_open_at(pdrift__csv *c, const char *path, int same_as, size_t offset, size_t buffer_size)
+{
+    memset(c, 0, sizeof *c);
+    c->fd = -1;
+    c->record_limit = SIZE_MAX;
+    struct stat mine, theirs;
+    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+    if (fd < 0)
+        return PDRIFT_EIO;
+    c->fd = fd;
+    /* the very file the caller has open, not one renamed over it since */
+    if (fstat(fd, &mine) != 0 || fstat(same_as, &theirs) != 0 || !S_ISREG(mine.st_mode) ||
+        mine.st_dev != theirs.st_dev || mine.st_ino != theirs.st_ino || (uintmax_t)mine.st_size > SIZE_MAX ||
+        offset > (size_t)mine.st_size || lseek(fd, (off_t)offset, SEEK_SET) != (off_t)offset) {
+        pdrift__csv_close(c);
+        return PDRIFT_EIO;
+    }
+    c->file_size = (size_t)mine.st_size;
+    c->dropped = offset;
+    c->cap = buffer_size ? buffer_size : PDRIFT__CSV_BUFFER_SIZE;
+    if (c->cap < MIN_BUFFER)
+        c->cap = MIN_BUFFER;
+    if ((c->buf = malloc(c->cap)) == NULL || fill(c, path, NULL, 0) != PDRIFT_OK) {
+        pdrift__csv_close(c);
+        return PDRIFT_ENOMEM;
+    }
+    set_cursor(c, c->buf, 1);
+    return PDRIFT_OK;
+}
+
+size_t pdrift__csv_line_after(int fd, size_t from)
+{
+    char chunk[64 * 1024];
+    for (int tries = 0; tries < 4; tries++) {
+        ssize_t got = pread(fd, chunk, sizeof chunk, (off_t)from);
+        if (got <= 0)
+            return SIZE_MAX;
+        const char *lf = memchr(chunk, '\n', (size_t)got);
+        if (lf != NULL)
+            return from + (size_t)(lf - chunk) + 1;
+        from += (size_t)got;
+    }
+    return SIZE_MAX;
+}
+
 void pdrift__csv_close(pdrift__csv *c)
 {
     if (!c)

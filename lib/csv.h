@@ -78,6 +78,19 @@ void pdrift__csv_limit_records(pdrift__csv *c, size_t bytes);
 int pdrift__csv_open(pdrift__csv *c, const char *path, size_t buffer_size, char *err,
                      size_t errcap);
 
+/* For a second reader of a regular file (table.c reads the second part of a
+ * large file on another thread): open `path` again, check that it is the
+ * file open as same_as (not one renamed over it), and read from byte
+ * `offset`, a line start, at line 1 (no BOM there). c->dropped is the
+ * offset, so positions in the buffer are the file's. PDRIFT_OK, or non-zero
+ * with nothing to close (no message: the caller reads on its own). */
+int pdrift__csv_open_at(pdrift__csv *c, const char *path, int same_as, size_t offset, size_t buffer_size);
+
+/* The offset just after the first LF at or after `from` in the file open
+ * as fd (read with pread: fd's offset does not move), or SIZE_MAX when none
+ * comes in the next 256 KB. */
+size_t pdrift__csv_line_after(int fd, size_t from);
+
 /* Close the file and free the buffer. Fine on a closed or zeroed reader. */
 void pdrift__csv_close(pdrift__csv *c);
 
@@ -215,6 +228,14 @@ typedef struct pdrift__table_options {
     /* The input limits (internal.h); NULL: the defaults. Beyond one the read
      * fails with PDRIFT_EDATA, the message naming the limit's parameter. */
     const struct pdrift__limits *limits;
+    /* 2 or more: a large regular file is read by two threads (table.c, "the
+     * tail reader"), with the same results and errors; 0 or 1: one. */
+    size_t threads;
+    /* Files (and what is left of them after the first rows) from this many
+     * bytes are large; 0: 4 MiB. Tests pass small ones. */
+    size_t tail_min_bytes;
+    /* Not NULL: set to 1 when the second thread's rows were taken (tests). */
+    int *tail_taken;
 } pdrift__table_options;
 
 /* pdrift__table_read with options (NULL: the defaults). */

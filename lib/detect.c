@@ -522,13 +522,11 @@ static int scratch_new(scratch *sc, size_t rows, unsigned bins)
     /* the values and the ranks of one feature, then a block of columns */
     const size_t room = rows ? rows : 1;
     const size_t bytes = (2 + COLUMN_BLOCK) * room * sizeof *sc->current;
-    sc->current = room <= SIZE_MAX / ((2 + COLUMN_BLOCK) * sizeof *sc->current) ? pdrift__alloc_large(bytes) : NULL;
-    pdrift__advise_large(sc->current, bytes);
+    sc->current = room <= SIZE_MAX / ((2 + COLUMN_BLOCK) * sizeof *sc->current) ? pdrift__alloc_large(bytes, 1) : NULL;
     sc->first = SIZE_MAX;
     sc->counts = malloc((size_t)bins * sizeof *sc->counts);
     size_t work = pdrift__sort_work_bytes(room);
-    sc->sort_work = work != SIZE_MAX ? pdrift__alloc_large(work) : NULL; /* NULL: the sort allocates its own */
-    pdrift__advise_large(sc->sort_work, work != SIZE_MAX ? work : 0);
+    sc->sort_work = work != SIZE_MAX ? pdrift__alloc_large(work, 1) : NULL; /* NULL: the sort allocates its own */
     if (sc->current == NULL || sc->counts == NULL) {
         free(sc->current);
         free(sc->counts);

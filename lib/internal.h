@@ -19,9 +19,10 @@
  * huge pages: far fewer page faults when it is first filled. A hint only. */
 void pdrift__advise_large(void *p, size_t n);
 /* n bytes for a large buffer, freed with free(): from 1 MiB up aligned on
- * huge pages and rounded up to whole ones (memory.c), so that
- * pdrift__advise_large covers all of it. NULL without memory. */
-void *pdrift__alloc_large(size_t n);
+ * huge pages and rounded up to whole ones (memory.c), all of it advised for
+ * them when `advise` (else the caller advises what it wants, with
+ * pdrift__advise_large). NULL without memory. */
+void *pdrift__alloc_large(size_t n, int advise);
 /* The first len bytes of the open file fd mapped read-only (private), or
  * NULL where mapping fails or is not available; pdrift__unmap undoes it. */
 void *pdrift__map_file(int fd, size_t len);

@@ -48,7 +48,7 @@ static void advise_huge_pages(void *p, size_t n, int advice)
  * process. */
 enum { LARGE_MIN = 1u << 20 };
 
-void *pdrift__alloc_large(size_t n)
+void *pdrift__alloc_large(size_t n, int advise)
 {
     if (n < LARGE_MIN || n > SIZE_MAX - HUGE_PAGE)
         return malloc(n ? n : 1);
@@ -56,6 +56,8 @@ void *pdrift__alloc_large(size_t n)
     void *p = NULL;
     if (posix_memalign(&p, HUGE_PAGE, rounded) != 0)
         return NULL;
+    if (advise)
+        pdrift__advise_large(p, rounded);
     return p;
 }
 

@@ -254,7 +254,7 @@ static int build_baseline(pdrift_monitor *m, pdrift__baseline *b, const char *co
     if (n_features > SIZE_MAX / per_feature)
         return pdrift__fail(m, PDRIFT_ENOMEM, "baseline too large");
     b->blob_len = n_features * per_feature;
-    if ((b->blob = pdrift__alloc_large(b->blob_len)) == NULL)
+    if ((b->blob = pdrift__alloc_large(b->blob_len, 0)) == NULL) /* advised below, in parts */
         return pdrift__fail(m, PDRIFT_ENOMEM, "out of memory for a baseline of %zu x %zu values", n_rows,
                             n_features);
     double *sorted_area = (double *)(void *)b->blob;
@@ -441,6 +441,7 @@ static int read_table(pdrift_monitor *m, const char *path, int derive_ohlcv, pdr
     pdrift__table raw;
     pdrift__table_options opts = {0};
     opts.limits = &m->settings.limits;
+    opts.threads = m->settings.threads;
     int rc = pdrift__table_read_with(path, &opts, &raw, m->errmsg, sizeof m->errmsg);
     if (rc != PDRIFT_OK)
         return rc;
@@ -633,10 +634,9 @@ static int window_reserve(pdrift__window *w, size_t n_features, size_t limit, si
     /* Until the ring is full, rows are stored from position 0 in order, so
      * growing is a copy of the rows held (into a block advised for huge
      * pages before it is touched). */
-    double *rows = pdrift__alloc_large(cap * n_features * sizeof *rows);
+    double *rows = pdrift__alloc_large(cap * n_features * sizeof *rows, 1);
     if (rows == NULL)
         return PDRIFT_ENOMEM;
-    pdrift__advise_large(rows, cap * n_features * sizeof *rows);
     if (w->n_rows > 0)
         memcpy(rows, w->rows, w->n_rows * n_features * sizeof *rows);
     free(w->rows);
@@ -739,12 +739,11 @@ static int match_columns(pdrift_monitor *m, pdrift__table *t, const char *path, 
         t->values = NULL;
         return PDRIFT_OK;
     }
-    double *rows = pdrift__alloc_large((t->n_rows ? t->n_rows : 1) * b->n_features * sizeof *rows);
+    double *rows = pdrift__alloc_large((t->n_rows ? t->n_rows : 1) * b->n_features * sizeof *rows, 1);
     if (rows == NULL) {
         free(index);
         return pdrift__fail(m, PDRIFT_ENOMEM, "out of memory for the rows of %s", path);
     }
-    pdrift__advise_large(rows, (t->n_rows ? t->n_rows : 1) * b->n_features * sizeof *rows);
     for (size_t r = 0; r < t->n_rows; r++)
         for (size_t f = 0; f < b->n_features; f++)
             rows[r * b->n_features + f] = t->values[r * t->n_columns + (size_t)index[f]];

@@ -898,10 +898,9 @@ static int file_bytes(pdrift_monitor *m, const char *path, int fd, size_t len, u
     }
     /* One read into one buffer that the baseline keeps: the features'
      * values are used where they lie, with no parsing and no copy. */
-    unsigned char *p = pdrift__alloc_large(len);
+    unsigned char *p = pdrift__alloc_large(len, 1);
     if (p == NULL)
         return pdrift__fail(m, PDRIFT_ENOMEM, "%s: out of memory for a %zu-byte snapshot", path, len);
-    pdrift__advise_large(p, len);
     size_t got = 0;
     while (got < len) {
         ssize_t k = read(fd, p + got, len - got);

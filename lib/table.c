@@ -15,6 +15,7 @@
  */
 #include <limits.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -69,6 +70,10 @@ typedef struct reader {
     int want_lines;
     size_t *lines;                /* cap_rows entries when want_lines */
     pdrift__limits limits;        /* pdrift__table_options */
+    size_t threads;               /* pdrift__table_options: 2 or more lets a tail reader help */
+    size_t tail_min;              /* pdrift__table_options.tail_min_bytes, resolved */
+    int tail_taken;               /* the tail reader's rows were taken */
+    struct tail *tail;            /* the tail reader, while it runs (or NULL) */
 } reader;
 
 static const char unnamed_reason[] = "unnamed column (a row index?)";
@@ -552,6 +557,8 @@ static int read_header(reader *r)
 
 /* ---- rows ---------------------------------------------------------------------- */
 
+static void start_tail(reader *r, size_t expected);
+
 static int grow_rows(reader *r)
 {
     const size_t row_size = r->n_columns * sizeof(double); /* bounded in parse_header */
@@ -574,6 +581,8 @@ static int grow_rows(reader *r)
         double expected = (double)r->csv.file_size / (double)read_so_far * (double)r->n_rows * 1.05 + 64.0;
         if (expected > (double)cap && expected < (double)SIZE_MAX / 2)
             cap = (size_t)expected;
+        if (expected < (double)SIZE_MAX / 2)
+            start_tail(r, (size_t)expected);
     }
     if (cap > most)
         cap = most;
@@ -581,11 +590,10 @@ static int grow_rows(reader *r)
         return rows_beyond_limits(r, by_memory);
     /* a new block (on huge pages when large, advised before it is touched)
      * and the rows read so far copied: realloc would not keep the alignment */
-    double *grown = pdrift__alloc_large(cap * row_size);
+    double *grown = pdrift__alloc_large(cap * row_size, 1);
     if (!grown)
         return fail_file(r, PDRIFT_ENOMEM, "out of memory after %zu rows of %zu columns",
                          r->n_rows, r->n_columns);
-    pdrift__advise_large(grown, cap * row_size);
     if (r->n_rows > 0)
         memcpy(grown, r->values, r->n_rows * row_size);
     free(r->values);
@@ -717,12 +725,268 @@ static int parse_row(reader *r)
     return PDRIFT_OK;
 }
 
+/* ---- the tail reader ------------------------------------------------------------- */
+
+/* A large regular file is read by two threads when the caller allows
+ * (pdrift__table_options.threads >= 2): once the first rows have fixed the
+ * columns' kinds, a tail reader starts at the first line start past the
+ * middle of what is left and reads from there to the end into its own rows,
+ * while this thread reads up to there. It takes only the plain case: every
+ * record has the header's number of fields, within max_line_bytes, and every
+ * cell of a numeric (or still undecided) column is a number or missing. At
+ * the first thing else it stops and gives up. When this thread reaches its
+ * start between two records, the tail's rows are appended, as if read here
+ * (the same functions read the same bytes); in every other case (it gave up,
+ * the start fell inside a quoted field, the rows would pass a limit) they
+ * are dropped and this thread reads on alone, so errors, messages and limits
+ * are exactly those of one thread. */
+enum { TAIL_MIN_BYTES = 4u << 20 };
+
+typedef struct tail {
+    /* in */
+    const char *path;
+    int fd;                   /* the main reader's, to check the file and find the start */
+    size_t start;             /* the tail's first byte: a line start */
+    size_t width, expected;   /* columns; rows it may expect */
+    int *kinds;               /* the columns' kinds when it started */
+    size_t max_line_bytes, buffer_size;
+    /* out */
+    int ok;                   /* 1: every record from start on is in rows */
+    size_t first_mark;        /* offset of its first record */
+    double *rows;
+    size_t n_rows, cap_rows;
+    size_t *lines;            /* the line of each row, counted from start's as 1 */
+    unsigned char *numeric;   /* per column: a number was read */
+    pthread_t thread;
+} tail;
+
+static int tail_grow(tail *t)
+{
+    size_t cap = t->cap_rows ? t->cap_rows * 2 : t->expected + 64;
+    if (cap > SIZE_MAX / sizeof(double) / t->width)
+        return -1;
+    double *rows = pdrift__alloc_large(cap * t->width * sizeof *rows, 1);
+    size_t *lines = malloc(cap * sizeof *lines);
+    if (rows == NULL || lines == NULL) {
+        free(rows);
+        free(lines);
+        return -1;
+    }
+    if (t->n_rows > 0) {
+        memcpy(rows, t->rows, t->n_rows * t->width * sizeof *rows);
+        memcpy(lines, t->lines, t->n_rows * sizeof *lines);
+    }
+    free(t->rows);
+    free(t->lines);
+    t->rows = rows;
+    t->lines = lines;
+    t->cap_rows = cap;
+    return 0;
+}
+
+/* One record at the cursor: 0 read, 1 the buffer ends first, -1 give up. */
+static int tail_row(tail *t, pdrift__csv *c)
+{
+    if (t->n_rows == t->cap_rows && tail_grow(t) != 0)
+        return -1;
+    double *row = t->rows + t->n_rows * t->width;
+    pdrift__csv_field f;
+    size_t i = 0;
+    int last = 0;
+    do {
+        int numeric = t->kinds[i] == KIND_NUMERIC || t->kinds[i] == KIND_UNDECIDED;
+        if (numeric && pdrift__csv_fast_number(c, i + 1 == t->width, row + i)) {
+            t->numeric[i] = 1;
+            last = ++i == t->width;
+            continue;
+        }
+        int rc = pdrift__csv_next_field(c, &f);
+        if (rc == PDRIFT__CSV_MORE)
+            return 1;
+        if (rc != PDRIFT__CSV_OK || i == t->width)
+            return -1;
+        if (numeric) {
+            int cell = pdrift__csv_cell(f.text, f.len, f.escaped, row + i);
+            if (cell == PDRIFT__CELL_TEXT)
+                return -1;
+            t->numeric[i] |= cell == PDRIFT__CELL_NUMBER;
+        }
+        last = f.last;
+        i++;
+    } while (!last);
+    if (i < t->width)
+        return -1;
+    /* its bytes, line end excluded (check_record_length) */
+    const char *q = c->p, *mark = c->mark;
+    if (q > mark && q[-1] == '\n')
+        q -= q - 1 > mark && q[-2] == '\r' ? 2 : 1;
+    else if (q > mark && q[-1] == '\r')
+        q--;
+    if ((size_t)(q - mark) > t->max_line_bytes)
+        return -1;
+    t->lines[t->n_rows++] = c->mark_line;
+    return 0;
+}
+
+static void *tail_read(void *arg)
+{
+    tail *t = arg;
+    pdrift__csv c;
+    pdrift__csv_c_locale locale;
+    if (pdrift__csv_open_at(&c, t->path, t->fd, t->start, t->buffer_size) != PDRIFT_OK)
+        return NULL;
+    if (t->max_line_bytes < SIZE_MAX - 2)
+        pdrift__csv_limit_records(&c, t->max_line_bytes + 2);
+    if (pdrift__csv_c_locale_enter(&locale) != PDRIFT_OK) {
+        pdrift__csv_close(&c);
+        return NULL;
+    }
+    for (;;) {
+        int rc = pdrift__csv_next_record(&c);
+        if (rc == PDRIFT__CSV_END) {
+            t->ok = 1;
+            break;
+        }
+        if (rc == PDRIFT__CSV_OK && t->n_rows == 0)
+            t->first_mark = c.dropped + (size_t)(c.mark - c.buf);
+        rc = rc == PDRIFT__CSV_OK ? tail_row(t, &c) : 1;
+        if (rc == 1 && (size_t)(c.end - c.mark) <= t->max_line_bytes + 1 &&
+            pdrift__csv_refill(&c, t->path, NULL, 0) == PDRIFT_OK)
+            continue;
+        if (rc != 0)
+            break;
+    }
+    pdrift__csv_c_locale_leave(&locale);
+    pdrift__csv_close(&c);
+    return NULL;
+}
+
+static void tail_free(tail *t)
+{
+    if (t == NULL)
+        return;
+    free(t->kinds);
+    free(t->rows);
+    free(t->lines);
+    free(t->numeric);
+    free(t);
+}
+
+/* Start a tail reader if the file is worth it; expected: rows the file
+ * holds, about. Without it (or a thread) this thread reads alone. */
+static void start_tail(reader *r, size_t expected)
+{
+    const size_t read_so_far = r->csv.dropped + (size_t)(r->csv.p - r->csv.buf);
+    if (r->threads < 2 || r->tail != NULL || r->csv.file_size < r->tail_min ||
+        r->csv.file_size - read_so_far < r->tail_min || r->n_columns == 0 || r->n_rows == 0)
+        return;
+    size_t start = pdrift__csv_line_after(r->csv.fd, read_so_far + (r->csv.file_size - read_so_far) / 2);
+    if (start == SIZE_MAX || start >= r->csv.file_size)
+        return;
+    tail *t = calloc(1, sizeof *t);
+    if (t == NULL)
+        return;
+    t->path = r->path;
+    t->fd = r->csv.fd;
+    t->start = start;
+    t->width = r->n_columns;
+    t->expected = expected / 2;
+    t->max_line_bytes = r->limits.max_line_bytes;
+    t->buffer_size = r->csv.cap;
+    t->kinds = malloc(r->n_columns * sizeof *t->kinds);
+    t->numeric = calloc(r->n_columns, 1);
+    if (t->kinds == NULL || t->numeric == NULL) {
+        tail_free(t);
+        return;
+    }
+    for (size_t i = 0; i < r->n_columns; i++)
+        t->kinds[i] = r->columns[i].kind;
+    if (pthread_create(&t->thread, NULL, tail_read, t) != 0) {
+        tail_free(t);
+        return;
+    }
+    r->tail = t;
+}
+
+/* Wait for the tail reader and drop it. */
+static void stop_tail(reader *r)
+{
+    if (r->tail == NULL)
+        return;
+    pthread_join(r->tail->thread, NULL);
+    tail_free(r->tail);
+    r->tail = NULL;
+}
+
+/* This thread's next record starts at `mark` (an offset), the previous one
+ * ended at `before`: if the tail reader starts there and read to the end,
+ * its rows become the table's last ones. 1 taken, 0 not (read on). */
+static int take_tail(reader *r, size_t before, size_t mark)
+{
+    tail *t = r->tail;
+    if (mark < t->start)
+        return 0;
+    pthread_join(t->thread, NULL);
+    r->tail = NULL;
+    const size_t row_size = r->n_columns * sizeof(double);
+    const size_t by_memory = r->limits.max_memory / row_size;
+    int taken = 0;
+    if (t->ok && before <= t->start && t->n_rows > 0 && t->first_mark == mark &&
+        t->n_rows <= r->limits.max_rows - r->n_rows && t->n_rows <= by_memory - r->n_rows &&
+        t->n_rows <= SIZE_MAX / row_size - r->n_rows) {
+        size_t total = r->n_rows + t->n_rows;
+        if (total > r->cap_rows) {
+            double *grown = pdrift__alloc_large(total * row_size, 1);
+            size_t *lines = r->want_lines ? malloc(total * sizeof *lines) : NULL;
+            if (grown != NULL && (!r->want_lines || lines != NULL)) {
+                memcpy(grown, r->values, r->n_rows * row_size);
+                free(r->values);
+                r->values = grown;
+                if (r->want_lines) {
+                    memcpy(lines, r->lines, r->n_rows * sizeof *lines);
+                    free(r->lines);
+                    r->lines = lines;
+                }
+                r->cap_rows = total;
+            } else {
+                free(grown);
+                free(lines);
+            }
+        }
+        if (total <= r->cap_rows) {
+            /* copied a few MB at a time, the tail's pages given back behind */
+            const size_t step = ((size_t)2 << 20) / row_size + 1;
+            for (size_t k = 0; k < t->n_rows; k += step) {
+                size_t n = t->n_rows - k < step ? t->n_rows - k : step;
+                memcpy(r->values + (r->n_rows + k) * r->n_columns, t->rows + k * r->n_columns, n * row_size);
+                pdrift__release_pages(t->rows, k * row_size, (k + n) * row_size);
+            }
+            if (r->want_lines)
+                for (size_t k = 0; k < t->n_rows; k++) /* same first record: same line */
+                    r->lines[r->n_rows + k] = t->lines[k] - t->lines[0] + r->csv.mark_line;
+            for (size_t i = 0; i < r->n_columns; i++)
+                if (r->columns[i].kind == KIND_UNDECIDED && t->numeric[i])
+                    r->columns[i].kind = KIND_NUMERIC;
+            r->n_rows = total;
+            taken = r->tail_taken = 1;
+        }
+    }
+    tail_free(t);
+    return taken;
+}
+
 static int read_rows(reader *r)
 {
     for (;;) {
+        size_t before = r->csv.dropped + (size_t)(r->csv.p - r->csv.buf);
         int rc = pdrift__csv_next_record(&r->csv);
-        if (rc == PDRIFT__CSV_END)
+        if (rc == PDRIFT__CSV_END) {
+            stop_tail(r);
             return PDRIFT_OK;
+        }
+        if (rc == PDRIFT__CSV_OK && r->tail != NULL &&
+            take_tail(r, before, r->csv.dropped + (size_t)(r->csv.mark - r->csv.buf)))
+            return PDRIFT_OK; /* the tail reader read the rest */
         rc = rc == PDRIFT__CSV_OK ? parse_row(r) : NEED_MORE;
         if (rc == NEED_MORE && (rc = check_partial_record(r)) == PDRIFT_OK)
             rc = pdrift__csv_refill(&r->csv, r->path, r->err, r->errcap);
@@ -819,6 +1083,7 @@ static int build_table(reader *r, pdrift__table *out)
 
 static void reader_free(reader *r)
 {
+    stop_tail(r);
     drop_columns(r);
     free(r->columns);
     free(r->values);
@@ -867,6 +1132,8 @@ int pdrift__table_read_with(const char *path, const pdrift__table_options *opts,
     r.errcap = errcap;
     r.single_column_headerless = opts->single_column_headerless != 0;
     r.want_lines = opts->row_lines != NULL;
+    r.threads = opts->threads;
+    r.tail_min = opts->tail_min_bytes ? opts->tail_min_bytes : TAIL_MIN_BYTES;
     if (opts->limits) {
         r.limits = *opts->limits;
     } else {
@@ -898,6 +1165,8 @@ int pdrift__table_read_with(const char *path, const pdrift__table_options *opts,
     if (rc == PDRIFT_OK) {
         if (opts->headerless)
             *opts->headerless = r.headerless;
+        if (opts->tail_taken)
+            *opts->tail_taken = r.tail_taken;
         if (opts->row_lines && r.n_rows > 0) {
             *opts->row_lines = r.lines;
             r.lines = NULL;

@@ -1525,6 +1525,119 @@ END_TEST
 
 /* ---- suite ------------------------------------------------------------------------------ */
 
+/* ---- two threads (the tail reader, table.c) ------------------------------------------ */
+
+/* A file of n rows: "x,y,sym,late,z" with numbers, a text column, a column
+ * empty until row `at` (and, in variant 8, a number there), and at row `at`
+ * the variant's oddity. Lines end with `eol`. */
+static size_t tail_file(char *buf, size_t cap, size_t n, size_t at, int variant, const char *eol)
+{
+    size_t len = 0;
+#define PUT(...) (len += (size_t)snprintf(buf + len, cap - len, __VA_ARGS__))
+    PUT("x,y,sym,late,z%s", eol);
+    for (size_t i = 0; i < n; i++) {
+        double a = (double)(next_u64() % 100000) / 1000.0, b = -(double)(next_u64() % 997) * 1e-5;
+        const char *late = i < at ? "" : "3.5";
+        if (i == at && variant == 1)
+            PUT("%g,%g,\"multi%sline, quoted\",%s,%zu%s", a, b, eol, late, i, eol);
+        else if (i == at && variant == 2)
+            PUT("%g,oops,S%zu,%s,%zu%s", a, i, late, i, eol);
+        else if (i == at && variant == 3)
+            PUT("%g,%g,S%zu,%s,%zu,extra%s", a, b, i, late, i, eol);
+        else if (i == at && variant == 4)
+            PUT("%g,%g,S%zu%s", a, b, i, eol);
+        else if (i == at && variant == 5)
+            PUT("%g,%g,S%0300zu,%s,%zu%s", a, b, i, late, i, eol);
+        else if (i == at && variant == 6)
+            PUT("%s%s  %s%g,%g,S%zu,%s,%zu%s", eol, eol, eol, a, b, i, late, i, eol);
+        else if (i == at && variant == 7)
+            PUT("%g,%g,S%zu,%s,word%s", a, b, i, late, eol);
+        else if (i == at && variant == 9)
+            PUT("%g,%g,S%zu,%s,%zu\"%s", a, b, i, late, i, eol); /* a quote inside an unquoted field */
+        else if (i == at && variant == 10)
+            PUT("%g,%g,\"S%zu,%s,%zu%s", a, b, i, late, i, eol); /* never closed */
+        else if (i == at && variant == 11) {
+            /* a quoted field whose lines look like rows, the last one too: a
+             * second thread starting inside it reads them all as rows */
+            PUT("%g,%g,\"S%s", a, b, eol);
+            for (int k = 0; k < 400; k++)
+                PUT("%d,%d,T,,%d%s", k, k + 1, k + 2, eol);
+            PUT("1,2,T\",%s,%zu%s", late, i, eol);
+        }
+        else
+            PUT("%g,%.17g,S%zu,%s,%s%zu%s", a, b, i, i >= at && variant == 8 ? "text" : late,
+                i % 50 == 7 ? "" : "", i, eol);
+    }
+#undef PUT
+    ck_assert_uint_lt(len, cap);
+    return len;
+}
+
+static int read_threads(const char *path, size_t threads, const pdrift__limits *limits, pdrift__table *t,
+                        size_t **lines, char *err, int *taken)
+{
+    pdrift__table_options opts;
+    memset(&opts, 0, sizeof opts);
+    opts.threads = threads;
+    opts.tail_min_bytes = 1024;
+    opts.limits = limits;
+    opts.row_lines = lines;
+    opts.tail_taken = taken;
+    *taken = 0;
+    return pdrift__table_read_with(path, &opts, t, err, ERRCAP);
+}
+
+/* Read by two threads, a file gives what one thread gives: the table bit
+ * for bit, the rows' lines, and every error with its message, whatever lies
+ * near the point where the second thread starts: a quoted field across it,
+ * blank lines, a text cell, a field too many or too few, a line too long, a
+ * row beyond max_rows, a column decided in the second half, CRLF and lone-CR
+ * line ends. */
+START_TEST(test_tail_reader_same_as_one_thread)
+{
+    enum { ROWS = 3000, CAP = 400000 };
+    char *buf = malloc(CAP), path[PATHCAP];
+    static const char *const eols[] = {"\n", "\r\n", "\r"};
+    size_t compared = 0, two_threads_helped = 0;
+    for (size_t e = 0; e < 3; e++)
+        for (int variant = 0; variant <= 11; variant++)
+            for (size_t at = ROWS / 2 - 60; at < ROWS / 2 + 60; at += 9) {
+                rng_state = 1000 + at;
+                size_t len = tail_file(buf, CAP, ROWS, at, variant, eols[e]);
+                write_temp(path, "tail.csv", buf, len);
+                pdrift__limits limits = default_limits();
+                if (variant == 5)
+                    limits.max_line_bytes = 200;
+                if (variant == 0 && at % 2)
+                    limits.max_rows = ROWS - 1;
+                pdrift__table one, two;
+                size_t *lines_one = NULL, *lines_two = NULL;
+                char err_one[ERRCAP], err_two[ERRCAP], what[96];
+                int taken_one, taken_two;
+                int rc_one = read_threads(path, 1, &limits, &one, &lines_one, err_one, &taken_one);
+                int rc_two = read_threads(path, 2, &limits, &two, &lines_two, err_two, &taken_two);
+                ck_assert(!taken_one);
+                snprintf(what, sizeof what, "variant %d at row %zu, eol %zu", variant, at, e);
+                assert_same_result(rc_one, err_one, &one, rc_two, err_two, &two, what);
+                if (rc_one == PDRIFT_OK && one.n_rows > 0)
+                    ck_assert_msg(memcmp(lines_one, lines_two, one.n_rows * sizeof *lines_one) == 0,
+                                  "%s: row lines differ", what);
+                two_threads_helped += taken_two;
+                /* a plain file, within its limits, with LF or CRLF ends: the second thread's rows */
+                if (variant == 0 && e < 2 && limits.max_rows == PDRIFT__DEFAULT_MAX_ROWS)
+                    ck_assert_msg(taken_two, "%s: read by one thread", what);
+                free(lines_one);
+                free(lines_two);
+                pdrift__table_free(&one);
+                pdrift__table_free(&two);
+                compared++;
+            }
+    ck_assert_uint_eq(compared, 3 * 12 * 14);
+    ck_assert_uint_gt(two_threads_helped, 50);
+    free(buf);
+}
+END_TEST
+
 static Suite *csv_suite(void)
 {
     Suite *s = suite_create("csv");
@@ -1594,6 +1707,7 @@ static Suite *csv_suite(void)
     tcase_add_test(limits, test_limit_rows);
     tcase_add_test(limits, test_limit_memory);
     tcase_add_test(limits, test_limit_defaults_apply);
+    tcase_add_test(limits, test_tail_reader_same_as_one_thread);
     suite_add_tcase(s, limits);
     return s;
 }

@@ -67,7 +67,11 @@ static void read_both_ways(const char *path, size_t small, int headerless_option
     o.row_lines = &lines_big;
     o.headerless = &headerless_big;
     int rc_big = pdrift__table_read_with(path, &o, &big, err_big, sizeof err_big);
+    /* the small buffer's read also lets a second thread read the tail of
+     * any input past its first rows (table.c, the tail reader) */
     o.buffer_size = small;
+    o.threads = 2;
+    o.tail_min_bytes = 16;
     o.row_lines = &lines_small;
     o.headerless = &headerless_small;
     int rc_small = pdrift__table_read_with(path, &o, &tiny, err_small, sizeof err_small);
@@ -99,6 +103,7 @@ static void read_both_ways(const char *path, size_t small, int headerless_option
         pdrift__table unlimited;
         o.limits = NULL;
         o.buffer_size = 0;
+        o.threads = 0;
         o.row_lines = NULL;
         o.headerless = NULL;
         FUZZ_ASSERT(pdrift__table_read_with(path, &o, &unlimited, err_small, sizeof err_small) ==
