@@ -7,8 +7,6 @@
  * decides what to run on which data and what the numbers mean.
  */
 #include <math.h>
-#include <pthread.h>
-#include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -500,22 +498,19 @@ void pdrift__result_clear(pdrift__result *r)
     memset(r, 0, sizeof *r);
 }
 
-/* The features are tested by up to PDRIFT_PARAM_THREADS threads, the
- * calling one among them: each takes the next block of COLUMN_BLOCK features
- * (the block its scratch transposes at once) until none is left. Every
- * feature's numbers depend on that feature alone, so they have the same
- * bits whatever the number of threads. */
-typedef struct tester {
+/* The features are tested on up to PDRIFT_PARAM_THREADS threads
+ * (pdrift__parallel_for), a block of COLUMN_BLOCK features at a time (the
+ * block a worker's scratch transposes at once). Every feature's numbers
+ * depend on that feature alone, so they have the same bits whatever the
+ * number of threads. */
+typedef struct testing {
     const pdrift_monitor *m;
     pdrift__result *r;
     double *pvalues;
-    atomic_size_t *next;  /* the first feature of the next block to take */
-    atomic_int *stop;     /* a tester failed: the others stop */
-    scratch sc;
-    int rc;
-    size_t failed;        /* the feature that failed */
-    const char *what;     /* a mapped snapshot's damage */
-} tester;
+    scratch *sc;          /* one per worker */
+    const char **what;    /* per block: a mapped snapshot's damage */
+    size_t *failed;       /* per block: the feature that failed */
+} testing;
 
 static int scratch_new(scratch *sc, size_t rows, unsigned bins)
 {
@@ -538,24 +533,19 @@ static int scratch_new(scratch *sc, size_t rows, unsigned bins)
     return PDRIFT_OK;
 }
 
-static void *test_features(void *arg)
+static int test_block(void *ctx, size_t block, size_t worker)
 {
-    tester *t = arg;
+    testing *t = ctx;
     const size_t nf = t->m->baseline.n_features;
-    for (;;) {
-        size_t f0 = atomic_fetch_add(t->next, (size_t)COLUMN_BLOCK);
-        if (f0 >= nf || atomic_load(t->stop))
-            break;
-        for (size_t f = f0; f < nf && f < f0 + COLUMN_BLOCK; f++) {
-            if ((t->rc = test_feature(t->m, f, &t->sc, &t->r->features[f], &t->what)) != PDRIFT_OK) {
-                t->failed = f;
-                atomic_store(t->stop, 1);
-                return NULL;
-            }
-            t->pvalues[f] = t->r->features[f].ks_pvalue;
+    for (size_t f = block * COLUMN_BLOCK; f < nf && f < (block + 1) * COLUMN_BLOCK; f++) {
+        int rc = test_feature(t->m, f, &t->sc[worker], &t->r->features[f], &t->what[block]);
+        if (rc != PDRIFT_OK) {
+            t->failed[block] = f;
+            return rc;
         }
+        t->pvalues[f] = t->r->features[f].ks_pvalue;
     }
-    return NULL;
+    return PDRIFT_OK;
 }
 
 enum { MAX_TESTERS = 64 };
@@ -563,57 +553,33 @@ enum { MAX_TESTERS = 64 };
 /* Test every feature, adjust the KS p-values across them, decide. */
 static int detect_data(pdrift_monitor *m, pdrift__result *r)
 {
-    const size_t nf = m->baseline.n_features;
-    size_t n_testers = (nf + COLUMN_BLOCK - 1) / COLUMN_BLOCK;
-    if (n_testers > m->settings.threads)
-        n_testers = m->settings.threads;
-    if (n_testers > MAX_TESTERS)
-        n_testers = MAX_TESTERS;
-    if (n_testers == 0)
-        n_testers = 1;
-    tester t[MAX_TESTERS];
-    pthread_t threads[MAX_TESTERS];
-    atomic_size_t next;
-    atomic_int stop;
-    atomic_init(&next, 0);
-    atomic_init(&stop, 0);
+    const size_t nf = m->baseline.n_features, blocks = (nf + COLUMN_BLOCK - 1) / COLUMN_BLOCK;
+    size_t workers = m->settings.threads < blocks ? m->settings.threads : blocks;
+    workers = workers > MAX_TESTERS ? MAX_TESTERS : workers == 0 ? 1 : workers;
+    scratch sc[MAX_TESTERS];
     double *pvalues = malloc((nf ? nf : 1) * sizeof *pvalues);
-    if (pvalues == NULL)
-        return PDRIFT_ENOMEM;
+    const char **what = calloc(blocks ? blocks : 1, sizeof *what);
+    size_t *failed = calloc(blocks ? blocks : 1, sizeof *failed);
     size_t made = 0;
-    int rc = PDRIFT_OK, running[MAX_TESTERS] = {0};
-    for (; made < n_testers; made++) {
-        t[made] = (tester){m, r, pvalues, &next, &stop, {0}, PDRIFT_OK, 0, NULL};
-        if (scratch_new(&t[made].sc, m->window.n_rows, m->settings.psi.bins) != PDRIFT_OK)
-            break;
-    }
+    int rc = pvalues != NULL && what != NULL && failed != NULL ? PDRIFT_OK : PDRIFT_ENOMEM;
+    while (rc == PDRIFT_OK && made < workers && scratch_new(&sc[made], m->window.n_rows, m->settings.psi.bins) == PDRIFT_OK)
+        made++;
     if (made == 0)
         rc = PDRIFT_ENOMEM;
-    /* the calling thread is tester 0; a thread that cannot start leaves its
-     * share to the others */
-    for (size_t i = 1; rc == PDRIFT_OK && i < made; i++)
-        running[i] = pthread_create(&threads[i], NULL, test_features, &t[i]) == 0;
-    if (rc == PDRIFT_OK)
-        test_features(&t[0]);
-    for (size_t i = 1; i < made; i++)
-        if (running[i])
-            pthread_join(threads[i], NULL);
-    /* the first failure in feature order: the message a single thread gives */
-    size_t failed = SIZE_MAX;
-    for (size_t i = 0; i < made && rc == PDRIFT_OK; i++)
-        if (t[i].rc != PDRIFT_OK && (failed == SIZE_MAX || t[i].failed < t[failed].failed))
-            failed = i;
-    if (failed != SIZE_MAX) {
-        rc = t[failed].rc;
-        if (t[failed].what != NULL)
-            pdrift__snapshot_fail(m, m->baseline.source, &m->baseline.features[t[failed].failed], rc,
-                                  t[failed].what);
+    if (rc == PDRIFT_OK) {
+        testing t = {m, r, pvalues, sc, what, failed};
+        size_t block = SIZE_MAX;
+        rc = pdrift__parallel_for(blocks, made, test_block, &t, &block);
+        if (rc != PDRIFT_OK && what[block] != NULL)
+            pdrift__snapshot_fail(m, m->baseline.source, &m->baseline.features[failed[block]], rc, what[block]);
     }
     for (size_t i = 0; i < made; i++) {
-        free(t[i].sc.current);
-        free(t[i].sc.counts);
-        free(t[i].sc.sort_work);
+        free(sc[i].current);
+        free(sc[i].counts);
+        free(sc[i].sort_work);
     }
+    free(what);
+    free(failed);
     if (rc == PDRIFT_OK)
         rc = pdrift__adjust_pvalues(pvalues, nf, m->settings.correction, pvalues);
     if (rc != PDRIFT_OK)

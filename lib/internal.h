@@ -60,6 +60,16 @@ int pdrift__sort_positions(const double *x, size_t n, double *sorted, double *ra
 size_t pdrift__sort_work_bytes(size_t n);
 int pdrift__sort_ranked_in(const double *x, size_t n, double *sorted, double *ranks, void *work);
 
+/* ---- parallel.c: one call's items on several threads ------------------------ */
+
+/* work(ctx, item, worker) for every item in [0, n) on up to `threads`
+ * threads, the calling one included (worker: 0 .. threads - 1, for scratch
+ * of its own). A nonzero return stops the others; the result is the first
+ * failing item's (in item order, *failed its index), or 0 with *failed
+ * SIZE_MAX. Every item must depend on itself alone. */
+typedef int (*pdrift__work_fn)(void *ctx, size_t item, size_t worker);
+int pdrift__parallel_for(size_t n, size_t threads, pdrift__work_fn work, void *ctx, size_t *failed);
+
 /* 1 if any value is NaN. */
 int pdrift__has_nan(const double *values, size_t n);
 

@@ -219,6 +219,20 @@ static int prepare_feature(const pdrift__settings *s, pdrift__baseline_feature *
     return pdrift__feature_finish(s, bf, 0, 1);
 }
 
+enum { MAX_PREPARERS = 64 };
+
+typedef struct preparing {
+    const pdrift__settings *s;
+    pdrift__baseline *b;
+    double **ranks; /* one per worker */
+} preparing;
+
+static int prepare_one(void *ctx, size_t f, size_t worker)
+{
+    preparing *p = ctx;
+    return prepare_feature(p->s, &p->b->features[f], p->ranks[worker]);
+}
+
 /* The first NaN of a row-major matrix, as row and column, or 0 if none. */
 static int find_nan(const double *rows, size_t n_rows, size_t n_cols, size_t *row, size_t *col)
 {
@@ -287,12 +301,8 @@ static int build_baseline(pdrift_monitor *m, pdrift__baseline *b, const char *co
     /* where each column's next value goes (the gathering's hot loop keeps to
      * two plain arrays); NaN is missing */
     double **next = malloc(n_features * sizeof *next);
-    double *ranks = malloc(rows_room * sizeof *ranks);
-    if (next == NULL || ranks == NULL) {
-        free(next);
-        free(ranks);
+    if (next == NULL)
         return pdrift__fail(m, PDRIFT_ENOMEM, "out of memory for baseline features");
-    }
     for (size_t f = 0; f < n_features; f++)
         next[f] = b->features[f].sorted;
     for (size_t r0 = 0; r0 < n_rows; r0 += CHUNK_ROWS) {
@@ -319,12 +329,24 @@ static int build_baseline(pdrift_monitor *m, pdrift__baseline *b, const char *co
     free(next);
     if (discard_rows)
         pdrift__collapse_large(sorted_area, sorted_bytes);
-    int rc = PDRIFT_OK;
-    for (size_t f = 0; f < n_features && rc == PDRIFT_OK; f++)
-        if (prepare_feature(&m->settings, &b->features[f], ranks) != PDRIFT_OK)
-            rc = pdrift__fail(m, PDRIFT_ENOMEM, "out of memory preparing baseline feature \"%s\"", names[f]);
-    free(ranks);
-    return rc;
+    /* The features, each sorted with its ranks (scratch of its worker's), on
+     * up to PDRIFT_PARAM_THREADS threads. */
+    size_t workers = m->settings.threads < n_features ? m->settings.threads : n_features;
+    workers = workers > MAX_PREPARERS ? MAX_PREPARERS : workers == 0 ? 1 : workers;
+    double *ranks[MAX_PREPARERS];
+    size_t made = 0;
+    while (made < workers && (ranks[made] = pdrift__alloc_large(rows_room * sizeof **ranks, 1)) != NULL)
+        made++;
+    size_t failed = 0;
+    preparing p = {&m->settings, b, ranks};
+    int rc = made == 0 ? PDRIFT_ENOMEM : pdrift__parallel_for(n_features, made, prepare_one, &p, &failed);
+    for (size_t i = 0; i < made; i++)
+        free(ranks[i]);
+    if (made == 0)
+        return pdrift__fail(m, PDRIFT_ENOMEM, "out of memory for baseline features");
+    if (rc != PDRIFT_OK)
+        return pdrift__fail(m, PDRIFT_ENOMEM, "out of memory preparing baseline feature \"%s\"", names[failed]);
+    return PDRIFT_OK;
 }
 
 /* Swap a freshly built baseline in: the old one, the window and the result

@@ -794,7 +794,7 @@ static int tail_row(tail *t, pdrift__csv *c)
     size_t i = 0;
     int last = 0;
     do {
-        int numeric = t->kinds[i] == KIND_NUMERIC || t->kinds[i] == KIND_UNDECIDED;
+        int numeric = i < t->width && (t->kinds[i] == KIND_NUMERIC || t->kinds[i] == KIND_UNDECIDED);
         if (numeric && pdrift__csv_fast_number(c, i + 1 == t->width, row + i)) {
             t->numeric[i] = 1;
             last = ++i == t->width;

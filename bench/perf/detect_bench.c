@@ -80,14 +80,15 @@ static void print_runs(const double *t, int n)
     printf("]");
 }
 
-static pdrift_monitor *new_monitor(size_t window)
+/* threads 0: the online CPUs, as `pdrift monitor` */
+static pdrift_monitor *new_monitor(size_t window, long threads)
 {
     pdrift_config *cfg;
     pdrift_monitor *m;
     check(pdrift_config_new(&cfg), NULL, "pdrift_config_new");
     /* as `pdrift monitor` loads a snapshot and detects */
     check(pdrift_config_set_int(cfg, PDRIFT_PARAM_SNAPSHOT_MAP, 1), NULL, "snapshot_map");
-    long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+    long cpus = threads > 0 ? threads : sysconf(_SC_NPROCESSORS_ONLN);
     check(pdrift_config_set_int(cfg, PDRIFT_PARAM_THREADS, cpus < 1 ? 1 : cpus > 64 ? 64 : cpus), NULL, "threads");
     if (window > 0)
         check(pdrift_config_set_int(cfg, PDRIFT_PARAM_WINDOW_SIZE, (long long)window), NULL,
@@ -166,7 +167,7 @@ static int run_memory(int repeats, const size_t *scales, int n_scales, size_t ro
     double t[MAX_REPEATS] = {0};
     for (int s = 0; s < n_scales; s++) {
         size_t n = rows * scales[s];
-        pdrift_monitor *m = new_monitor(window);
+        pdrift_monitor *m = new_monitor(window, 0);
         t0 = now();
         check(pdrift_baseline_set(m, names, DG_FEATURES, base, n), m, "baseline_set");
         printf("{\"figure\": \"baseline_set\", \"scale\": %zu, \"rows\": %zu, \"seconds\": %.9g}\n",
@@ -220,7 +221,7 @@ static int run_windows(int repeats, const size_t *windows, int n_windows, size_t
         return 1;
     const double *base = d.base, *cur = d.cur;
     const char *const *names = d.names;
-    pdrift_monitor *m = new_monitor(0);
+    pdrift_monitor *m = new_monitor(0, 0);
     check(pdrift_baseline_set(m, names, DG_FEATURES, base, rows), m, "baseline_set");
     double t[MAX_REPEATS] = {0};
     for (int w = 0; w < n_windows; w++) {
@@ -245,7 +246,8 @@ static int run_windows(int repeats, const size_t *windows, int n_windows, size_t
     return 0;
 }
 
-static int run_csv(int repeats, const char *baseline, const char *current)
+/* threads: 1 for one core (the CSV-reading target), 0 for the online CPUs */
+static int run_csv(int repeats, const char *baseline, const char *current, long threads)
 {
     struct stat st;
     if (stat(baseline, &st) != 0) {
@@ -254,7 +256,7 @@ static int run_csv(int repeats, const char *baseline, const char *current)
     }
     double t[MAX_REPEATS] = {0};
     for (int r = 0; r < repeats; r++) {
-        pdrift_monitor *m = new_monitor(0);
+        pdrift_monitor *m = new_monitor(0, threads);
         double t0 = now();
         check(pdrift_baseline_load(m, baseline), m, "baseline_load");
         t[r] = now() - t0;
@@ -266,14 +268,15 @@ static int run_csv(int repeats, const char *baseline, const char *current)
     fflush(stdout);
 
     for (int r = 0; r < repeats; r++) {
-        pdrift_monitor *m = new_monitor(0);
+        pdrift_monitor *m = new_monitor(0, threads);
         check(pdrift_baseline_load(m, current), m, "baseline_load");
         double t0 = now();
         check(pdrift_observe_load(m, baseline), m, "observe_load");
         t[r] = now() - t0;
         pdrift_monitor_free(m);
     }
-    printf("{\"figure\": \"observe_load\", \"bytes\": %lld, \"seconds\": ", (long long)st.st_size);
+    printf("{\"figure\": \"observe_load\", \"threads\": %ld, \"bytes\": %lld, \"seconds\": ", threads,
+           (long long)st.st_size);
     print_runs(t, repeats);
     printf("}\n");
     return 0;
@@ -283,7 +286,7 @@ static void usage(void)
 {
     fprintf(stderr, "usage: detect_bench memory [--repeats R] [--scales 1,2,4,8] [--rows N] "
                     "[--window W]\n"
-                    "       detect_bench csv BASELINE.csv CURRENT.csv [--repeats R]\n"
+                    "       detect_bench csv BASELINE.csv CURRENT.csv [--repeats R] [--threads T]\n"
                     "       detect_bench windows --scales W1,W2,... [--repeats R] [--rows N]\n"
                     "       detect_bench parts SNAPSHOT CURRENT.csv [--repeats R]\n"
                     "       detect_bench pages [--repeats R]\n");
@@ -302,7 +305,7 @@ static int run_parts(int repeats, const char *snapshot, const char *current)
 {
     double load[MAX_REPEATS], observe[MAX_REPEATS], detect[MAX_REPEATS], report[MAX_REPEATS];
     for (int r = 0; r < repeats; r++) {
-        pdrift_monitor *m = new_monitor(0);
+        pdrift_monitor *m = new_monitor(0, 0);
         double t0 = now();
         check(pdrift_baseline_load(m, snapshot), m, "baseline_load");
         double t1 = now();
@@ -379,8 +382,11 @@ int main(int argc, char **argv)
     size_t rows = DG_BASELINE_ROWS, window = DG_CURRENT_ROWS;
     const char *files[2] = {NULL, NULL};
     int n_files = 0;
+    long threads = 1; /* csv: 0 for the online CPUs */
     for (int a = 2; a < argc; a++) {
-        if (strcmp(argv[a], "--repeats") == 0 && a + 1 < argc) {
+        if (strcmp(argv[a], "--threads") == 0 && a + 1 < argc) {
+            threads = strtol(argv[++a], NULL, 10);
+        } else if (strcmp(argv[a], "--repeats") == 0 && a + 1 < argc) {
             size_t r = parse_size(argv[++a]);
             if (r > MAX_REPEATS) usage();
             repeats = (int)r;
@@ -406,7 +412,7 @@ int main(int argc, char **argv)
     }
     if (strcmp(argv[1], "memory") == 0 && n_files == 0)
         return run_memory(repeats, scales, n_scales, rows, window);
-    if (strcmp(argv[1], "csv") == 0 && n_files == 2) return run_csv(repeats, files[0], files[1]);
+    if (strcmp(argv[1], "csv") == 0 && n_files == 2) return run_csv(repeats, files[0], files[1], threads);
     if (strcmp(argv[1], "parts") == 0 && n_files == 2)
         return run_parts(repeats, files[0], files[1]);
     if (strcmp(argv[1], "pages") == 0 && n_files == 0)
