@@ -54,6 +54,21 @@ double pdrift__ks_statistic(const double *x, size_t n1, const double *y, size_t 
     return two_sided(dmax, dmin);
 }
 
+/* The count of x below v (le = 0) or at or below it (le = 1), known to lie
+ * in [lo, hi]: a binary search that reads x[lo .. hi - 1] and nothing else
+ * (the block the caller made ready). */
+static size_t count_in_block(const double *x, size_t lo, size_t hi, double v, int le)
+{
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (le ? x[mid] <= v : x[mid] < v)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
 size_t pdrift__gallop(const double *a, size_t n, size_t from, double v, int le)
 {
     size_t lo = from, step = 1, hi = from;
@@ -62,14 +77,7 @@ size_t pdrift__gallop(const double *a, size_t n, size_t from, double v, int le)
         hi = step < n - hi ? hi + step : n;
         step *= 2;
     }
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (le ? a[mid] <= v : a[mid] < v)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return lo;
+    return count_in_block(a, lo, hi, v, le);
 }
 
 double pdrift__ks_statistic_small(const double *x, size_t n1, const double *y, size_t n2)
@@ -152,21 +160,6 @@ static size_t next_run(const double *y, size_t ny, size_t j0, const double *fenc
 typedef struct {
     int64_t max_lo, min_hi;
 } extremes;
-
-/* The count of x below v (le = 0) or at or below it (le = 1), known to lie
- * in [lo, hi]: a binary search that reads x[lo .. hi - 1] and nothing else
- * (the block the caller made ready). */
-static size_t count_in_block(const double *x, size_t lo, size_t hi, double v, int le)
-{
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (le ? x[mid] <= v : x[mid] < v)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return lo;
-}
 
 static double fenced_pass(const double *x, size_t nx, const double *fence, size_t step, size_t n_fences,
                           const double *y, size_t ny, extremes *e, const extremes *bounds,
