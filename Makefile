@@ -318,12 +318,14 @@ $(B)/tests/thread_test: tests/thread_test.c $(HEADER) $(B)/$(LIBNAME).so | $(B)/
 check-threads: $(B)/tests/thread_test
 	$(B)/tests/thread_test 4 3
 
-# It also runs the detections on several threads of one monitor
-# (PDRIFT_PARAM_THREADS: check_monitor's "threads" case).
+# It also runs the threads inside one call (PDRIFT_PARAM_THREADS): the
+# detections and baselines of check_monitor's "threads" case, and the CSV
+# files read by two threads in check_csv's "limits" case.
 check-tsan: deps
 	@$(MAKE) --no-print-directory B=build-tsan CFLAGS='-O1 -g -fsanitize=thread' \
-	    LDFLAGS='-fsanitize=thread' check-threads build-tsan/tests/check_monitor
+	    LDFLAGS='-fsanitize=thread' check-threads build-tsan/tests/check_monitor build-tsan/tests/check_csv
 	CK_FORK=no CK_RUN_CASE=threads build-tsan/tests/check_monitor
+	CK_FORK=no CK_RUN_CASE=limits build-tsan/tests/check_csv
 	@echo "make check-tsan: no data race"
 
 # ---- ABI guard (docs/abi-policy.md) -------------------------------------------------

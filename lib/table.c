@@ -16,6 +16,7 @@
 #include <limits.h>
 #include <math.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -757,6 +758,7 @@ typedef struct tail {
     size_t n_rows, cap_rows;
     size_t *lines;            /* the line of each row, counted from start's as 1 */
     unsigned char *numeric;   /* per column: a number was read */
+    atomic_int cancel;        /* set by this thread when its rows are no longer wanted */
     pthread_t thread;
 } tail;
 
@@ -842,6 +844,8 @@ static void *tail_read(void *arg)
         return NULL;
     }
     for (;;) {
+        if (t->n_rows % 1024 == 0 && atomic_load(&t->cancel))
+            break;
         int rc = pdrift__csv_next_record(&c);
         if (rc == PDRIFT__CSV_END) {
             t->ok = 1;
@@ -901,6 +905,7 @@ static void start_tail(reader *r, size_t expected)
     }
     for (size_t i = 0; i < r->n_columns; i++)
         t->kinds[i] = r->columns[i].kind;
+    atomic_init(&t->cancel, 0);
     if (pthread_create(&t->thread, NULL, tail_read, t) != 0) {
         tail_free(t);
         return;
@@ -908,11 +913,13 @@ static void start_tail(reader *r, size_t expected)
     r->tail = t;
 }
 
-/* Wait for the tail reader and drop it. */
+/* Stop the tail reader (this thread ended first: an error, or the end of
+ * the file before its start) and drop it. */
 static void stop_tail(reader *r)
 {
     if (r->tail == NULL)
         return;
+    atomic_store(&r->tail->cancel, 1);
     pthread_join(r->tail->thread, NULL);
     tail_free(r->tail);
     r->tail = NULL;
