@@ -1599,9 +1599,11 @@ START_TEST(test_tail_reader_same_as_one_thread)
     char *buf = malloc(CAP), path[PATHCAP];
     static const char *const eols[] = {"\n", "\r\n", "\r"};
     size_t compared = 0, two_threads_helped = 0;
+    /* every 9th row near the middle; under valgrind every 45th (3 instead of 14) */
+    const size_t step = under_valgrind() ? 45 : 9, per_variant = (120 + step - 1) / step;
     for (size_t e = 0; e < 3; e++)
         for (int variant = 0; variant <= 11; variant++)
-            for (size_t at = ROWS / 2 - 60; at < ROWS / 2 + 60; at += 9) {
+            for (size_t at = ROWS / 2 - 60; at < ROWS / 2 + 60; at += step) {
                 rng_state = 1000 + at;
                 size_t len = tail_file(buf, CAP, ROWS, at, variant, eols[e]);
                 write_temp(path, "tail.csv", buf, len);
@@ -1632,8 +1634,8 @@ START_TEST(test_tail_reader_same_as_one_thread)
                 pdrift__table_free(&two);
                 compared++;
             }
-    ck_assert_uint_eq(compared, 3 * 12 * 14);
-    ck_assert_uint_gt(two_threads_helped, 50);
+    ck_assert_uint_eq(compared, 3 * 12 * per_variant);
+    ck_assert_uint_gt(two_threads_helped, 3 * per_variant);
     free(buf);
 }
 END_TEST
