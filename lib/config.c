@@ -147,7 +147,7 @@ static const param_row params[] = {
               (double)PDRIFT__DEFAULT_MAX_MEMORY),
     /* how the work is done */
     INT_PARAM(PDRIFT_PARAM_SNAPSHOT_MAP, "snapshot_map", 0, 1, 0),
-    INT_PARAM(PDRIFT_PARAM_THREADS, "threads", 1, 64, 1),
+    INT_PARAM(PDRIFT_PARAM_THREADS, "threads", 1, PDRIFT__MAX_WORKERS, 1),
 };
 
 #define N_PARAMS (sizeof params / sizeof params[0])

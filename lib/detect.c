@@ -157,10 +157,14 @@ static double ks_effective_size(double q, double n_max)
     return hi;
 }
 
-int pdrift__feature_null(const pdrift__settings *s, pdrift__baseline_feature *bf, size_t n_c)
+int pdrift__feature_null(const pdrift__settings *s, pdrift__baseline_feature *bf, size_t n_c, const char **what)
 {
     if (bf->null_ks != NULL && bf->null_m == n_c)
         return PDRIFT_OK;
+    /* a new null reads all the values: a mapped snapshot checks them first */
+    int checked = pdrift__snapshot_check_all(bf, what);
+    if (checked != PDRIFT_OK)
+        return checked;
     if (bf->null_ks == NULL && (bf->null_ks = malloc(2 * MAX_NULL_WINDOWS * sizeof *bf->null_ks)) == NULL)
         return PDRIFT_ENOMEM;
     bf->null_m = 0;
@@ -202,13 +206,13 @@ int pdrift__feature_wants_null(const pdrift__settings *s, const pdrift__baseline
  * chi-square law, bounded below by the autocorrelation times. Dependence
  * never makes a p-value smaller than the textbook one. */
 static int calibrate_by_windows(const pdrift__settings *s, pdrift__baseline_feature *bf,
-                                size_t n_c, double d, pdrift__feature_result *fr)
+                                size_t n_c, double d, pdrift__feature_result *fr, const char **what)
 {
     /* The null depends only on the baseline, the settings (both fixed for
      * this feature's life) and the window length: a monitor that detects
      * again with a window of the same length (a bot whose window ring is
      * full) reuses it, so such a detect costs what the window costs. */
-    int rc = pdrift__feature_null(s, bf, n_c);
+    int rc = pdrift__feature_null(s, bf, n_c, what);
     if (rc != PDRIFT_OK)
         return rc;
     const size_t k = bf->null_k;
@@ -272,11 +276,6 @@ static void calibrate_by_autocorrelation(const pdrift__settings *s,
     fr->psi_variance_factor = scale / (1.0 / (double)bf->n_values + 1.0 / (double)n_c);
 }
 
-/* D of the window against the baseline, the same to the bit whichever way.
- * A window much smaller than the baseline is located among its fences (a
- * sample that stays in cache, ks.c), so the cost follows the window and
- * hardly the baseline; without memory for them it gallops through the
- * sorted values. Otherwise a merge. */
 /* ks_statistic_fenced's `ready`: a mapped snapshot's block checked. */
 typedef struct {
     pdrift__baseline_feature *bf;
@@ -291,14 +290,18 @@ static int block_ready(void *ctx, size_t lo, size_t hi)
     return c->rc != PDRIFT_OK;
 }
 
-/* D of the window against feature bf's baseline; PDRIFT_OK, or the damage
- * of a mapped snapshot (*what). */
+/* D of the window against the baseline, the same to the bit whichever way.
+ * A window much smaller than the baseline is located among its fences (a
+ * sample that stays in cache, ks.c), so the cost follows the window and
+ * hardly the baseline; without memory for them it gallops through the
+ * sorted values. Otherwise a merge. PDRIFT_OK, or the damage of a mapped
+ * snapshot (*what says what), whose blocks are checked as they are read. */
 static int ks_statistic(pdrift__baseline_feature *bf, const double *current, size_t n_c, double *d,
                         const char **what)
 {
     const size_t n = bf->n_values;
-    int rc;
-    if (bf->fences == NULL && n_c < n / 4 && (double)n * (double)n_c < 1e15) {
+    const int small = n_c < n / 4 && (double)n * (double)n_c < 1e15;
+    if (small && bf->fences == NULL) {
         size_t step = pdrift__ks_fence_step(n), k = (n + step - 1) / step;
         if ((bf->fences = malloc(k * sizeof *bf->fences)) != NULL) {
             for (size_t i = 0; i < k; i++)
@@ -307,16 +310,17 @@ static int ks_statistic(pdrift__baseline_feature *bf, const double *current, siz
             bf->n_fences = k;
         }
     }
-    if (bf->fences != NULL && n_c < n / 4 && (double)n * (double)n_c < 1e15) {
+    if (small && bf->fences != NULL) {
         block_check c = {bf, PDRIFT_OK, what};
         *d = pdrift__ks_statistic_fenced(bf->sorted, n, bf->fences, bf->fence_step, bf->n_fences, current, n_c,
                                          bf->unchecked != NULL ? block_ready : NULL, &c);
         return c.rc;
     }
-    if ((rc = pdrift__snapshot_check_all(bf, what)) != PDRIFT_OK)
+    int rc = pdrift__snapshot_check_all(bf, what);
+    if (rc != PDRIFT_OK)
         return rc;
-    *d = n_c >= n / 4 ? pdrift__ks_statistic(bf->sorted, n, current, n_c)
-                      : pdrift__ks_statistic_small(bf->sorted, n, current, n_c);
+    *d = n_c < n / 4 ? pdrift__ks_statistic_small(bf->sorted, n, current, n_c)
+                     : pdrift__ks_statistic(bf->sorted, n, current, n_c);
     return PDRIFT_OK;
 }
 
@@ -396,12 +400,8 @@ static int test_feature(const pdrift_monitor *m, size_t f, scratch *sc, pdrift__
      * ranks are nearly independent). */
     if (bf->tau < DEPENDENT_TAU)
         return PDRIFT_OK;
-    if (pdrift__feature_wants_null(s, bf, n_c)) {
-        /* a new null reads all the values: a mapped snapshot checks them first */
-        if (!(bf->null_ks != NULL && bf->null_m == n_c) && (rc = pdrift__snapshot_check_all(bf, what)) != PDRIFT_OK)
-            return rc;
-        return calibrate_by_windows(s, bf, n_c, d, fr);
-    }
+    if (pdrift__feature_wants_null(s, bf, n_c))
+        return calibrate_by_windows(s, bf, n_c, d, fr, what);
     calibrate_by_autocorrelation(s, bf, n_c, fr);
     return PDRIFT_OK;
 }
@@ -548,15 +548,12 @@ static int test_block(void *ctx, size_t block, size_t worker)
     return PDRIFT_OK;
 }
 
-enum { MAX_TESTERS = 64 };
-
 /* Test every feature, adjust the KS p-values across them, decide. */
 static int detect_data(pdrift_monitor *m, pdrift__result *r)
 {
     const size_t nf = m->baseline.n_features, blocks = (nf + COLUMN_BLOCK - 1) / COLUMN_BLOCK;
-    size_t workers = m->settings.threads < blocks ? m->settings.threads : blocks;
-    workers = workers > MAX_TESTERS ? MAX_TESTERS : workers == 0 ? 1 : workers;
-    scratch sc[MAX_TESTERS];
+    const size_t workers = pdrift__parallel_workers(blocks, m->settings.threads);
+    scratch sc[PDRIFT__MAX_WORKERS];
     double *pvalues = malloc((nf ? nf : 1) * sizeof *pvalues);
     const char **what = calloc(blocks ? blocks : 1, sizeof *what);
     size_t *failed = calloc(blocks ? blocks : 1, sizeof *failed);
@@ -697,10 +694,10 @@ int pdrift_baseline_calibrate(pdrift_monitor *m, size_t window_rows)
         pdrift__baseline_feature *bf = &b->features[f];
         if (!pdrift__feature_wants_null(&m->settings, bf, window_rows))
             continue;
-        int rc = pdrift__snapshot_ready_all(m, bf);
-        if (rc != PDRIFT_OK)
-            return rc;
-        rc = pdrift__feature_null(&m->settings, bf, window_rows);
+        const char *what = NULL;
+        int rc = pdrift__feature_null(&m->settings, bf, window_rows, &what);
+        if (rc != PDRIFT_OK && what != NULL)
+            return pdrift__snapshot_fail(m, b->source, bf, rc, what);
         if (rc == PDRIFT_OK)
             (void)null_effective_size(bf);
         if (rc != PDRIFT_OK)

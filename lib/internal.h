@@ -69,6 +69,10 @@ int pdrift__sort_ranked_in(const double *x, size_t n, double *sorted, double *ra
  * SIZE_MAX. Every item must depend on itself alone. */
 typedef int (*pdrift__work_fn)(void *ctx, size_t item, size_t worker);
 int pdrift__parallel_for(size_t n, size_t threads, pdrift__work_fn work, void *ctx, size_t *failed);
+/* The workers pdrift__parallel_for runs for n items and `threads` (1 to
+ * PDRIFT__MAX_WORKERS): what a caller allocates scratch for. */
+enum { PDRIFT__MAX_WORKERS = 64 };
+size_t pdrift__parallel_workers(size_t n, size_t threads);
 
 /* 1 if any value is NaN. */
 int pdrift__has_nan(const double *values, size_t n);

@@ -219,8 +219,6 @@ static int prepare_feature(const pdrift__settings *s, pdrift__baseline_feature *
     return pdrift__feature_finish(s, bf, 0, 1);
 }
 
-enum { MAX_PREPARERS = 64 };
-
 typedef struct preparing {
     const pdrift__settings *s;
     pdrift__baseline *b;
@@ -331,9 +329,8 @@ static int build_baseline(pdrift_monitor *m, pdrift__baseline *b, const char *co
         pdrift__collapse_large(sorted_area, sorted_bytes);
     /* The features, each sorted with its ranks (scratch of its worker's), on
      * up to PDRIFT_PARAM_THREADS threads. */
-    size_t workers = m->settings.threads < n_features ? m->settings.threads : n_features;
-    workers = workers > MAX_PREPARERS ? MAX_PREPARERS : workers == 0 ? 1 : workers;
-    double *ranks[MAX_PREPARERS];
+    const size_t workers = pdrift__parallel_workers(n_features, m->settings.threads);
+    double *ranks[PDRIFT__MAX_WORKERS];
     size_t made = 0;
     while (made < workers && (ranks[made] = pdrift__alloc_large(rows_room * sizeof **ranks, 1)) != NULL)
         made++;

@@ -207,8 +207,9 @@ enum { PDRIFT__NULL_WINDOWS = 200 };
  * windows for a p-value below alpha). */
 int pdrift__feature_wants_null(const pdrift__settings *s, const pdrift__baseline_feature *bf, size_t n_c);
 /* Make bf's window null for n_c values (kept until another length is
- * asked for). PDRIFT_ENOMEM, PDRIFT_EINVAL. */
-int pdrift__feature_null(const pdrift__settings *s, pdrift__baseline_feature *bf, size_t n_c);
+ * asked for). PDRIFT_ENOMEM, PDRIFT_EINVAL, or PDRIFT_ECORRUPT with *what
+ * for damage of a mapped snapshot (a new null reads all the values). */
+int pdrift__feature_null(const pdrift__settings *s, pdrift__baseline_feature *bf, size_t n_c, const char **what);
 
 /* A feature's non-missing values in time order, rebuilt from its sorted
  * values and places into a new array (free), or NULL for no memory. */

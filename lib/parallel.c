@@ -15,7 +15,11 @@
 
 #include "internal.h"
 
-enum { MAX_WORKERS = 64 };
+size_t pdrift__parallel_workers(size_t n, size_t threads)
+{
+    size_t w = threads < n ? threads : n;
+    return w > PDRIFT__MAX_WORKERS ? PDRIFT__MAX_WORKERS : w == 0 ? 1 : w;
+}
 
 typedef struct worker {
     size_t n, id;
@@ -47,19 +51,14 @@ static void *run(void *arg)
 
 int pdrift__parallel_for(size_t n, size_t threads, pdrift__work_fn work, void *ctx, size_t *failed)
 {
-    if (threads > n)
-        threads = n;
-    if (threads > MAX_WORKERS)
-        threads = MAX_WORKERS;
-    if (threads == 0)
-        threads = 1;
+    threads = pdrift__parallel_workers(n, threads);
     atomic_size_t next;
     atomic_int stop;
     atomic_init(&next, 0);
     atomic_init(&stop, 0);
-    worker w[MAX_WORKERS];
-    pthread_t thread[MAX_WORKERS];
-    int running[MAX_WORKERS] = {0};
+    worker w[PDRIFT__MAX_WORKERS];
+    pthread_t thread[PDRIFT__MAX_WORKERS];
+    int running[PDRIFT__MAX_WORKERS] = {0};
     for (size_t i = 0; i < threads; i++)
         w[i] = (worker){n, i, work, ctx, &next, &stop, 0, SIZE_MAX};
     /* a thread that cannot start leaves its share to the others */

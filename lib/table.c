@@ -200,17 +200,22 @@ static int line_too_long(reader *r)
                    r->limits.max_line_bytes);
 }
 
-/* After the last field of a record: its bytes, line end excluded, within
- * max_line_bytes. The cursor stands past the line end, or at the end of
- * the data. */
-static int check_record_length(reader *r)
+/* After the last field of a record (the cursor past its line end, or at the
+ * end of the data): its bytes, line end excluded. */
+static size_t record_bytes(const pdrift__csv *c)
 {
-    const char *q = r->csv.p, *mark = r->csv.mark;
+    const char *q = c->p, *mark = c->mark;
     if (q > mark && q[-1] == '\n')
         q -= q - 1 > mark && q[-2] == '\r' ? 2 : 1;
     else if (q > mark && q[-1] == '\r')
         q--;
-    return (size_t)(q - mark) > r->limits.max_line_bytes ? line_too_long(r) : PDRIFT_OK;
+    return (size_t)(q - mark);
+}
+
+/* ... within max_line_bytes. */
+static int check_record_length(reader *r)
+{
+    return record_bytes(&r->csv) > r->limits.max_line_bytes ? line_too_long(r) : PDRIFT_OK;
 }
 
 /* Before a refill: the buffer ends inside the record, so every byte from the
@@ -560,6 +565,35 @@ static int read_header(reader *r)
 
 static void start_tail(reader *r, size_t expected);
 
+/* Room for cap rows (cap * row size within size_t): a new block, on huge
+ * pages when large and advised before it is touched, and the rows read so
+ * far copied (realloc would not keep the alignment). 0, or -1 without
+ * memory (nothing changed). */
+static int set_capacity(reader *r, size_t cap)
+{
+    const size_t row_size = r->n_columns * sizeof(double);
+    double *grown = pdrift__alloc_large(cap * row_size, 1);
+    size_t *lines = r->want_lines ? malloc(cap * sizeof *lines) : NULL; /* <= cap * row_size */
+    if (grown == NULL || (r->want_lines && lines == NULL)) {
+        free(grown);
+        free(lines);
+        return -1;
+    }
+    if (r->n_rows > 0) {
+        memcpy(grown, r->values, r->n_rows * row_size);
+        if (r->want_lines)
+            memcpy(lines, r->lines, r->n_rows * sizeof *lines);
+    }
+    free(r->values);
+    r->values = grown;
+    if (r->want_lines) {
+        free(r->lines);
+        r->lines = lines;
+    }
+    r->cap_rows = cap;
+    return 0;
+}
+
 static int grow_rows(reader *r)
 {
     const size_t row_size = r->n_columns * sizeof(double); /* bounded in parse_header */
@@ -589,23 +623,9 @@ static int grow_rows(reader *r)
         cap = most;
     if (cap <= r->cap_rows)
         return rows_beyond_limits(r, by_memory);
-    /* a new block (on huge pages when large, advised before it is touched)
-     * and the rows read so far copied: realloc would not keep the alignment */
-    double *grown = pdrift__alloc_large(cap * row_size, 1);
-    if (!grown)
+    if (set_capacity(r, cap) != 0)
         return fail_file(r, PDRIFT_ENOMEM, "out of memory after %zu rows of %zu columns",
                          r->n_rows, r->n_columns);
-    if (r->n_rows > 0)
-        memcpy(grown, r->values, r->n_rows * row_size);
-    free(r->values);
-    r->values = grown;
-    if (r->want_lines) {
-        size_t *lines = realloc(r->lines, cap * sizeof *lines); /* <= cap * row_size */
-        if (!lines)
-            return fail_file(r, PDRIFT_ENOMEM, "out of memory after %zu rows", r->n_rows);
-        r->lines = lines;
-    }
-    r->cap_rows = cap;
     return PDRIFT_OK;
 }
 
@@ -818,13 +838,7 @@ static int tail_row(tail *t, pdrift__csv *c)
     } while (!last);
     if (i < t->width)
         return -1;
-    /* its bytes, line end excluded (check_record_length) */
-    const char *q = c->p, *mark = c->mark;
-    if (q > mark && q[-1] == '\n')
-        q -= q - 1 > mark && q[-2] == '\r' ? 2 : 1;
-    else if (q > mark && q[-1] == '\r')
-        q--;
-    if ((size_t)(q - mark) > t->max_line_bytes)
+    if (record_bytes(c) > t->max_line_bytes) /* as check_record_length */
         return -1;
     t->lines[t->n_rows++] = c->mark_line;
     return 0;
@@ -942,25 +956,7 @@ static int take_tail(reader *r, size_t before, size_t mark)
         t->n_rows <= r->limits.max_rows - r->n_rows && t->n_rows <= by_memory - r->n_rows &&
         t->n_rows <= SIZE_MAX / row_size - r->n_rows) {
         size_t total = r->n_rows + t->n_rows;
-        if (total > r->cap_rows) {
-            double *grown = pdrift__alloc_large(total * row_size, 1);
-            size_t *lines = r->want_lines ? malloc(total * sizeof *lines) : NULL;
-            if (grown != NULL && (!r->want_lines || lines != NULL)) {
-                memcpy(grown, r->values, r->n_rows * row_size);
-                free(r->values);
-                r->values = grown;
-                if (r->want_lines) {
-                    memcpy(lines, r->lines, r->n_rows * sizeof *lines);
-                    free(r->lines);
-                    r->lines = lines;
-                }
-                r->cap_rows = total;
-            } else {
-                free(grown);
-                free(lines);
-            }
-        }
-        if (total <= r->cap_rows) {
+        if (total <= r->cap_rows || set_capacity(r, total) == 0) {
             /* copied a few MB at a time, the tail's pages given back behind */
             const size_t step = ((size_t)2 << 20) / row_size + 1;
             for (size_t k = 0; k < t->n_rows; k += step) {
