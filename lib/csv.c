@@ -636,35 +636,42 @@ static int parse_number(const char *s, size_t len, double *value)
     return 1;
 }
 
-/* Eight ASCII digits at once (SWAR, as in Lemire's fast_float): the eight
- * bytes at p, little-endian in a word, are all digits, and their value. */
+/* Up to eight ASCII digits at once (SWAR, as in Lemire's fast_float): how
+ * many of the eight bytes at p are digits before the first that is not
+ * (0..8), and in *out the value of those digits. */
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
 #define EIGHT_DIGITS 1
-static int eight_digits(const char *p, uint32_t *out)
+static unsigned digit_prefix(const char *p, uint32_t *out)
 {
     uint64_t v;
     memcpy(&v, p, 8);
-    /* every byte in '0'..'9': its high nibble is 3 and adding 6 keeps it 3 */
-    if (((v & UINT64_C(0xF0F0F0F0F0F0F0F0)) |
-         (((v + UINT64_C(0x0606060606060606)) & UINT64_C(0xF0F0F0F0F0F0F0F0)) >> 4)) !=
-        UINT64_C(0x3333333333333333))
+    /* a byte is a digit when its high nibble is 3 and adding 6 keeps it 3;
+     * a carry out of a non-digit byte can only spoil the bytes after it */
+    uint64_t odd = ((v & UINT64_C(0xF0F0F0F0F0F0F0F0)) |
+                    (((v + UINT64_C(0x0606060606060606)) & UINT64_C(0xF0F0F0F0F0F0F0F0)) >> 4)) ^
+                   UINT64_C(0x3333333333333333);
+    unsigned k = odd == 0 ? 8 : (unsigned)__builtin_ctzll(odd) / 8;
+    if (k == 0)
         return 0;
-    v -= UINT64_C(0x3030303030303030);
-    v = v * 10 + (v >> 8);                 /* pairs: d0*10 + d1 in every other byte */
+    /* the k digits at the top of the word, below them zeros: leading '0's */
+    v = (v - UINT64_C(0x3030303030303030)) << (8 * (8 - k));
+    v = v * 10 + (v >> 8); /* pairs: d0*10 + d1 in every other byte */
     v = ((v & UINT64_C(0x000000FF000000FF)) * UINT64_C(0x000F424000000064) +
          ((v >> 16) & UINT64_C(0x000000FF000000FF)) * UINT64_C(0x0000271000000001)) >> 32;
     *out = (uint32_t)v;
-    return 1;
+    return k;
 }
 #else
 #define EIGHT_DIGITS 0
-static int eight_digits(const char *p, uint32_t *out)
+static unsigned digit_prefix(const char *p, uint32_t *out)
 {
     (void)p;
     (void)out;
     return 0;
 }
 #endif
+
+static const uint32_t pow10_u32[9] = {1, 10, 100, 1000, 10000, 100000, 1000000, 10000000, 100000000};
 
 /* The digits of a number read so far: their value (at most 19 significant
  * digits), how many are significant (from the first non-zero one) and how
@@ -676,22 +683,26 @@ typedef struct digit_run {
 } digit_run;
 
 /* Read the digits at p (the buffer ends at end) into run: past the leading
- * zeros eight at a time while they fit. The byte after them, or NULL when
- * the number has more significant digits than a mantissa holds. */
+ * zeros up to eight at a time while they fit. The byte after them, or NULL
+ * when the number has more significant digits than a mantissa holds. */
 static inline const char *read_digits(const char *p, const char *end, digit_run *run)
 {
     /* the run in registers: it is written back once */
     uint64_t mantissa = run->mantissa;
     int significant = run->significant;
     size_t digits = run->digits;
-    uint32_t eight;
-    for (; is_digit(*p); p++, digits++) {
-        while (EIGHT_DIGITS && mantissa != 0 && significant <= MAX_MANTISSA_DIGITS - 8 && end - p >= 8 &&
-               eight_digits(p, &eight)) {
-            mantissa = mantissa * 100000000u + eight;
-            significant += 8;
-            digits += 8;
-            p += 8;
+    for (;;) {
+        uint32_t value;
+        unsigned k;
+        if (EIGHT_DIGITS && mantissa != 0 && end - p >= 8 && (k = digit_prefix(p, &value)) > 0 &&
+            significant + (int)k <= MAX_MANTISSA_DIGITS) {
+            mantissa = mantissa * pow10_u32[k] + value;
+            significant += (int)k;
+            digits += k;
+            p += k;
+            if (k == 8)
+                continue;
+            break; /* the byte at p is not a digit */
         }
         if (!is_digit(*p))
             break;
@@ -699,6 +710,8 @@ static inline const char *read_digits(const char *p, const char *end, digit_run 
             return NULL;
         mantissa = mantissa * 10 + (unsigned)(*p - '0');
         significant += mantissa != 0;
+        p++;
+        digits++;
     }
     run->mantissa = mantissa;
     run->significant = significant;
