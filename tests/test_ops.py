@@ -505,12 +505,3 @@ def test_cron_and_systemd_examples(tmp_path):
         r = subprocess.run(["systemd-analyze", "calendar", "*-*-* 00/6:00:00"], capture_output=True, text=True)
         assert r.returncode == 0, r.stderr
 
-
-def test_only_the_tool_links_cairo():
-    def needed(path):
-        out = subprocess.run(["readelf", "-d", path], capture_output=True, text=True, check=True).stdout
-        return [line.split("[")[1].rstrip("]") for line in out.splitlines() if "(NEEDED)" in line]
-
-    lib = os.path.join(os.path.dirname(PDRIFT), "libploutosdrift.so")
-    assert not any("cairo" in n for n in needed(lib)), needed(lib)
-    assert any(n.startswith("libcairo.so") for n in needed(PDRIFT)), needed(PDRIFT)

@@ -395,9 +395,24 @@ def needed(path):
     return r.stdout
 
 
-def test_only_the_cli_links_cairo():
+def test_cairo_is_loaded_only_to_draw(tmp_path):
+    """Neither the library nor pdrift links cairo: pdrift loads it when --plot
+    draws a chart, so a run without --plot starts without its thirty libraries."""
     lib = os.path.join(os.path.dirname(PDRIFT), "libploutosdrift.so")
     if not os.path.exists(PDRIFT) or not os.path.exists(lib):
         pytest.skip("pdrift is not built")
-    assert "libcairo" in needed(PDRIFT)
     assert "libcairo" not in needed(os.path.realpath(lib))
+    assert "libcairo" not in needed(PDRIFT)
+    r = subprocess.run([PDRIFT, "sample-data", "data"], cwd=tmp_path, capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr
+    monitor = [PDRIFT, "monitor", "--baseline", "data/baseline.csv", "--current", "data/current_calm.csv",
+               "--quiet"]
+    env = dict(os.environ, LD_DEBUG="files")  # the loader names every object it opens
+    without = subprocess.run(monitor, cwd=tmp_path, capture_output=True, text=True, env=env)
+    assert without.returncode == 0, without.stderr[-2000:]
+    assert "libploutosdrift" in without.stderr and "libcairo" not in without.stderr
+    drawn = subprocess.run(monitor + ["--plot", "chart.png"], cwd=tmp_path, capture_output=True, text=True,
+                           env=env)
+    assert drawn.returncode == 0, drawn.stderr[-2000:]
+    assert "libcairo.so" in drawn.stderr
+    assert (tmp_path / "chart.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"

@@ -108,11 +108,11 @@ int write_prometheus(const char *path, const cJSON *report, const cJSON *summary
 
 /* The drift-history chart (plot.c): PSI of the top features over the runs of
  * the history (the parsed drift_report.json), threshold lines, drift events
- * marked in severity colours; a PNG written atomically to path. 0, or -1
- * with a message in err. */
+ * marked in severity colours; a PNG written atomically to path. cairo is
+ * loaded (dlopen) by the first call. 0, or -1 with a message in err. */
 int plot_history(const char *path, const cJSON *history, char *err, size_t cap);
-/* Free cairo's and fontconfig's process-wide font caches (before exit, so
- * that leak checkers see only real leaks). */
+/* Free cairo's and fontconfig's process-wide font caches, if a chart loaded
+ * cairo (before exit, so that leak checkers see only real leaks). */
 void plot_release(void);
 
 /* Text conversions (text.c). iso_seconds: "YYYY-MM-DDTHH:MM:SS[.fff]" with

@@ -14,7 +14,7 @@
  * a gap in the chart. The PNG is rendered in memory and written atomically.
  */
 #include <cairo.h>
-#include <fontconfig/fontconfig.h>
+#include <dlfcn.h>
 #include <errno.h>
 #include <math.h>
 #include <stdarg.h>
@@ -87,6 +87,75 @@ static int fail(char *err, size_t cap, const char *fmt, ...)
         va_end(ap);
     }
     return -1;
+}
+
+/* ---- cairo, loaded when the first chart is drawn ------------------------------
+ *
+ * A cron run without --plot does not load cairo and the thirty libraries it
+ * brings (X11, fontconfig, freetype, pixman, png): about 4 ms of every start
+ * of pdrift on the machine of docs/performance.md. The functions used are
+ * looked up once, by name, in libcairo.so.2. */
+#ifndef CAIRO_LIBRARY
+#define CAIRO_LIBRARY "libcairo.so.2"
+#endif
+#define CAIRO_FUNCTIONS(X) \
+    X(cairo_arc) \
+    X(cairo_close_path) \
+    X(cairo_create) \
+    X(cairo_destroy) \
+    X(cairo_fill) \
+    X(cairo_image_surface_create) \
+    X(cairo_line_to) \
+    X(cairo_move_to) \
+    X(cairo_paint) \
+    X(cairo_rectangle) \
+    X(cairo_restore) \
+    X(cairo_rotate) \
+    X(cairo_save) \
+    X(cairo_select_font_face) \
+    X(cairo_set_dash) \
+    X(cairo_set_font_size) \
+    X(cairo_set_line_join) \
+    X(cairo_set_line_width) \
+    X(cairo_set_source_rgb) \
+    X(cairo_set_source_rgba) \
+    X(cairo_show_text) \
+    X(cairo_status) \
+    X(cairo_status_to_string) \
+    X(cairo_stroke) \
+    X(cairo_surface_destroy) \
+    X(cairo_surface_write_to_png_stream) \
+    X(cairo_text_extents) \
+    X(cairo_translate) \
+    X(cairo_debug_reset_static_data)
+
+static struct {
+    void *library;
+#define X(f) __typeof__(f) *f;
+    CAIRO_FUNCTIONS(X)
+#undef X
+    void (*fc_fini)(void); /* fontconfig's, cairo's dependency: NULL if not found */
+} cairo;
+
+static int load_cairo(char *err, size_t cap)
+{
+    if (cairo.library != NULL)
+        return 0;
+    void *lib = dlopen(CAIRO_LIBRARY, RTLD_NOW | RTLD_LOCAL);
+    if (lib == NULL)
+        return fail(err, cap, "cannot load cairo to draw the chart: %s", dlerror());
+    /* through void **: ISO C has no conversion from void * to a function pointer */
+#define X(f)                                                                                        \
+    if ((*(void **)(void *)&cairo.f = dlsym(lib, #f)) == NULL) {                                   \
+        fail(err, cap, "cannot draw the chart: %s has no %s", CAIRO_LIBRARY, #f);                   \
+        dlclose(lib);                                                                              \
+        return -1;                                                                                 \
+    }
+    CAIRO_FUNCTIONS(X)
+#undef X
+    *(void **)(void *)&cairo.fc_fini = dlsym(lib, "FcFini");
+    cairo.library = lib;
+    return 0;
 }
 
 /* ---- reading the history --------------------------------------------------- */
@@ -244,42 +313,42 @@ static double y_of(const chart *c, double psi)
 
 static void set_colour(cairo_t *cr, colour k)
 {
-    cairo_set_source_rgb(cr, k.r, k.g, k.b);
+    cairo.cairo_set_source_rgb(cr, k.r, k.g, k.b);
 }
 
 static void set_grey(cairo_t *cr, double level)
 {
-    cairo_set_source_rgb(cr, level, level, level);
+    cairo.cairo_set_source_rgb(cr, level, level, level);
 }
 
 /* Text whose anchor is at x: align 0 left, 0.5 centred, 1 right. */
 static void draw_text(cairo_t *cr, double x, double y, double align, const char *text)
 {
     cairo_text_extents_t ext;
-    cairo_text_extents(cr, text, &ext);
-    cairo_move_to(cr, x - align * ext.x_advance, y);
-    cairo_show_text(cr, text);
+    cairo.cairo_text_extents(cr, text, &ext);
+    cairo.cairo_move_to(cr, x - align * ext.x_advance, y);
+    cairo.cairo_show_text(cr, text);
 }
 
 /* A label on a white backing, legible over the lines it sits on. */
 static void draw_label(cairo_t *cr, double x, double y, double align, const char *text)
 {
     cairo_text_extents_t ext;
-    cairo_text_extents(cr, text, &ext);
+    cairo.cairo_text_extents(cr, text, &ext);
     double left = x - align * ext.x_advance;
-    cairo_save(cr);
-    cairo_set_source_rgba(cr, 1, 1, 1, 0.85);
-    cairo_rectangle(cr, left - 2, y - 10, ext.x_advance + 4, 13);
-    cairo_fill(cr);
-    cairo_restore(cr);
+    cairo.cairo_save(cr);
+    cairo.cairo_set_source_rgba(cr, 1, 1, 1, 0.85);
+    cairo.cairo_rectangle(cr, left - 2, y - 10, ext.x_advance + 4, 13);
+    cairo.cairo_fill(cr);
+    cairo.cairo_restore(cr);
     draw_text(cr, x, y, align, text);
 }
 
 static void draw_hline(cairo_t *cr, double y, double x0, double x1)
 {
-    cairo_move_to(cr, x0, y);
-    cairo_line_to(cr, x1, y);
-    cairo_stroke(cr);
+    cairo.cairo_move_to(cr, x0, y);
+    cairo.cairo_line_to(cr, x1, y);
+    cairo.cairo_stroke(cr);
 }
 
 /* Length of the valid UTF-8 sequence at s, or 0. */
@@ -333,7 +402,7 @@ static void draw_title(cairo_t *cr, const chart *c)
         snprintf(title, sizeof title, "Drift history \xe2\x80\x94 model %s", name);
     }
     set_grey(cr, 0.1);
-    cairo_set_font_size(cr, 18);
+    cairo.cairo_set_font_size(cr, 18);
     draw_text(cr, PLOT_LEFT, 32, 0, title);
     char subtitle[96];
     int n = snprintf(subtitle, sizeof subtitle, "%zu run%s", c->n_runs, c->n_runs == 1 ? "" : "s");
@@ -341,7 +410,7 @@ static void draw_title(cairo_t *cr, const chart *c)
         snprintf(subtitle + n, sizeof subtitle - (size_t)n, " (%zu without a timestamp not shown)",
                  c->n_untimed);
     set_grey(cr, 0.4);
-    cairo_set_font_size(cr, 12);
+    cairo.cairo_set_font_size(cr, 12);
     draw_text(cr, PLOT_RIGHT, 32, 1, subtitle);
 }
 
@@ -369,8 +438,8 @@ static void draw_y_axis(cairo_t *cr, const chart *c)
         for (size_t i = 0; i < 4; i++)
             ticks[n++] = steps[i] * decade;
 
-    cairo_set_font_size(cr, 11);
-    cairo_set_line_width(cr, 1);
+    cairo.cairo_set_font_size(cr, 11);
+    cairo.cairo_set_line_width(cr, 1);
     double y_top = round(y_of(c, c->psi_top)) + 0.5, last_y = round(y_of(c, 0)) + 0.5;
     draw_y_tick(cr, y_top, c->psi_top);
     draw_y_tick(cr, last_y, 0);
@@ -381,12 +450,12 @@ static void draw_y_axis(cairo_t *cr, const chart *c)
         last_y = y;
         draw_y_tick(cr, y, ticks[i]);
     }
-    cairo_save(cr);
-    cairo_translate(cr, 22, (PLOT_TOP + PLOT_BOTTOM) / 2);
-    cairo_rotate(cr, -PI / 2);
-    cairo_set_font_size(cr, 13);
+    cairo.cairo_save(cr);
+    cairo.cairo_translate(cr, 22, (PLOT_TOP + PLOT_BOTTOM) / 2);
+    cairo.cairo_rotate(cr, -PI / 2);
+    cairo.cairo_set_font_size(cr, 13);
     draw_text(cr, 0, 0, 0.5, "PSI (square-root scale)");
-    cairo_restore(cr);
+    cairo.cairo_restore(cr);
 }
 
 /* Ticks at round UTC times, at most MAX_X_LABELS of them: dates, or dates
@@ -406,15 +475,15 @@ static void draw_x_axis(cairo_t *cr, const chart *c)
     while (span / step > MAX_X_LABELS)
         step *= 2;
 
-    cairo_set_font_size(cr, 11);
-    cairo_set_line_width(cr, 1);
+    cairo.cairo_set_font_size(cr, 11);
+    cairo.cairo_set_line_width(cr, 1);
     int drawn = 0;
     for (double t = ceil(c->t_lo / step) * step; t <= c->t_hi; t += step) {
         double x = round(x_of(c, t)) + 0.5;
         set_grey(cr, 0.91);
-        cairo_move_to(cr, x, PLOT_TOP);
-        cairo_line_to(cr, x, PLOT_BOTTOM);
-        cairo_stroke(cr);
+        cairo.cairo_move_to(cr, x, PLOT_TOP);
+        cairo.cairo_line_to(cr, x, PLOT_BOTTOM);
+        cairo.cairo_stroke(cr);
         time_t when = (time_t)t;
         struct tm tm;
         char label[32];
@@ -440,7 +509,7 @@ static void draw_x_axis(cairo_t *cr, const chart *c)
         draw_text(cr, round(x_of(c, t)) + 0.5, PLOT_BOTTOM + 18, end == 0 ? 0.0 : 1.0, label);
     }
     set_grey(cr, 0.25);
-    cairo_set_font_size(cr, 13);
+    cairo.cairo_set_font_size(cr, 13);
     draw_text(cr, (PLOT_LEFT + PLOT_RIGHT) / 2, PLOT_BOTTOM + 44, 0.5, "run time (UTC)");
 }
 
@@ -466,15 +535,15 @@ static void draw_drift_events(cairo_t *cr, const chart *c, size_t counts[3])
         counts[s]++;
         colour k = SEVERITY_COLOURS[s];
         double x = x_of(c, c->runs[r].t);
-        cairo_set_source_rgba(cr, k.r, k.g, k.b, 0.18);
-        cairo_rectangle(cr, x - 3, PLOT_TOP, 6, PLOT_BOTTOM - PLOT_TOP);
-        cairo_fill(cr);
+        cairo.cairo_set_source_rgba(cr, k.r, k.g, k.b, 0.18);
+        cairo.cairo_rectangle(cr, x - 3, PLOT_TOP, 6, PLOT_BOTTOM - PLOT_TOP);
+        cairo.cairo_fill(cr);
         set_colour(cr, k);
-        cairo_move_to(cr, x, PLOT_BOTTOM - 12);
-        cairo_line_to(cr, x - 6, PLOT_BOTTOM);
-        cairo_line_to(cr, x + 6, PLOT_BOTTOM);
-        cairo_close_path(cr);
-        cairo_fill(cr);
+        cairo.cairo_move_to(cr, x, PLOT_BOTTOM - 12);
+        cairo.cairo_line_to(cr, x - 6, PLOT_BOTTOM);
+        cairo.cairo_line_to(cr, x + 6, PLOT_BOTTOM);
+        cairo.cairo_close_path(cr);
+        cairo.cairo_fill(cr);
     }
 }
 
@@ -482,17 +551,17 @@ static void draw_drift_events(cairo_t *cr, const chart *c, size_t counts[3])
 static void draw_threshold_lines(cairo_t *cr, const chart *c)
 {
     static const double dotted[] = {1, 3}, dashed[] = {7, 4};
-    cairo_set_line_width(cr, 1.2);
+    cairo.cairo_set_line_width(cr, 1.2);
     set_grey(cr, 0.45);
-    cairo_set_dash(cr, dotted, 2, 0);
+    cairo.cairo_set_dash(cr, dotted, 2, 0);
     draw_hline(cr, y_of(c, 0.10), PLOT_LEFT, PLOT_RIGHT);
     draw_hline(cr, y_of(c, 0.25), PLOT_LEFT, PLOT_RIGHT);
     if (!isnan(c->threshold)) {
         set_grey(cr, 0.15);
-        cairo_set_dash(cr, dashed, 2, 0);
+        cairo.cairo_set_dash(cr, dashed, 2, 0);
         draw_hline(cr, y_of(c, c->threshold), PLOT_LEFT, PLOT_RIGHT);
     }
-    cairo_set_dash(cr, NULL, 0, 0);
+    cairo.cairo_set_dash(cr, NULL, 0, 0);
 }
 
 /* Drawn over the data. The threshold is labelled on the left, the readings
@@ -500,7 +569,7 @@ static void draw_threshold_lines(cairo_t *cr, const chart *c)
  * collide however the scale compresses them. */
 static void draw_threshold_labels(cairo_t *cr, const chart *c)
 {
-    cairo_set_font_size(cr, 11);
+    cairo.cairo_set_font_size(cr, 11);
     set_grey(cr, 0.35);
     draw_label(cr, PLOT_RIGHT - 4, fmin(y_of(c, 0.10) + 13, PLOT_BOTTOM - 3), 1, "0.10 moderate");
     draw_label(cr, PLOT_RIGHT - 4, y_of(c, 0.25) - 4, 1, "0.25 critical");
@@ -517,8 +586,8 @@ static void draw_feature(cairo_t *cr, const chart *c, size_t f)
     const char *name = c->top[f].name;
     int dots = c->n_runs <= 120;
     set_colour(cr, FEATURE_COLOURS[f]);
-    cairo_set_line_width(cr, 2);
-    cairo_set_line_join(cr, CAIRO_LINE_JOIN_ROUND);
+    cairo.cairo_set_line_width(cr, 2);
+    cairo.cairo_set_line_join(cr, CAIRO_LINE_JOIN_ROUND);
     double prev = NAN;
     for (size_t r = 0; r < c->n_runs; r++) {
         double psi = feature_psi(c->runs[r].run, name);
@@ -528,12 +597,12 @@ static void draw_feature(cairo_t *cr, const chart *c, size_t f)
         }
         double x = x_of(c, c->runs[r].t), y = y_of(c, psi);
         if (isnan(prev))
-            cairo_move_to(cr, x, y);
+            cairo.cairo_move_to(cr, x, y);
         else
-            cairo_line_to(cr, x, y);
+            cairo.cairo_line_to(cr, x, y);
         prev = psi;
     }
-    cairo_stroke(cr);
+    cairo.cairo_stroke(cr);
     /* Dots mark the measurements; an untested neighbour on both sides would
      * otherwise leave a value with no line at all. */
     for (size_t r = 0; r < c->n_runs; r++) {
@@ -542,8 +611,8 @@ static void draw_feature(cairo_t *cr, const chart *c, size_t f)
                        (r + 1 == c->n_runs || isnan(feature_psi(c->runs[r + 1].run, name)));
         if (isnan(psi) || !(dots || isolated))
             continue;
-        cairo_arc(cr, x_of(c, c->runs[r].t), y_of(c, psi), 3.5, 0, 2 * PI);
-        cairo_fill(cr);
+        cairo.cairo_arc(cr, x_of(c, c->runs[r].t), y_of(c, psi), 3.5, 0, 2 * PI);
+        cairo.cairo_fill(cr);
     }
 }
 
@@ -554,13 +623,13 @@ static void draw_fitted_text(cairo_t *cr, double x, double y, double width, cons
     size_t keep = strlen(text);
     snprintf(buf, sizeof buf, "%s", text);
     cairo_text_extents_t ext;
-    cairo_text_extents(cr, buf, &ext);
+    cairo.cairo_text_extents(cr, buf, &ext);
     while (keep > 1 && ext.x_advance > width) {
         keep--;
         while (keep > 1 && ((unsigned char)text[keep] & 0xC0) == 0x80)
             keep--; /* never cut a UTF-8 sequence */
         snprintf(buf, sizeof buf, "%.*s\xe2\x80\xa6", (int)keep, text);
-        cairo_text_extents(cr, buf, &ext);
+        cairo.cairo_text_extents(cr, buf, &ext);
     }
     draw_text(cr, x, y, 0, buf);
 }
@@ -569,14 +638,14 @@ static void draw_legend(cairo_t *cr, const chart *c, const size_t counts[3])
 {
     double y = PLOT_TOP + 6;
     set_grey(cr, 0.1);
-    cairo_set_font_size(cr, 12);
+    cairo.cairo_set_font_size(cr, 12);
     draw_text(cr, LEGEND_LEFT, y, 0, "Top features (max PSI)");
-    cairo_set_font_size(cr, 11);
+    cairo.cairo_set_font_size(cr, 11);
     for (size_t f = 0; f < c->n_top; f++) {
         y += 20;
         set_colour(cr, FEATURE_COLOURS[f]);
-        cairo_rectangle(cr, LEGEND_LEFT, y - 6, 20, 4);
-        cairo_fill(cr);
+        cairo.cairo_rectangle(cr, LEGEND_LEFT, y - 6, 20, 4);
+        cairo.cairo_fill(cr);
         char name[80], label[112];
         copy_text(name, sizeof name, c->top[f].name);
         snprintf(label, sizeof label, "%s  %.3g", name, c->top[f].psi_max);
@@ -585,9 +654,9 @@ static void draw_legend(cairo_t *cr, const chart *c, const size_t counts[3])
     }
     y += 36;
     set_grey(cr, 0.1);
-    cairo_set_font_size(cr, 12);
+    cairo.cairo_set_font_size(cr, 12);
     draw_text(cr, LEGEND_LEFT, y, 0, "Drift events");
-    cairo_set_font_size(cr, 11);
+    cairo.cairo_set_font_size(cr, 11);
     int any = 0;
     for (int s = 2; s >= 0; s--) {
         if (counts[s] == 0)
@@ -595,8 +664,8 @@ static void draw_legend(cairo_t *cr, const chart *c, const size_t counts[3])
         any = 1;
         y += 20;
         set_colour(cr, SEVERITY_COLOURS[s]);
-        cairo_rectangle(cr, LEGEND_LEFT + 4, y - 10, 12, 12);
-        cairo_fill(cr);
+        cairo.cairo_rectangle(cr, LEGEND_LEFT + 4, y - 10, 12, 12);
+        cairo.cairo_fill(cr);
         char label[48];
         snprintf(label, sizeof label, "%s (%zu)", SEVERITY_NAMES[s], counts[s]);
         set_grey(cr, 0.15);
@@ -611,9 +680,9 @@ static void draw_legend(cairo_t *cr, const chart *c, const size_t counts[3])
 
 static void draw_chart(cairo_t *cr, const chart *c)
 {
-    cairo_set_source_rgb(cr, 1, 1, 1);
-    cairo_paint(cr);
-    cairo_select_font_face(cr, "sans-serif", CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_NORMAL);
+    cairo.cairo_set_source_rgb(cr, 1, 1, 1);
+    cairo.cairo_paint(cr);
+    cairo.cairo_select_font_face(cr, "sans-serif", CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_NORMAL);
     draw_title(cr, c);
     draw_y_axis(cr, c);
     draw_x_axis(cr, c);
@@ -625,9 +694,9 @@ static void draw_chart(cairo_t *cr, const chart *c)
         draw_feature(cr, c, f);
     draw_threshold_labels(cr, c);
     set_grey(cr, 0.3);
-    cairo_set_line_width(cr, 1);
-    cairo_rectangle(cr, PLOT_LEFT + 0.5, PLOT_TOP + 0.5, PLOT_RIGHT - PLOT_LEFT, PLOT_BOTTOM - PLOT_TOP);
-    cairo_stroke(cr);
+    cairo.cairo_set_line_width(cr, 1);
+    cairo.cairo_rectangle(cr, PLOT_LEFT + 0.5, PLOT_TOP + 0.5, PLOT_RIGHT - PLOT_LEFT, PLOT_BOTTOM - PLOT_TOP);
+    cairo.cairo_stroke(cr);
     draw_legend(cr, c, counts);
 }
 
@@ -661,16 +730,16 @@ static cairo_status_t append_png(void *closure, const unsigned char *data, unsig
 
 static int render_png(const chart *c, png_buffer *png, char *err, size_t cap)
 {
-    cairo_surface_t *surface = cairo_image_surface_create(CAIRO_FORMAT_RGB24, WIDTH, HEIGHT);
-    cairo_t *cr = cairo_create(surface);
+    cairo_surface_t *surface = cairo.cairo_image_surface_create(CAIRO_FORMAT_RGB24, WIDTH, HEIGHT);
+    cairo_t *cr = cairo.cairo_create(surface);
     draw_chart(cr, c);
-    cairo_status_t status = cairo_status(cr);
-    cairo_destroy(cr);
+    cairo_status_t status = cairo.cairo_status(cr);
+    cairo.cairo_destroy(cr);
     if (status == CAIRO_STATUS_SUCCESS)
-        status = cairo_surface_write_to_png_stream(surface, append_png, png);
-    cairo_surface_destroy(surface);
+        status = cairo.cairo_surface_write_to_png_stream(surface, append_png, png);
+    cairo.cairo_surface_destroy(surface);
     if (status != CAIRO_STATUS_SUCCESS)
-        return fail(err, cap, "cannot draw the chart: %s", cairo_status_to_string(status));
+        return fail(err, cap, "cannot draw the chart: %s", cairo.cairo_status_to_string(status));
     return 0;
 }
 
@@ -686,7 +755,7 @@ int plot_history(const char *path, const cJSON *history, char *err, size_t cap)
     if (read_runs(&c, history, err, cap) != 0 || rank_features(&c, err, cap) != 0)
         goto out;
     set_domains(&c);
-    if (render_png(&c, &png, err, cap) != 0)
+    if (load_cairo(err, cap) != 0 || render_png(&c, &png, err, cap) != 0)
         goto out;
     if (write_file_atomic(path, (const char *)png.data, png.len) != 0) {
         fail(err, cap, "cannot write %s: %s", path, strerror(errno));
@@ -701,6 +770,9 @@ out:
 
 void plot_release(void)
 {
-    cairo_debug_reset_static_data();
-    FcFini();
+    if (cairo.library == NULL)
+        return;
+    cairo.cairo_debug_reset_static_data();
+    if (cairo.fc_fini != NULL)
+        cairo.fc_fini();
 }
