@@ -495,9 +495,10 @@ typedef enum pdrift_param {
 
     /* how the work is done: 600-699. No result depends on them. */
     PDRIFT_PARAM_SNAPSHOT_MAP = 600, /**< int 1/0: ::pdrift_baseline_load maps a snapshot
-                                         (mmap) instead of reading it, and checks each block of
-                                         its values (checksum and order) when a call first
-                                         uses it: loading costs what the file's metadata
+                                         (mmap) instead of reading it, keeps it open, and
+                                         reads and checks each block of its values (checksum
+                                         and order) when a call first uses it: loading costs
+                                         what the file's metadata
                                          costs, and a detection what the window costs. Damage
                                          in a block is then reported by the call that uses it
                                          (::pdrift_detect, ::pdrift_baseline_calibrate,

@@ -68,7 +68,7 @@ typedef struct scratch {
     size_t *counts;    /* its PSI bin counts */
     double *columns;   /* the window's columns [first, first + COLUMN_BLOCK), time order */
     size_t first;      /* SIZE_MAX: none yet */
-    void *sort_work;   /* the sort's scratch for the window's values (pdrift__sort_work_bytes) */
+    void *sort_work;   /* the sort's scratch for the window's values (pdrift__sort_work_bytes), in current's block */
 } scratch;
 
 /* The window's column f, in time order: the window is row-major, so its
@@ -283,11 +283,10 @@ typedef struct {
     const char **what;
 } block_check;
 
-static int block_ready(void *ctx, size_t lo, size_t hi)
+static const double *block_ready(void *ctx, size_t lo, size_t hi)
 {
     block_check *c = ctx;
-    c->rc = pdrift__snapshot_check(c->bf, lo, hi, c->what);
-    return c->rc != PDRIFT_OK;
+    return pdrift__snapshot_values(c->bf, lo, hi, &c->rc, c->what);
 }
 
 /* D of the window against the baseline, the same to the bit whichever way.
@@ -514,22 +513,27 @@ typedef struct testing {
 
 static int scratch_new(scratch *sc, size_t rows, unsigned bins)
 {
-    /* the values and the ranks of one feature, then a block of columns */
+    /* One block, in huge pages when large (pdrift__alloc_large): the values
+     * and the ranks of one feature, a block of columns, then the sort's
+     * scratch. Each is new memory, where a small page costs about as much to
+     * touch for the first time as a huge one on the bench machine. */
     const size_t room = rows ? rows : 1;
+    size_t work = pdrift__sort_work_bytes(room);
     const size_t bytes = (2 + COLUMN_BLOCK) * room * sizeof *sc->current;
-    sc->current = room <= SIZE_MAX / ((2 + COLUMN_BLOCK) * sizeof *sc->current) ? pdrift__alloc_large(bytes, 1) : NULL;
+    if (work == SIZE_MAX) /* too many rows for the radix sort: it sorts without scratch */
+        work = 0;
+    int fits = room <= SIZE_MAX / ((2 + COLUMN_BLOCK) * sizeof *sc->current) && work <= SIZE_MAX - bytes;
+    sc->current = fits ? pdrift__alloc_large(bytes + work, 1) : NULL;
     sc->first = SIZE_MAX;
     sc->counts = malloc((size_t)bins * sizeof *sc->counts);
-    size_t work = pdrift__sort_work_bytes(room);
-    sc->sort_work = work != SIZE_MAX ? pdrift__alloc_large(work, 1) : NULL; /* NULL: the sort allocates its own */
     if (sc->current == NULL || sc->counts == NULL) {
         free(sc->current);
         free(sc->counts);
-        free(sc->sort_work);
         return PDRIFT_ENOMEM;
     }
     sc->ranks = sc->current + room;
     sc->columns = sc->ranks + room;
+    sc->sort_work = work ? (void *)(sc->columns + COLUMN_BLOCK * room) : NULL; /* aligned as doubles are */
     return PDRIFT_OK;
 }
 
@@ -571,9 +575,8 @@ static int detect_data(pdrift_monitor *m, pdrift__result *r)
             pdrift__snapshot_fail(m, m->baseline.source, &m->baseline.features[failed[block]], rc, what[block]);
     }
     for (size_t i = 0; i < made; i++) {
-        free(sc[i].current);
+        free(sc[i].current); /* and the sort's scratch after it */
         free(sc[i].counts);
-        free(sc[i].sort_work);
     }
     free(what);
     free(failed);

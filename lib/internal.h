@@ -38,6 +38,13 @@ void pdrift__prefault(void *p, size_t n);
  * malloc'd block whose content there will never be read again (it reads
  * as zeros if it is). A hint only. */
 void pdrift__release_pages(void *base, size_t from, size_t to);
+/* Small pieces of memory carved out of huge pages, for many threads, all
+ * freed at once with the arena: pdrift__arena_alloc returns n bytes aligned
+ * for a double (NULL without memory). pdrift__arena_new: NULL without memory. */
+typedef struct pdrift__arena pdrift__arena;
+pdrift__arena *pdrift__arena_new(void);
+void *pdrift__arena_alloc(pdrift__arena *a, size_t n);
+void pdrift__arena_free(pdrift__arena *a);
 
 /* ---- sort.c: private sorted copies ------------------------------------- */
 
@@ -108,8 +115,9 @@ double pdrift__ks_statistic_small(const double *x_sorted, size_t nx, const doubl
  * n_fences = ceil(nx / step)): O(ny + n_fences) and a few blocks of step
  * values, whatever nx; for nx * ny < 1e15 (ks.c). Before it reads x[lo ..
  * hi - 1] it calls ready(ctx, lo, hi) when ready is not NULL (a mapped
- * snapshot checks those values then); a nonzero return stops it: NaN. */
-typedef int (*pdrift__ks_ready)(void *ctx, size_t lo, size_t hi);
+ * snapshot reads and checks those values then) and reads them where it
+ * returns: at p[i - lo] for x[i]. NULL stops it: NaN. */
+typedef const double *(*pdrift__ks_ready)(void *ctx, size_t lo, size_t hi);
 double pdrift__ks_statistic_fenced(const double *x_sorted, size_t nx, const double *fence, size_t step,
                                    size_t n_fences, const double *y_sorted, size_t ny, pdrift__ks_ready ready,
                                    void *ctx);

@@ -183,9 +183,10 @@ static double fenced_pass(const double *x, size_t nx, const double *fence, size_
             if (hi < bounds->max_lo && lo > bounds->min_hi)
                 continue;
             /* within its block: x[lo - 1] is below y[j0], x[hi] is not */
-            if (r[le].lo < r[le].hi && ready != NULL && ready(ctx, r[le].lo, r[le].hi) != 0)
+            const double *in = x + r[le].lo;
+            if (r[le].lo < r[le].hi && ready != NULL && (in = ready(ctx, r[le].lo, r[le].hi)) == NULL)
                 return NAN;
-            size_t count = count_in_block(x, r[le].lo, r[le].hi, y[j0], le);
+            size_t count = r[le].lo + count_in_block(in, 0, r[le].hi - r[le].lo, y[j0], le);
             double diff = (double)count / (double)nx - (double)j[le] / (double)ny;
             dmax = diff > dmax ? diff : dmax;
             dmin = diff < dmin ? diff : dmin;

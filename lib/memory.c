@@ -12,6 +12,7 @@
  * off or unknown.
  */
 #define _DEFAULT_SOURCE /* MADV_HUGEPAGE */
+#include <pthread.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <sys/mman.h>
@@ -130,4 +131,71 @@ void pdrift__unmap(void *p, size_t len)
 {
     if (p != NULL)
         (void)munmap(p, len);
+}
+
+/* ---- arena ------------------------------------------------------------------ */
+
+/* Pieces of 2 MB chunks (one huge page each where the kernel offers them):
+ * a detection that reads a few blocks of many features of a mapped snapshot
+ * copies them into a few huge pages, where a page of 4 KB each would cost
+ * a fault each (pdrift__alloc_large). */
+struct pdrift__arena {
+    pthread_mutex_t lock;
+    unsigned char **chunks;
+    size_t n_chunks, room;  /* chunks held, and room for pointers to them */
+    size_t used, cap;       /* bytes of the last chunk */
+};
+
+pdrift__arena *pdrift__arena_new(void)
+{
+    pdrift__arena *a = calloc(1, sizeof *a);
+    if (a != NULL && pthread_mutex_init(&a->lock, NULL) != 0) {
+        free(a);
+        return NULL;
+    }
+    return a;
+}
+
+void *pdrift__arena_alloc(pdrift__arena *a, size_t n)
+{
+    n = n ? n : 1;
+    if (n > SIZE_MAX - 2 * sizeof(double))
+        return NULL;
+    n = (n + sizeof(double) - 1) & ~(sizeof(double) - 1);
+    void *p = NULL;
+    pthread_mutex_lock(&a->lock);
+    if (a->n_chunks == 0 || n > a->cap - a->used) {
+        size_t cap = n > HUGE_PAGE ? n : HUGE_PAGE;
+        unsigned char **grown = a->n_chunks < a->room ? a->chunks : NULL;
+        if (grown == NULL && a->room < SIZE_MAX / (2 * sizeof *grown)) {
+            size_t room = a->room ? 2 * a->room : 8;
+            if ((grown = realloc(a->chunks, room * sizeof *grown)) != NULL) {
+                a->chunks = grown;
+                a->room = room;
+            }
+        }
+        unsigned char *chunk = grown != NULL ? pdrift__alloc_large(cap, 1) : NULL;
+        if (chunk != NULL) {
+            a->chunks[a->n_chunks++] = chunk;
+            a->used = 0;
+            a->cap = cap;
+        }
+    }
+    if (a->n_chunks > 0 && n <= a->cap - a->used) {
+        p = a->chunks[a->n_chunks - 1] + a->used;
+        a->used += n;
+    }
+    pthread_mutex_unlock(&a->lock);
+    return p;
+}
+
+void pdrift__arena_free(pdrift__arena *a)
+{
+    if (a == NULL)
+        return;
+    for (size_t i = 0; i < a->n_chunks; i++)
+        free(a->chunks[i]);
+    free(a->chunks);
+    pthread_mutex_destroy(&a->lock);
+    free(a);
 }

@@ -97,6 +97,7 @@ void pdrift__baseline_free(pdrift__baseline *b)
         pdrift__unchecked_free(bf->unchecked);
     }
     free(b->features);
+    pdrift__held_file_free(b->held);
     if (b->blob_mapped)
         pdrift__unmap(b->blob, b->blob_len);
     else

@@ -54,6 +54,10 @@ typedef struct pdrift__baseline {
     unsigned char *blob;     /* a loaded snapshot: the features' values point into it */
     size_t blob_len;
     int blob_mapped;         /* the blob is the snapshot file mapped (munmap), not malloc'd */
+    /* A mapped snapshot's file, open while the baseline holds it, and the
+     * memory where the blocks of values a detection reads are read and
+     * checked (snapshot.c); NULL otherwise. */
+    struct pdrift__held_file *held;
 } pdrift__baseline;
 
 /* The observed rows, row-major in baseline feature order. With a window
@@ -219,19 +223,28 @@ double *pdrift__feature_series(const pdrift__baseline_feature *bf);
 void pdrift__baseline_free(pdrift__baseline *b);
 
 /* A mapped snapshot's values are checked when first used (snapshot.c,
- * PDRIFT_PARAM_SNAPSHOT_MAP): values lo .. hi - 1 of a feature's sorted
- * values, or all of the feature (sorted values, places, PSI counts). Both
- * return PDRIFT_OK at once for values already checked or never mapped;
- * PDRIFT_ECORRUPT for damage or PDRIFT_ENOMEM, with *what saying what is
- * wrong. They write nothing but bf (a detection checks its features from
- * several threads); pdrift__snapshot_fail makes *what the monitor's message.
+ * PDRIFT_PARAM_SNAPSHOT_MAP).
+ * - pdrift__snapshot_values: a feature's sorted values lo .. hi - 1, at
+ *   p[i - lo] for value i: where they lie for values never mapped or all
+ *   checked, else their block read from the file and checked (once: it is
+ *   kept). NULL on damage (PDRIFT_ECORRUPT in *rc) or without memory
+ *   (PDRIFT_ENOMEM).
+ * - pdrift__snapshot_check_all: all of the feature where it lies (sorted
+ *   values, places, PSI counts); PDRIFT_OK at once for a feature checked or
+ *   never mapped, PDRIFT_ECORRUPT or PDRIFT_ENOMEM.
+ * On failure *what says what is wrong. They write nothing of the monitor
+ * but bf and the baseline's held file (whose memory is shared under a
+ * lock): a detection checks its features from several threads.
+ * pdrift__snapshot_fail makes *what the monitor's message;
  * pdrift__snapshot_ready_all checks all and sets the message itself. */
-int pdrift__snapshot_check(pdrift__baseline_feature *bf, size_t lo, size_t hi, const char **what);
+const double *pdrift__snapshot_values(pdrift__baseline_feature *bf, size_t lo, size_t hi, int *rc,
+                                      const char **what);
 int pdrift__snapshot_check_all(pdrift__baseline_feature *bf, const char **what);
 int pdrift__snapshot_fail(pdrift_monitor *m, const char *path, const pdrift__baseline_feature *bf, int rc,
                           const char *what);
 int pdrift__snapshot_ready_all(pdrift_monitor *m, pdrift__baseline_feature *bf);
 void pdrift__unchecked_free(struct pdrift__unchecked *u);
+void pdrift__held_file_free(struct pdrift__held_file *h);
 /* Swap a freshly built baseline in (b is emptied); the window and the last
  * result belong to the old baseline and go. */
 void pdrift__install_baseline(pdrift_monitor *m, pdrift__baseline *b);

@@ -317,23 +317,27 @@ START_TEST(test_ks_special_values)
 END_TEST
 
 /* ks_statistic_fenced's `ready`: copies the asked range of the true values
- * into the hidden ones (or refuses). */
+ * to the start of another buffer, which it returns (or refuses: NULL), as a
+ * mapped snapshot reads a block into memory of its own. */
 typedef struct {
     const double *truth;
-    double *hidden;
-    size_t n, calls;
+    double *shown;
+    size_t n, calls, shown_len;
     int refuse;
 } revealer;
 
-static int reveal(void *ctx, size_t lo, size_t hi)
+static const double *reveal(void *ctx, size_t lo, size_t hi)
 {
     revealer *rv = ctx;
     ck_assert(lo < hi && hi <= rv->n);
     if (rv->refuse)
-        return 1;
-    memcpy(rv->hidden + lo, rv->truth + lo, (hi - lo) * sizeof *rv->hidden);
+        return NULL;
+    for (size_t i = 0; i < rv->shown_len; i++) /* what the last call showed is gone */
+        rv->shown[i] = NAN;
+    memcpy(rv->shown, rv->truth + lo, (hi - lo) * sizeof *rv->shown);
+    rv->shown_len = hi - lo;
     rv->calls++;
-    return 0;
+    return rv->shown;
 }
 
 /* The galloping statistic (a small window against a large sorted baseline,
@@ -371,7 +375,8 @@ START_TEST(test_ks_small_equals_merge)
         /* Through fences every step-th value: one value a block, small
          * blocks, the library's step, a single fence. */
         size_t steps[] = {1, 3, 16, pdrift__ks_fence_step(n1), n1};
-        double *fence = malloc(n1 * sizeof *fence), *hidden = malloc(n1 * sizeof *hidden);
+        double *fence = malloc(n1 * sizeof *fence), *hidden = malloc(n1 * sizeof *hidden),
+               *shown = malloc(n1 * sizeof *shown);
         for (size_t s = 0; s < sizeof steps / sizeof *steps; s++) {
             size_t step = steps[s], k = (n1 + step - 1) / step;
             for (size_t i = 0; i < k; i++)
@@ -379,11 +384,12 @@ START_TEST(test_ks_small_equals_merge)
             double c = pdrift__ks_statistic_fenced(x, n1, fence, step, k, y, n2, NULL, NULL);
             ck_assert_msg(golden_same_bits(a, c), "rep %d (kind %d, %zu vs %zu, step %zu): merge %.17g, fenced %.17g",
                           rep, kind, n1, n2, step, a, c);
-            /* It reads only what it asked for: every value is NaN until
-             * `ready` reveals its range (as a mapped snapshot checks it). */
+            /* It reads only what it asked for, where `ready` puts it: every
+             * value of x is NaN, and each range is shown only to the call
+             * that asked for it (as a mapped snapshot reads and checks it). */
             for (size_t i = 0; i < n1; i++)
                 hidden[i] = NAN;
-            revealer rv = {x, hidden, n1, 0, 0};
+            revealer rv = {x, shown, n1, 0, 0, 0};
             c = pdrift__ks_statistic_fenced(hidden, n1, fence, step, k, y, n2, reveal, &rv);
             ck_assert_msg(golden_same_bits(a, c), "rep %d, step %zu, values revealed on demand: %.17g, merge %.17g",
                           rep, step, c, a);
@@ -395,6 +401,7 @@ START_TEST(test_ks_small_equals_merge)
         }
         free(fence);
         free(hidden);
+        free(shown);
         checked++;
         free(x);
         free(y);
