@@ -60,8 +60,12 @@ static double ks_pvalue_dependent(double d, double scale)
     return p < 0.0 ? 0.0 : (p > 1.0 ? 1.0 : p);
 }
 
-/* Scratch space of a detection, allocated once for all features. */
-enum { COLUMN_BLOCK = 8 };
+/* Scratch space of a detection, allocated once for all features. Five
+ * columns at a time: a worker's scratch for a window of 20,000 rows then
+ * fits in one huge page (new memory is dear on a virtual machine:
+ * memory.c), and 50 features make ten blocks, five for each of two threads
+ * (with eight: 2.2 MB, and seven blocks, four against three). */
+enum { COLUMN_BLOCK = 5 };
 typedef struct scratch {
     double *current;   /* the window's values of one feature */
     double *ranks;     /* their ranks in time order */
@@ -72,9 +76,9 @@ typedef struct scratch {
 } scratch;
 
 /* The window's column f, in time order: the window is row-major, so its
- * columns are copied out eight at a time (a row's eight values share a
- * cache line), one pass over the rows per eight features rather than one
- * per feature. */
+ * columns are copied out COLUMN_BLOCK at a time (a row's five values lie in
+ * one or two cache lines), one pass over the rows per block of features
+ * rather than one per feature. */
 static const double *window_column(const pdrift_monitor *m, scratch *sc, size_t f)
 {
     const pdrift__window *w = &m->window;
