@@ -135,73 +135,112 @@ static count_range fenced_count(size_t k, size_t step, size_t n_fences, size_t n
     return r;
 }
 
-/* The run of y equal to y[j0] ends before the returned index; the fences
- * below it (*k_lt) and at or below it (*k_le) are advanced to it. */
-static size_t next_run(const double *y, size_t ny, size_t j0, const double *fence, size_t n_fences,
-                       size_t *k_lt, size_t *k_le)
+/* The points of F_x - F_y, in fence intervals. A value v of y with k
+ * fences below it (k_lt) has its point "just below v" (le = 0, at the start
+ * j0 of v's run in y) in A-interval k: v in (fence[k-1], fence[k]], the
+ * indices [#y <= fence[k-1], #y <= fence[k]). With k fences at or below it
+ * (k_le), its point "at v" (le = 1, at the end j1 of its run) is in
+ * B-interval k: v in [fence[k-1], fence[k]), the indices [#y < fence[k-1],
+ * #y < fence[k]). (fence[-1] is -inf and fence[n_fences] +inf.) Every
+ * point of an interval has the same count range, fenced_count(k): the
+ * bounds of its difference move only with its index in y, so the largest
+ * lower bound of an A-interval is at its first index and the smallest upper
+ * bound of a B-interval at its end, and a pass over the intervals (a merge
+ * of the fences into y) finds the extremes with four products an interval
+ * instead of four a point.
+ *
+ * The walk over the intervals: k from 0 to n_fences, with a (b) the first
+ * index of A-interval k (k + 1) and c (d) the same for B-intervals. */
+typedef struct {
+    size_t k, a, b, c, d;
+} interval_walk;
+
+static int next_interval(interval_walk *w, const double *fence, size_t n_fences, const double *y, size_t ny)
 {
-    double v = y[j0];
-    size_t j1 = j0 + 1;
-    while (j1 < ny && y[j1] == v)
-        j1++;
-    while (*k_lt < n_fences && fence[*k_lt] < v)
-        ++*k_lt;
-    if (*k_le < *k_lt)
-        *k_le = *k_lt;
-    while (*k_le < n_fences && fence[*k_le] <= v)
-        ++*k_le;
-    return j1;
+    if (w->k > n_fences)
+        return 0;
+    w->a = w->b;
+    w->c = w->d;
+    if (w->k < n_fences) {
+        const double f = fence[w->k];
+        size_t lt = w->d, le;
+        while (lt < ny && y[lt] < f)
+            lt++;
+        for (le = lt > w->b ? lt : w->b; le < ny && y[le] <= f;)
+            le++;
+        w->b = le;
+        w->d = lt;
+    } else {
+        w->b = w->d = ny;
+    }
+    return 1;
 }
 
-/* One pass over the runs of y. Without `bounds` (pass 1) it widens
- * bounds->max_lo / min_hi: the largest lower and smallest upper bound of
- * F_x - F_y, in units of 1 / (nx ny). With them (pass 2) it counts exactly
- * at the points whose bounds reach those extremes and returns their D. */
-typedef struct {
-    int64_t max_lo, min_hi;
-} extremes;
-
-static double fenced_pass(const double *x, size_t nx, const double *fence, size_t step, size_t n_fences,
-                          const double *y, size_t ny, extremes *e, const extremes *bounds,
-                          pdrift__ks_ready ready, void *ctx)
+/* The exact difference at one point (le: 0 just below y[j0], 1 at it; j:
+ * the point's index in y, j0 or the run's end) with count range r, into
+ * dmax and dmin; nonzero when `ready` fails. */
+static int count_point(const double *x, size_t nx, const double *y, size_t ny, size_t j0, size_t j, int le,
+                       count_range r, pdrift__ks_ready ready, void *ctx, double *dmax, double *dmin)
 {
-    const int64_t n1 = (int64_t)nx, n2 = (int64_t)ny;
-    double dmax = 0.0, dmin = 0.0;
-    size_t k_lt = 0, k_le = 0;
-    for (size_t j0 = 0, j1; j0 < ny; j0 = j1) {
-        j1 = next_run(y, ny, j0, fence, n_fences, &k_lt, &k_le);
-        count_range r[2] = {fenced_count(k_lt, step, n_fences, nx), fenced_count(k_le, step, n_fences, nx)};
-        size_t j[2] = {j0, j1}; /* just below y[j0], and at it */
-        for (int le = 0; le < 2; le++) {
-            int64_t lo = (int64_t)r[le].lo * n2 - (int64_t)j[le] * n1;
-            int64_t hi = (int64_t)r[le].hi * n2 - (int64_t)j[le] * n1;
-            if (bounds == NULL) {
-                e->max_lo = lo > e->max_lo ? lo : e->max_lo;
-                e->min_hi = hi < e->min_hi ? hi : e->min_hi;
-                continue;
-            }
-            if (hi < bounds->max_lo && lo > bounds->min_hi)
-                continue;
-            /* within its block: x[lo - 1] is below y[j0], x[hi] is not */
-            const double *in = x + r[le].lo;
-            if (r[le].lo < r[le].hi && ready != NULL && (in = ready(ctx, r[le].lo, r[le].hi)) == NULL)
-                return NAN;
-            size_t count = r[le].lo + count_in_block(in, 0, r[le].hi - r[le].lo, y[j0], le);
-            double diff = (double)count / (double)nx - (double)j[le] / (double)ny;
-            dmax = diff > dmax ? diff : dmax;
-            dmin = diff < dmin ? diff : dmin;
-        }
-    }
-    return two_sided(dmax, dmin);
+    /* within its block: x[lo - 1] is below y[j0], x[hi] is not */
+    const double *in = x + r.lo;
+    if (r.lo < r.hi && ready != NULL && (in = ready(ctx, r.lo, r.hi)) == NULL)
+        return 1;
+    size_t count = r.lo + count_in_block(in, 0, r.hi - r.lo, y[j0], le);
+    double diff = (double)count / (double)nx - (double)j / (double)ny;
+    *dmax = diff > *dmax ? diff : *dmax;
+    *dmin = diff < *dmin ? diff : *dmin;
+    return 0;
 }
 
 double pdrift__ks_statistic_fenced(const double *x, size_t nx, const double *fence, size_t step,
                                    size_t n_fences, const double *y, size_t ny, pdrift__ks_ready ready,
                                    void *ctx)
 {
-    extremes e = {0, 0};
-    (void)fenced_pass(x, nx, fence, step, n_fences, y, ny, &e, NULL, NULL, NULL);
-    return fenced_pass(x, nx, fence, step, n_fences, y, ny, NULL, &e, ready, ctx);
+    const int64_t n1 = (int64_t)nx, n2 = (int64_t)ny;
+    /* Pass 1: the largest lower bound and the smallest upper bound of the
+     * differences, in units of 1 / (nx ny) (where every difference is an
+     * integer); 0 is the difference before the first value. */
+    int64_t max_lo = 0, min_hi = 0;
+    interval_walk w = {0, 0, 0, 0, 0};
+    for (; next_interval(&w, fence, n_fences, y, ny); w.k++) {
+        count_range r = fenced_count(w.k, step, n_fences, nx);
+        if (w.a < w.b) {
+            int64_t lo = (int64_t)r.lo * n2 - (int64_t)w.a * n1;
+            max_lo = lo > max_lo ? lo : max_lo;
+        }
+        if (w.c < w.d) {
+            int64_t hi = (int64_t)r.hi * n2 - (int64_t)w.d * n1;
+            min_hi = hi < min_hi ? hi : min_hi;
+        }
+    }
+    /* Pass 2: exact counts at the points whose bounds reach those extremes
+     * (the others lie at least one unit inside them), interval by interval,
+     * an interval skipped whole when none of its points can. */
+    double dmax = 0.0, dmin = 0.0;
+    w = (interval_walk){0, 0, 0, 0, 0};
+    for (; next_interval(&w, fence, n_fences, y, ny); w.k++) {
+        const count_range r = fenced_count(w.k, step, n_fences, nx);
+        const int64_t top = (int64_t)r.hi * n2, bottom = (int64_t)r.lo * n2;
+        /* A points: indices a .. b - 1; B points: run ends c + 1 .. d */
+        if (w.a < w.b && (top - (int64_t)w.a * n1 >= max_lo || bottom - (int64_t)(w.b - 1) * n1 <= min_hi))
+            for (size_t j0 = w.a, j1; j0 < w.b; j0 = j1) {
+                for (j1 = j0 + 1; j1 < w.b && y[j1] == y[j0];)
+                    j1++;
+                if ((top - (int64_t)j0 * n1 >= max_lo || bottom - (int64_t)j0 * n1 <= min_hi) &&
+                    count_point(x, nx, y, ny, j0, j0, 0, r, ready, ctx, &dmax, &dmin) != 0)
+                    return NAN;
+            }
+        if (w.c < w.d && (top - (int64_t)(w.c + 1) * n1 >= max_lo || bottom - (int64_t)w.d * n1 <= min_hi))
+            for (size_t j0 = w.c, j1; j0 < w.d; j0 = j1) {
+                for (j1 = j0 + 1; j1 < w.d && y[j1] == y[j0];)
+                    j1++;
+                if ((top - (int64_t)j1 * n1 >= max_lo || bottom - (int64_t)j1 * n1 <= min_hi) &&
+                    count_point(x, nx, y, ny, j0, j1, 1, r, ready, ctx, &dmax, &dmin) != 0)
+                    return NAN;
+            }
+    }
+    return two_sided(dmax, dmin);
 }
 
 size_t pdrift__ks_fence_step(size_t nx)
