@@ -371,7 +371,7 @@ static int test_feature(const pdrift_monitor *m, size_t f, scratch *sc, pdrift__
         return PDRIFT_OK; /* the distribution tests cannot run: insufficient_data */
 
     /* The textbook tests, as if the values were independent. */
-    pdrift__psi_count(current, n_c, bf->cuts, bf->n_cuts, sc->counts);
+    pdrift__psi_count_sorted(current, n_c, bf->cuts, bf->n_cuts, sc->counts); /* current is sorted */
     pdrift__psi_result psi;
     int rc = pdrift__psi_from_counts(bf->counts, sc->counts, bf->n_cuts + 1, &s->psi, &psi);
     if (rc != PDRIFT_OK)

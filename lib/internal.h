@@ -179,6 +179,9 @@ size_t pdrift__psi_cuts(const double *baseline_sorted, size_t n, unsigned bins, 
  * entries and is overwritten. values in any order, no NaN. */
 void pdrift__psi_count(const double *values, size_t n, const double *cuts, size_t n_cuts,
                        size_t *counts);
+/* The same for values sorted ascending: a search per cut, not per value. */
+void pdrift__psi_count_sorted(const double *values, size_t n, const double *cuts, size_t n_cuts,
+                              size_t *counts);
 
 /* PSI, its chi-square p-value and bin counts from per-bin counts (SPEC §2.3).
  * PDRIFT_EINVAL for NULL pointers, n_bins = 0 or > PDRIFT__PSI_MAX_BINS, a

@@ -201,7 +201,7 @@ int pdrift__feature_finish(const pdrift__settings *s, pdrift__baseline_feature *
     if (bf->cuts == NULL || bf->counts == NULL)
         return PDRIFT_ENOMEM;
     bf->n_cuts = pdrift__psi_cuts(bf->sorted, bf->n_values, s->psi.bins, s->psi.binning, bf->cuts);
-    pdrift__psi_count(bf->sorted, bf->n_values, bf->cuts, bf->n_cuts, bf->counts);
+    pdrift__psi_count_sorted(bf->sorted, bf->n_values, bf->cuts, bf->n_cuts, bf->counts);
     return PDRIFT_OK;
 }
 

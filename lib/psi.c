@@ -157,6 +157,19 @@ void pdrift__psi_count(const double *values, size_t n, const double *cuts, size_
         counts[bin_of(values[i], cuts, n_cuts)]++;
 }
 
+void pdrift__psi_count_sorted(const double *values, size_t n, const double *cuts, size_t n_cuts,
+                              size_t *counts)
+{
+    /* bin k holds the values v with cuts[k - 1] < v <= cuts[k] */
+    size_t upto = 0;
+    for (size_t k = 0; k < n_cuts; k++) {
+        size_t next = pdrift__gallop(values, n, upto, cuts[k], 1);
+        counts[k] = next - upto;
+        upto = next;
+    }
+    counts[n_cuts] = n - upto;
+}
+
 /* ---- chi-square tail and quantile ------------------------------------------- */
 
 /* Upper tail Q(x; df) for df in [1, PDRIFT__PSI_MAX_BINS). GSL must never be
@@ -306,7 +319,7 @@ static int psi_of_samples(const double *baseline, size_t nb, const double *curre
         goto out;
 
     n_cuts = pdrift__psi_cuts(sorted, nb, opts->bins, opts->binning, cuts);
-    pdrift__psi_count(sorted, nb, cuts, n_cuts, baseline_counts);
+    pdrift__psi_count_sorted(sorted, nb, cuts, n_cuts, baseline_counts);
     pdrift__psi_count(current, nc, cuts, n_cuts, current_counts);
     rc = pdrift__psi_from_counts(baseline_counts, current_counts, n_cuts + 1, opts, out);
 out:

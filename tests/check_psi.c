@@ -20,6 +20,7 @@
 
 #include "golden.h"
 #include "internal.h"
+#include "xorshift.h"
 
 #define PSI_REL 1e-13   /* psi vs psi_hex (SPEC §7) */
 #define CHI2_REL 1e-12  /* p-values and critical values (SPEC §7) */
@@ -417,6 +418,37 @@ START_TEST(test_count_right_closed_and_infinite)
     ck_assert_uint_eq(counts[1], 2); /* 1.5, 2.0 */
     ck_assert_uint_eq(counts[2], 1); /* 3.0 */
     ck_assert_uint_eq(counts[3], 3); /* 3.5, 1e308, inf */
+    /* the same through the sorted values (a search per cut) */
+    size_t sorted_counts[4] = {99, 99, 99, 99};
+    pdrift__psi_count_sorted(v, 9, cuts, 3, sorted_counts);
+    ck_assert_mem_eq(sorted_counts, counts, sizeof counts);
+}
+END_TEST
+
+/* Counting sorted values a search per cut puts every value in the bin that
+ * counting it alone does: values on the cuts, ties, repeated cuts, signed
+ * zeros, infinities, empty bins at either end, no values. */
+START_TEST(test_count_sorted_same_bins)
+{
+    uint64_t state = 7;
+    for (int rep = 0; rep < 2000; rep++) {
+        size_t n = (size_t)(xorshift_uniform(&state) * 300), n_cuts = 1 + (size_t)(xorshift_uniform(&state) * 12);
+        double *v = malloc((n ? n : 1) * sizeof *v), cuts[13];
+        size_t a[14], b[14];
+        for (size_t k = 0; k < n_cuts; k++)
+            cuts[k] = floor(xorshift_uniform(&state) * 10) - 5 + (rep % 3 == 0 ? 0.0 : -0.0);
+        pdrift__sort(cuts, n_cuts);
+        for (size_t i = 0; i < n; i++) {
+            double u = xorshift_uniform(&state);
+            v[i] = rep % 4 == 0 ? floor(u * 14) - 7 : u < 0.02 ? -INFINITY : u > 0.98 ? INFINITY
+                                                          : (u - 0.5) * (rep % 5 + 1) * 4;
+        }
+        pdrift__sort(v, n);
+        pdrift__psi_count(v, n, cuts, n_cuts, a);
+        pdrift__psi_count_sorted(v, n, cuts, n_cuts, b);
+        ck_assert_msg(memcmp(a, b, (n_cuts + 1) * sizeof *a) == 0, "rep %d: %zu values, %zu cuts", rep, n, n_cuts);
+        free(v);
+    }
 }
 END_TEST
 
@@ -759,6 +791,7 @@ static Suite *psi_suite(void)
     tcase_add_test(values, test_identical_samples);
     tcase_add_test(values, test_values_beyond_baseline_max_are_counted);
     tcase_add_test(values, test_count_right_closed_and_infinite);
+    tcase_add_test(values, test_count_sorted_same_bins);
     tcase_add_test(values, test_infinite_values_in_outer_bins);
     tcase_add_test(values, test_quantile_infinite_endpoints);
     tcase_add_test(values, test_constant_baseline);
