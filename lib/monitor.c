@@ -98,6 +98,7 @@ void pdrift__baseline_free(pdrift__baseline *b)
     }
     free(b->features);
     pdrift__held_file_free(b->held);
+    free(b->meta);
     if (b->blob_mapped)
         pdrift__unmap(b->blob, b->blob_len);
     else

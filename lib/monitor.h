@@ -54,6 +54,8 @@ typedef struct pdrift__baseline {
     unsigned char *blob;     /* a loaded snapshot: the features' values point into it */
     size_t blob_len;
     int blob_mapped;         /* the blob is the snapshot file mapped (munmap), not malloc'd */
+    unsigned char *meta;     /* a mapped snapshot's metadata, read into memory of its own */
+    size_t meta_len;
     /* A mapped snapshot's file, open while the baseline holds it, and the
      * memory where the blocks of values a detection reads are read and
      * checked (snapshot.c); NULL otherwise. */
@@ -200,7 +202,8 @@ int pdrift__fail(pdrift_monitor *m, int rc, const char *fmt, ...)
 static inline int pdrift__in_blob(const pdrift__baseline *b, const void *p)
 {
     const unsigned char *q = p;
-    return b->blob != NULL && q >= b->blob && q < b->blob + b->blob_len;
+    return (b->blob != NULL && q >= b->blob && q < b->blob + b->blob_len) ||
+           (b->meta != NULL && q >= b->meta && q < b->meta + b->meta_len);
 }
 
 /* Baseline windows ranked against in the serial calibration (detect.c). */

@@ -982,6 +982,35 @@ static int file_bytes(pdrift_monitor *m, const char *path, int fd, size_t len, u
     return PDRIFT_OK;
 }
 
+/* The first data_at bytes of a mapped snapshot (its header, metadata and
+ * padding) read into a buffer of their own, data_at as the mapped header
+ * says; NULL where that is not a plausible offset or the read fails (the
+ * mapping is then read instead, and checked the same way). */
+static unsigned char *read_metadata(int fd, const unsigned char *file, size_t len)
+{
+    if (len < SNAP_HEADER + 16)
+        return NULL;
+    const uint64_t data_at = word_at(file + SNAP_HEADER + 8);
+    if (data_at < SNAP_HEADER + 16 || data_at > len || data_at % 8 != 0)
+        return NULL;
+    unsigned char *meta = pdrift__alloc_large((size_t)data_at, 1);
+    size_t got = 0;
+    while (meta != NULL && got < data_at) {
+        ssize_t k = pread(fd, meta + got, (size_t)data_at - got, (off_t)got);
+        if (k < 0 && errno == EINTR)
+            continue;
+        if (k <= 0)
+            break;
+        got += (size_t)k;
+    }
+    /* the copy must describe itself the same way (the file may have changed) */
+    if (meta == NULL || got != data_at || word_at(meta + SNAP_HEADER + 8) != data_at) {
+        free(meta);
+        return NULL;
+    }
+    return meta;
+}
+
 static void release_bytes(unsigned char *p, size_t len, int mapped)
 {
     if (mapped)
@@ -1071,9 +1100,13 @@ int pdrift__snapshot_load(pdrift_monitor *m, const char *path)
         close(fd);
     if (rc != PDRIFT_OK)
         return rc;
-    const unsigned char *p = file;
+    /* Mapped, the metadata (read whole at load) is read into memory of its
+     * own: a page fault per 4 KB of the mapping costs more than the read. */
+    unsigned char *meta = mapped ? read_metadata(held->fd, file, len) : NULL;
+    const unsigned char *p = meta != NULL ? meta : file;
     rc = check_header(m, path, p, len);
     if (rc != PDRIFT_OK) {
+        free(meta);
         pdrift__held_file_free(held);
         release_bytes(file, len, mapped);
         return rc;
@@ -1081,13 +1114,14 @@ int pdrift__snapshot_load(pdrift_monitor *m, const char *path)
     uint64_t meta_end = word_at(p + SNAP_HEADER), data_at = word_at(p + SNAP_HEADER + 8);
     uint32_t flags = u32_at(p + 20);
     reader r = {p, (size_t)meta_end, SNAP_HEADER + 16, 0, NULL};
-    reader d = {p, len, (size_t)data_at, 0, NULL};
+    reader d = {file, len, (size_t)data_at, 0, NULL};
     uint64_t n_features = word_at(p + 32), n_rows = word_at(p + 40), psi = word_at(p + 48);
     unsigned bins = (unsigned)(psi & 0xFFFFFFFFu);
     int binning = (int)(psi >> 32);
     /* A count the file's size rules out is damage (below); a possible one
      * beyond the limit is refused before anything is allocated for it. */
     if (n_features <= (len - SNAP_HEADER) / 48 && n_features > m->settings.limits.max_columns) {
+        free(meta);
         pdrift__held_file_free(held);
         release_bytes(file, len, mapped);
         return pdrift__fail(m, PDRIFT_EDATA, "%s: snapshot of %llu features, more than %zu, the limit "
@@ -1099,6 +1133,8 @@ int pdrift__snapshot_load(pdrift_monitor *m, const char *path)
     b.blob_len = len;
     b.blob_mapped = mapped;
     b.held = held;
+    b.meta = meta;
+    b.meta_len = meta != NULL ? (size_t)data_at : 0;
     pdrift__performance perf;
     memset(&perf, 0, sizeof perf);
     double *perf_returns = NULL, *errors = NULL;
