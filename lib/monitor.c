@@ -208,14 +208,15 @@ int pdrift__feature_finish(const pdrift__settings *s, pdrift__baseline_feature *
 
 /* Sort the values of one feature (in bf->sorted, its non-missing values in
  * time order) in place, with their places into bf->positions, and place its
- * PSI bins. ranks is scratch for n_values doubles. */
-static int prepare_feature(const pdrift__settings *s, pdrift__baseline_feature *bf, double *ranks)
+ * PSI bins. ranks is scratch for n_values doubles, work the sort's scratch
+ * (pdrift__sort_work_bytes) or NULL. */
+static int prepare_feature(const pdrift__settings *s, pdrift__baseline_feature *bf, double *ranks, void *work)
 {
     /* One sort gives the sorted values, the places and, for the
      * autocorrelation time, the ranks in time order. */
     if (!s->serial_correction)
         ranks = NULL;
-    if (pdrift__sort_positions(bf->sorted, bf->n_values, bf->sorted, ranks, bf->positions) != PDRIFT_OK)
+    if (pdrift__sort_positions_in(bf->sorted, bf->n_values, bf->sorted, ranks, bf->positions, work) != PDRIFT_OK)
         return PDRIFT_ENOMEM;
     bf->tau = ranks != NULL ? pdrift__autocorrelation_time_of_ranks(ranks, bf->n_values) : 1.0;
     return pdrift__feature_finish(s, bf, 0, 1);
@@ -224,13 +225,16 @@ static int prepare_feature(const pdrift__settings *s, pdrift__baseline_feature *
 typedef struct preparing {
     const pdrift__settings *s;
     pdrift__baseline *b;
-    double **ranks; /* one per worker */
+    double **ranks; /* one per worker, each followed by the sort's scratch (or NULL: work) */
+    size_t rows;    /* ranks' length */
+    int work;       /* the scratch follows the ranks */
 } preparing;
 
 static int prepare_one(void *ctx, size_t f, size_t worker)
 {
     preparing *p = ctx;
-    return prepare_feature(p->s, &p->b->features[f], p->ranks[worker]);
+    double *ranks = p->ranks[worker];
+    return prepare_feature(p->s, &p->b->features[f], ranks, p->work ? (void *)(ranks + p->rows) : NULL);
 }
 
 /* The first NaN of a row-major matrix, as row and column, or 0 if none. */
@@ -329,15 +333,18 @@ static int build_baseline(pdrift_monitor *m, pdrift__baseline *b, const char *co
     free(next);
     if (discard_rows)
         pdrift__collapse_large(sorted_area, sorted_bytes);
-    /* The features, each sorted with its ranks (scratch of its worker's), on
-     * up to PDRIFT_PARAM_THREADS threads. */
+    /* The features, each sorted with its ranks on up to PDRIFT_PARAM_THREADS
+     * threads; each worker has its scratch (ranks, then the sort's) in one
+     * block, on huge pages, for all its features. */
     const size_t workers = pdrift__parallel_workers(n_features, m->settings.threads);
     double *ranks[PDRIFT__MAX_WORKERS];
-    size_t made = 0;
-    while (made < workers && (ranks[made] = pdrift__alloc_large(rows_room * sizeof **ranks, 1)) != NULL)
+    size_t made = 0, work = pdrift__sort_work_bytes(rows_room);
+    if (work == SIZE_MAX || work > SIZE_MAX - rows_room * sizeof **ranks)
+        work = 0; /* the sort does without */
+    while (made < workers && (ranks[made] = pdrift__alloc_large(rows_room * sizeof **ranks + work, 1)) != NULL)
         made++;
     size_t failed = 0;
-    preparing p = {&m->settings, b, ranks};
+    preparing p = {&m->settings, b, ranks, rows_room, work != 0};
     int rc = made == 0 ? PDRIFT_ENOMEM : pdrift__parallel_for(n_features, made, prepare_one, &p, &failed);
     for (size_t i = 0; i < made; i++)
         free(ranks[i]);

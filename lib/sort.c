@@ -220,6 +220,12 @@ int pdrift__sort_positions(const double *x, size_t n, double *sorted, double *ra
     return sort_positions_in(x, n, sorted, ranks, positions, NULL);
 }
 
+int pdrift__sort_positions_in(const double *x, size_t n, double *sorted, double *ranks, uint32_t *positions,
+                              void *work)
+{
+    return sort_positions_in(x, n, sorted, ranks, positions, work);
+}
+
 /* work: pdrift__sort_work_bytes(n) bytes, or NULL to allocate them here. */
 static int sort_positions_in(const double *x, size_t n, double *sorted, double *ranks, uint32_t *positions,
                              void *work)
