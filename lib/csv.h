@@ -236,6 +236,9 @@ typedef struct pdrift__table_options {
     size_t tail_min_bytes;
     /* Not NULL: set to 1 when the second thread's rows were taken (tests). */
     int *tail_taken;
+    /* 1: the values column by column (pdrift__table.stride): a baseline's
+     * columns are sorted where they are read, with no copy of the table. */
+    int by_column;
 } pdrift__table_options;
 
 /* pdrift__table_read with options (NULL: the defaults). */

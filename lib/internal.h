@@ -352,6 +352,8 @@ typedef struct pdrift__table {
     size_t n_columns;       /* numeric columns kept, in file order */
     char **names;           /* n_columns UTF-8 names */
     double *values;         /* n_rows x n_columns, row-major; NaN = missing */
+    size_t stride;          /* 0: row-major; else column by column, column i at values + i * stride
+                               (pdrift__table_options.by_column) */
     size_t n_skipped;
     char **skipped;         /* names of the columns not kept ("" if unnamed) */
     char **skipped_reasons; /* why, e.g. "not numeric (first value \"2020-01-02\" at line 2)" */
@@ -369,6 +371,9 @@ int pdrift__table_read(const char *path, pdrift__table *out, char *err, size_t e
 
 /* Free what a table owns and zero it. NULL and empty tables are fine. */
 void pdrift__table_free(pdrift__table *t);
+/* A table read by column (stride > 0) made row-major; PDRIFT_OK (nothing
+ * to do for a row-major one) or PDRIFT_ENOMEM (the table unchanged). */
+int pdrift__table_by_rows(pdrift__table *t);
 
 /* Index of the column named `name`, or -1. */
 long pdrift__table_column(const pdrift__table *t, const char *name);

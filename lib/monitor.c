@@ -98,7 +98,7 @@ void pdrift__baseline_free(pdrift__baseline *b)
     }
     free(b->features);
     pdrift__held_file_free(b->held);
-    free(b->meta);
+    free(b->aux);
     if (b->blob_mapped)
         pdrift__unmap(b->blob, b->blob_len);
     else
@@ -228,35 +228,56 @@ typedef struct preparing {
     double **ranks; /* one per worker, each followed by the sort's scratch (or NULL: work) */
     size_t rows;    /* ranks' length */
     int work;       /* the scratch follows the ranks */
+    int compact;    /* the values are all n_rows of the feature, NaN for missing ones */
 } preparing;
 
 static int prepare_one(void *ctx, size_t f, size_t worker)
 {
     preparing *p = ctx;
+    pdrift__baseline_feature *bf = &p->b->features[f];
+    if (p->compact) { /* missing values counted out, the others kept in time order */
+        size_t n = 0;
+        for (size_t t = 0; t < p->b->n_rows; t++) {
+            double v = bf->sorted[t];
+            bf->sorted[n] = v;
+            n += v == v;
+        }
+        bf->n_values = n;
+        bf->n_missing = p->b->n_rows - n;
+    }
     double *ranks = p->ranks[worker];
-    return prepare_feature(p->s, &p->b->features[f], ranks, p->work ? (void *)(ranks + p->rows) : NULL);
+    return prepare_feature(p->s, bf, ranks, p->work ? (void *)(ranks + p->rows) : NULL);
 }
 
-/* The first NaN of a row-major matrix, as row and column, or 0 if none. */
-static int find_nan(const double *rows, size_t n_rows, size_t n_cols, size_t *row, size_t *col)
+/* The first NaN of a matrix in reading order, as row and column, or 0 if
+ * none: row-major (stride 0) or column i at values + i * stride. */
+static int find_nan(const double *values, size_t n_rows, size_t n_cols, size_t stride, size_t *row, size_t *col)
 {
-    for (size_t r = 0; r < n_rows; r++)
-        for (size_t c = 0; c < n_cols; c++)
-            if (isnan(rows[r * n_cols + c])) {
+    int found = 0;
+    for (size_t c = 0; stride > 0 && c < n_cols; c++)
+        for (size_t r = 0; r < n_rows && (!found || r < *row); r++)
+            if (isnan(values[c * stride + r])) {
                 *row = r;
                 *col = c;
-                return 1;
+                found = 1;
             }
-    return 0;
+    for (size_t r = 0; stride == 0 && r < n_rows && !found; r++)
+        for (size_t c = 0; c < n_cols && !found; c++)
+            if (isnan(values[r * n_cols + c])) {
+                *row = r;
+                *col = c;
+                found = 1;
+            }
+    return found;
 }
 
-/* Build a baseline from a row-major matrix into *b (which the caller frees
- * on failure). The names have been validated. */
-static int build_baseline(pdrift_monitor *m, pdrift__baseline *b, const char *const *names,
-                          size_t n_features, const double *rows, size_t n_rows, int discard_rows)
+/* The features of a new baseline *b of n_rows rows, named (the names have
+ * been validated); their values are set by the caller. */
+static int baseline_features(pdrift_monitor *m, pdrift__baseline *b, const char *const *names, size_t n_features,
+                             size_t n_rows)
 {
     if (n_features > SIZE_MAX / sizeof *b->features ||
-        n_rows > SIZE_MAX / (sizeof(double) + sizeof(uint32_t))) /* the blob's 12 bytes a value */
+        n_rows > SIZE_MAX / (sizeof(double) + sizeof(uint32_t))) /* 12 bytes a value */
         return pdrift__fail(m, PDRIFT_ENOMEM, "baseline too large");
     b->features = calloc(n_features, sizeof *b->features);
     if (b->features == NULL)
@@ -266,9 +287,52 @@ static int build_baseline(pdrift_monitor *m, pdrift__baseline *b, const char *co
     if (n_rows > UINT32_MAX)
         return pdrift__fail(m, PDRIFT_ENOMEM, "baseline too large: %zu rows, at most %lu", n_rows,
                             (unsigned long)UINT32_MAX);
+    for (size_t f = 0; f < n_features; f++)
+        if ((b->features[f].name = pdrift__strdup(names[f])) == NULL)
+            return pdrift__fail(m, PDRIFT_ENOMEM, "out of memory for baseline feature \"%s\"", names[f]);
+    return PDRIFT_OK;
+}
+
+/* Every feature sorted with its ranks and places, on up to
+ * PDRIFT_PARAM_THREADS threads; each worker has its scratch (ranks, then the
+ * sort's) in one block, on huge pages, for all its features. `compact`: a
+ * feature's sorted array holds its n_rows values in time order, missing ones
+ * too, to be squeezed out first. */
+static int prepare_features(pdrift_monitor *m, pdrift__baseline *b, int compact)
+{
+    const size_t n_features = b->n_features, rows_room = b->n_rows ? b->n_rows : 1;
+    const size_t workers = pdrift__parallel_workers(n_features, m->settings.threads);
+    double *ranks[PDRIFT__MAX_WORKERS];
+    size_t made = 0, work = pdrift__sort_work_bytes(rows_room);
+    if (work == SIZE_MAX || work > SIZE_MAX - rows_room * sizeof **ranks)
+        work = 0; /* the sort does without */
+    while (made < workers && (ranks[made] = pdrift__alloc_large(rows_room * sizeof **ranks + work, 1)) != NULL)
+        made++;
+    size_t failed = 0;
+    preparing p = {&m->settings, b, ranks, rows_room, work != 0, compact};
+    int rc = made == 0 ? PDRIFT_ENOMEM : pdrift__parallel_for(n_features, made, prepare_one, &p, &failed);
+    for (size_t i = 0; i < made; i++)
+        free(ranks[i]);
+    if (made == 0)
+        return pdrift__fail(m, PDRIFT_ENOMEM, "out of memory for baseline features");
+    if (rc != PDRIFT_OK)
+        return pdrift__fail(m, PDRIFT_ENOMEM, "out of memory preparing baseline feature \"%s\"",
+                            b->features[failed].name);
+    return PDRIFT_OK;
+}
+
+/* Build a baseline from a row-major matrix into *b (which the caller frees
+ * on failure). The names have been validated. */
+static int build_baseline(pdrift_monitor *m, pdrift__baseline *b, const char *const *names,
+                          size_t n_features, const double *rows, size_t n_rows, int discard_rows)
+{
+    int rc = baseline_features(m, b, names, n_features, n_rows);
+    if (rc != PDRIFT_OK)
+        return rc;
     /* One buffer holds every feature's sorted values and places (12 bytes a
      * value), owned by the baseline like a snapshot's. */
-    const size_t per_feature = (n_rows ? n_rows : 1) * (sizeof(double) + sizeof(uint32_t));
+    const size_t rows_room = n_rows ? n_rows : 1;
+    const size_t per_feature = rows_room * (sizeof(double) + sizeof(uint32_t));
     if (n_features > SIZE_MAX / per_feature)
         return pdrift__fail(m, PDRIFT_ENOMEM, "baseline too large");
     b->blob_len = n_features * per_feature;
@@ -276,34 +340,28 @@ static int build_baseline(pdrift_monitor *m, pdrift__baseline *b, const char *co
         return pdrift__fail(m, PDRIFT_ENOMEM, "out of memory for a baseline of %zu x %zu values", n_rows,
                             n_features);
     double *sorted_area = (double *)(void *)b->blob;
-    uint32_t *positions_area = (uint32_t *)(void *)(sorted_area + n_features * (n_rows ? n_rows : 1));
+    uint32_t *positions_area = (uint32_t *)(void *)(sorted_area + n_features * rows_room);
     /* Huge pages: fewer faults now, and far fewer TLB misses when a detect
      * gallops through the sorted values (on a virtual machine a TLB miss
-     * walks two page tables). The values area of a CSV baseline is filled a
-     * few rows of every feature at a time while the rows are given back,
-     * which huge pages would make resident all at once: it gets them after
-     * the gathering (pdrift__collapse_large). */
-    const size_t sorted_bytes = n_features * (n_rows ? n_rows : 1) * sizeof *sorted_area;
-    pdrift__advise_large(positions_area, n_features * (n_rows ? n_rows : 1) * sizeof *positions_area);
+     * walks two page tables). The values area of rows the library read (a
+     * derived OHLCV table) is filled a few rows of every feature at a time
+     * while the rows are given back, which huge pages would make resident
+     * all at once: it gets them after the gathering (pdrift__collapse_large). */
+    const size_t sorted_bytes = n_features * rows_room * sizeof *sorted_area;
+    pdrift__advise_large(positions_area, n_features * rows_room * sizeof *positions_area);
     if (!discard_rows)
         pdrift__advise_large(sorted_area, sorted_bytes);
     for (size_t f = 0; f < n_features; f++) {
-        pdrift__baseline_feature *bf = &b->features[f];
-        if ((bf->name = pdrift__strdup(names[f])) == NULL)
-            return pdrift__fail(m, PDRIFT_ENOMEM, "out of memory for baseline feature \"%s\"", names[f]);
-        bf->sorted = sorted_area + f * (n_rows ? n_rows : 1);
-        bf->positions = positions_area + f * (n_rows ? n_rows : 1);
+        b->features[f].sorted = sorted_area + f * rows_room;
+        b->features[f].positions = positions_area + f * rows_room;
     }
     /* One pass over the rows gathers every column (time order, missing
      * values counted out) where its sorted values will be: each feature is
-     * then sorted in place. When the rows are the library's own (a CSV just
-     * read, `discard_rows`), the pages of the rows already gathered are given
+     * then sorted in place. When the rows are the library's own
+     * (`discard_rows`), the pages of the rows already gathered are given
      * back as the pass goes, so the matrix and the baseline are never both
      * whole in memory. */
     enum { CHUNK_ROWS = 4096 };
-    const size_t rows_room = n_rows ? n_rows : 1;
-    /* where each column's next value goes (the gathering's hot loop keeps to
-     * two plain arrays); NaN is missing */
     double **next = malloc(n_features * sizeof *next);
     if (next == NULL)
         return pdrift__fail(m, PDRIFT_ENOMEM, "out of memory for baseline features");
@@ -333,26 +391,32 @@ static int build_baseline(pdrift_monitor *m, pdrift__baseline *b, const char *co
     free(next);
     if (discard_rows)
         pdrift__collapse_large(sorted_area, sorted_bytes);
-    /* The features, each sorted with its ranks on up to PDRIFT_PARAM_THREADS
-     * threads; each worker has its scratch (ranks, then the sort's) in one
-     * block, on huge pages, for all its features. */
-    const size_t workers = pdrift__parallel_workers(n_features, m->settings.threads);
-    double *ranks[PDRIFT__MAX_WORKERS];
-    size_t made = 0, work = pdrift__sort_work_bytes(rows_room);
-    if (work == SIZE_MAX || work > SIZE_MAX - rows_room * sizeof **ranks)
-        work = 0; /* the sort does without */
-    while (made < workers && (ranks[made] = pdrift__alloc_large(rows_room * sizeof **ranks + work, 1)) != NULL)
-        made++;
-    size_t failed = 0;
-    preparing p = {&m->settings, b, ranks, rows_room, work != 0};
-    int rc = made == 0 ? PDRIFT_ENOMEM : pdrift__parallel_for(n_features, made, prepare_one, &p, &failed);
-    for (size_t i = 0; i < made; i++)
-        free(ranks[i]);
-    if (made == 0)
-        return pdrift__fail(m, PDRIFT_ENOMEM, "out of memory for baseline features");
+    return prepare_features(m, b, 0);
+}
+
+/* Build a baseline from a table read column by column (stride > 0), taking
+ * its values: each column is sorted where it was read, with no copy, and
+ * only the places are new memory. */
+static int build_baseline_by_column(pdrift_monitor *m, pdrift__baseline *b, pdrift__table *t)
+{
+    int rc = baseline_features(m, b, (const char *const *)t->names, t->n_columns, t->n_rows);
     if (rc != PDRIFT_OK)
-        return pdrift__fail(m, PDRIFT_ENOMEM, "out of memory preparing baseline feature \"%s\"", names[failed]);
-    return PDRIFT_OK;
+        return rc;
+    b->blob = (unsigned char *)t->values; /* from here on the baseline owns it */
+    b->blob_len = t->n_columns * t->stride * sizeof *t->values;
+    t->values = NULL;
+    const size_t rows_room = t->n_rows ? t->n_rows : 1;
+    if (t->n_columns > SIZE_MAX / sizeof(uint32_t) / rows_room)
+        return pdrift__fail(m, PDRIFT_ENOMEM, "baseline too large");
+    b->aux_len = t->n_columns * rows_room * sizeof(uint32_t);
+    if ((b->aux = pdrift__alloc_large(b->aux_len, 1)) == NULL)
+        return pdrift__fail(m, PDRIFT_ENOMEM, "out of memory for a baseline of %zu x %zu values", t->n_rows,
+                            t->n_columns);
+    for (size_t f = 0; f < t->n_columns; f++) {
+        b->features[f].sorted = (double *)(void *)b->blob + f * t->stride;
+        b->features[f].positions = (uint32_t *)(void *)b->aux + f * rows_room;
+    }
+    return prepare_features(m, b, 1);
 }
 
 /* Swap a freshly built baseline in: the old one, the window and the result
@@ -431,7 +495,7 @@ int pdrift_baseline_set(pdrift_monitor *m, const char *const *names, size_t n_fe
     if (rc != PDRIFT_OK)
         return rc;
     size_t r, c;
-    if (m->settings.nan_policy == PDRIFT_NAN_REJECT && find_nan(rows, n_rows, n_features, &r, &c))
+    if (m->settings.nan_policy == PDRIFT_NAN_REJECT && find_nan(rows, n_rows, n_features, 0, &r, &c))
         return pdrift__fail(m, PDRIFT_EDATA, "baseline row %zu, feature \"%s\": NaN (nan_policy is reject)",
                             r, names[c]);
 
@@ -462,14 +526,17 @@ static void describe_raw_columns(const pdrift__table *t, char *buf, size_t cap)
 }
 
 /* Read a CSV file as a table and, when the settings and the file say so,
- * turn raw OHLCV columns into derived features. *derived tells which. */
-static int read_table(pdrift_monitor *m, const char *path, int derive_ohlcv, pdrift__table *t,
+ * turn raw OHLCV columns into derived features. *derived tells which.
+ * by_column: the table may come column by column (t->stride), as a
+ * baseline's columns are sorted where they lie; a derived one is by row. */
+static int read_table(pdrift_monitor *m, const char *path, int derive_ohlcv, int by_column, pdrift__table *t,
                       int *derived, char *note, size_t note_cap)
 {
     pdrift__table raw;
     pdrift__table_options opts = {0};
     opts.limits = &m->settings.limits;
     opts.threads = m->settings.threads;
+    opts.by_column = by_column;
     int rc = pdrift__table_read_with(path, &opts, &raw, m->errmsg, sizeof m->errmsg);
     if (rc != PDRIFT_OK)
         return rc;
@@ -479,6 +546,10 @@ static int read_table(pdrift_monitor *m, const char *path, int derive_ohlcv, pdr
     if (!derive_ohlcv || !pdrift__ohlcv_find(&raw, &cols)) {
         *t = raw;
         return PDRIFT_OK;
+    }
+    if (pdrift__table_by_rows(&raw) != PDRIFT_OK) {
+        pdrift__table_free(&raw);
+        return pdrift__fail(m, PDRIFT_ENOMEM, "%s: out of memory", path);
     }
     rc = pdrift__ohlcv_derive(&raw, &cols, t, m->errmsg, sizeof m->errmsg);
     pdrift__table_free(&raw);
@@ -589,7 +660,7 @@ int pdrift_baseline_load(pdrift_monitor *m, const char *path)
     pdrift__table t;
     int derived;
     char derive_note[768];
-    int rc = read_table(m, path, m->settings.ohlcv_features, &t, &derived, derive_note,
+    int rc = read_table(m, path, m->settings.ohlcv_features, 1, &t, &derived, derive_note,
                         sizeof derive_note);
     if (rc != PDRIFT_OK)
         return rc;
@@ -603,9 +674,11 @@ int pdrift_baseline_load(pdrift_monitor *m, const char *path)
     else {
         size_t r, c;
         if (m->settings.nan_policy == PDRIFT_NAN_REJECT &&
-            find_nan(t.values, t.n_rows, t.n_columns, &r, &c))
+            find_nan(t.values, t.n_rows, t.n_columns, t.stride, &r, &c))
             rc = pdrift__fail(m, PDRIFT_EDATA, "%s: data row %zu, column \"%s\": missing value "
                               "(nan_policy is reject)", path, r + 1, t.names[c]);
+        else if (t.stride > 0)
+            rc = build_baseline_by_column(m, &b, &t);
         else
             rc = build_baseline(m, &b, (const char *const *)t.names, t.n_columns, t.values, t.n_rows, 1);
     }
@@ -725,7 +798,7 @@ int pdrift_observe_batch(pdrift_monitor *m, const double *rows, size_t n_rows)
     if (n_rows > SIZE_MAX / nf)
         return pdrift__fail(m, PDRIFT_EINVAL, "pdrift_observe_batch: too many rows");
     size_t r, c;
-    if (m->settings.nan_policy == PDRIFT_NAN_REJECT && find_nan(rows, n_rows, nf, &r, &c))
+    if (m->settings.nan_policy == PDRIFT_NAN_REJECT && find_nan(rows, n_rows, nf, 0, &r, &c))
         return pdrift__fail(m, PDRIFT_EDATA, "pdrift_observe_batch: row %zu, feature \"%s\": NaN "
                             "(nan_policy is reject)", r, m->baseline.features[c].name);
     if (window_append(&m->window, nf, m->settings.window_size, rows, n_rows) != PDRIFT_OK)
@@ -820,14 +893,14 @@ int pdrift_observe_load(pdrift_monitor *m, const char *path)
     pdrift__table t;
     int derived;
     char derive_note[768];
-    rc = read_table(m, path, m->baseline.ohlcv_derived, &t, &derived, derive_note, sizeof derive_note);
+    rc = read_table(m, path, m->baseline.ohlcv_derived, 0, &t, &derived, derive_note, sizeof derive_note);
     if (rc != PDRIFT_OK)
         return rc;
     double *rows = NULL;
     rc = match_columns(m, &t, path, &rows);
     size_t r, c;
     if (rc == PDRIFT_OK && m->settings.nan_policy == PDRIFT_NAN_REJECT &&
-        find_nan(rows, t.n_rows, m->baseline.n_features, &r, &c))
+        find_nan(rows, t.n_rows, m->baseline.n_features, 0, &r, &c))
         rc = pdrift__fail(m, PDRIFT_EDATA, "%s: data row %zu, column \"%s\": missing value "
                           "(nan_policy is reject)", path, r + 1, m->baseline.features[c].name);
     /* window_append fails only before it changes anything; a note list that

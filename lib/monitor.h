@@ -54,8 +54,11 @@ typedef struct pdrift__baseline {
     unsigned char *blob;     /* a loaded snapshot: the features' values point into it */
     size_t blob_len;
     int blob_mapped;         /* the blob is the snapshot file mapped (munmap), not malloc'd */
-    unsigned char *meta;     /* a mapped snapshot's metadata, read into memory of its own */
-    size_t meta_len;
+    /* A second buffer the features' arrays may point into: a mapped
+     * snapshot's metadata read into memory of its own, or the places of a
+     * baseline read from a CSV file column by column. */
+    unsigned char *aux;
+    size_t aux_len;
     /* A mapped snapshot's file, open while the baseline holds it, and the
      * memory where the blocks of values a detection reads are read and
      * checked (snapshot.c); NULL otherwise. */
@@ -203,7 +206,7 @@ static inline int pdrift__in_blob(const pdrift__baseline *b, const void *p)
 {
     const unsigned char *q = p;
     return (b->blob != NULL && q >= b->blob && q < b->blob + b->blob_len) ||
-           (b->meta != NULL && q >= b->meta && q < b->meta + b->meta_len);
+           (b->aux != NULL && q >= b->aux && q < b->aux + b->aux_len);
 }
 
 /* Baseline windows ranked against in the serial calibration (detect.c). */

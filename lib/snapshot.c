@@ -1133,8 +1133,8 @@ int pdrift__snapshot_load(pdrift_monitor *m, const char *path)
     b.blob_len = len;
     b.blob_mapped = mapped;
     b.held = held;
-    b.meta = meta;
-    b.meta_len = meta != NULL ? (size_t)data_at : 0;
+    b.aux = meta;
+    b.aux_len = meta != NULL ? (size_t)data_at : 0;
     pdrift__performance perf;
     memset(&perf, 0, sizeof perf);
     double *perf_returns = NULL, *errors = NULL;

@@ -64,8 +64,9 @@ typedef struct reader {
     pdrift__csv csv;
     column *columns;
     size_t n_columns, cap_columns;
-    double *values; /* n_rows x n_columns while reading */
+    double *values; /* n_rows x n_columns while reading; by_column: column i at values + i * cap_rows */
     size_t n_rows, cap_rows;
+    int by_column;                /* pdrift__table_options */
     int single_column_headerless; /* pdrift__table_options */
     int headerless;               /* the first line was data */
     int want_lines;
@@ -579,8 +580,13 @@ static int set_capacity(reader *r, size_t cap)
         free(lines);
         return -1;
     }
-    if (r->n_rows > 0) {
+    if (r->n_rows > 0 && r->by_column) {
+        for (size_t i = 0; i < r->n_columns; i++)
+            memcpy(grown + i * cap, r->values + i * r->cap_rows, r->n_rows * sizeof *grown);
+    } else if (r->n_rows > 0) {
         memcpy(grown, r->values, r->n_rows * row_size);
+    }
+    if (r->n_rows > 0) {
         if (r->want_lines)
             memcpy(lines, r->lines, r->n_rows * sizeof *lines);
     }
@@ -709,14 +715,16 @@ static int parse_row(reader *r)
         if (rc != PDRIFT_OK)
             return rc;
     }
-    double *row = r->values + r->n_rows * width;
+    /* cell i at row + i * step */
+    double *row = r->values + (r->by_column ? r->n_rows : r->n_rows * width);
+    const size_t step = r->by_column ? r->cap_rows : 1;
     pdrift__csv_field f;
     size_t i = 0;
     do {
         /* a number column's plain number, in one pass (anything else, and
          * every error, goes through the field cutter below) */
         if (i < width && (r->columns[i].kind == KIND_NUMERIC || r->columns[i].kind == KIND_UNDECIDED) &&
-            pdrift__csv_fast_number(&r->csv, i + 1 == width, row + i)) {
+            pdrift__csv_fast_number(&r->csv, i + 1 == width, row + i * step)) {
             r->columns[i].kind = KIND_NUMERIC;
             f.last = ++i == width;
             continue;
@@ -728,7 +736,7 @@ static int parse_row(reader *r)
             return field_failure(r, rc, &f, i);
         if (i == width)
             return too_many_fields(r, &f);
-        rc = store_cell(r, i, &f, row + i);
+        rc = store_cell(r, i, &f, row + i * step);
         if (rc != PDRIFT_OK)
             return rc;
         i++;
@@ -778,6 +786,7 @@ typedef struct tail {
     size_t n_rows, cap_rows;
     size_t *lines;            /* the line of each row, counted from start's as 1 */
     unsigned char *numeric;   /* per column: a number was read */
+    int by_column;            /* rows column by column, column i at rows + i * cap_rows */
     atomic_int cancel;        /* set by this thread when its rows are no longer wanted */
     pthread_t thread;
 } tail;
@@ -794,10 +803,14 @@ static int tail_grow(tail *t)
         free(lines);
         return -1;
     }
-    if (t->n_rows > 0) {
+    if (t->n_rows > 0 && t->by_column) {
+        for (size_t i = 0; i < t->width; i++)
+            memcpy(rows + i * cap, t->rows + i * t->cap_rows, t->n_rows * sizeof *rows);
+    } else if (t->n_rows > 0) {
         memcpy(rows, t->rows, t->n_rows * t->width * sizeof *rows);
-        memcpy(lines, t->lines, t->n_rows * sizeof *lines);
     }
+    if (t->n_rows > 0)
+        memcpy(lines, t->lines, t->n_rows * sizeof *lines);
     free(t->rows);
     free(t->lines);
     t->rows = rows;
@@ -811,13 +824,14 @@ static int tail_row(tail *t, pdrift__csv *c)
 {
     if (t->n_rows == t->cap_rows && tail_grow(t) != 0)
         return -1;
-    double *row = t->rows + t->n_rows * t->width;
+    double *row = t->rows + (t->by_column ? t->n_rows : t->n_rows * t->width);
+    const size_t step = t->by_column ? t->cap_rows : 1; /* cell i at row + i * step */
     pdrift__csv_field f;
     size_t i = 0;
     int last = 0;
     do {
         int numeric = i < t->width && (t->kinds[i] == KIND_NUMERIC || t->kinds[i] == KIND_UNDECIDED);
-        if (numeric && pdrift__csv_fast_number(c, i + 1 == t->width, row + i)) {
+        if (numeric && pdrift__csv_fast_number(c, i + 1 == t->width, row + i * step)) {
             t->numeric[i] = 1;
             last = ++i == t->width;
             continue;
@@ -828,7 +842,7 @@ static int tail_row(tail *t, pdrift__csv *c)
         if (rc != PDRIFT__CSV_OK || i == t->width)
             return -1;
         if (numeric) {
-            int cell = pdrift__csv_cell(f.text, f.len, f.escaped, row + i);
+            int cell = pdrift__csv_cell(f.text, f.len, f.escaped, row + i * step);
             if (cell == PDRIFT__CELL_TEXT)
                 return -1;
             t->numeric[i] |= cell == PDRIFT__CELL_NUMBER;
@@ -911,6 +925,7 @@ static void start_tail(reader *r, size_t expected)
     t->expected = expected / 2;
     t->max_line_bytes = r->limits.max_line_bytes;
     t->buffer_size = r->csv.cap;
+    t->by_column = r->by_column;
     t->kinds = malloc(r->n_columns * sizeof *t->kinds);
     t->numeric = calloc(r->n_columns, 1);
     if (t->kinds == NULL || t->numeric == NULL) {
@@ -959,7 +974,12 @@ static int take_tail(reader *r, size_t before, size_t mark)
         if (total <= r->cap_rows || set_capacity(r, total) == 0) {
             /* copied a few MB at a time, the tail's pages given back behind */
             const size_t step = ((size_t)2 << 20) / row_size + 1;
-            for (size_t k = 0; k < t->n_rows; k += step) {
+            for (size_t i = 0; r->by_column && i < r->n_columns; i++) {
+                const size_t from = i * t->cap_rows * sizeof *t->rows;
+                memcpy(r->values + i * r->cap_rows + r->n_rows, t->rows + i * t->cap_rows, t->n_rows * sizeof *t->rows);
+                pdrift__release_pages(t->rows, from, from + t->n_rows * sizeof *t->rows);
+            }
+            for (size_t k = 0; !r->by_column && k < t->n_rows; k += step) {
                 size_t n = t->n_rows - k < step ? t->n_rows - k : step;
                 memcpy(r->values + (r->n_rows + k) * r->n_columns, t->rows + k * r->n_columns, n * row_size);
                 pdrift__release_pages(t->rows, k * row_size, (k + n) * row_size);
@@ -1006,12 +1026,16 @@ static int kept(const column *c)
 }
 
 /* Squeeze the skipped columns out of the values, in place: the j-th kept
- * value of row k moves from k*width + index[j] to k*n_kept + j, never after
- * its source, and sources are read in increasing order. */
+ * value of row k moves from k*width + index[j] to k*n_kept + j (by column:
+ * the j-th kept column moves from index[j] to j), never after its source,
+ * and sources are read in increasing order. */
 static void compact_values(reader *r, const size_t *index, size_t n_kept)
 {
     const size_t width = r->n_columns;
-    for (size_t k = 0; k < r->n_rows; k++) {
+    for (size_t j = 0; r->by_column && j < n_kept; j++)
+        if (index[j] != j)
+            memmove(r->values + j * r->cap_rows, r->values + index[j] * r->cap_rows, r->n_rows * sizeof *r->values);
+    for (size_t k = 0; !r->by_column && k < r->n_rows; k++) {
         const double *src = r->values + k * width;
         double *dst = r->values + k * n_kept;
         for (size_t j = 0; j < n_kept; j++)
@@ -1056,7 +1080,10 @@ static int build_table(reader *r, pdrift__table *out)
 
     double *values = NULL;
     size_t n_values = r->n_rows * n_kept; /* <= the capacity, so no overflow */
-    if (n_values > 0) {
+    if (n_values > 0 && r->by_column) {
+        values = r->values; /* the columns keep their stride */
+        out->stride = r->cap_rows;
+    } else if (n_values > 0) {
         values = realloc(r->values, n_values * sizeof *values);
         if (!values) /* shrinking failed: keep the larger block */
             values = r->values;
@@ -1135,6 +1162,7 @@ int pdrift__table_read_with(const char *path, const pdrift__table_options *opts,
     r.errcap = errcap;
     r.single_column_headerless = opts->single_column_headerless != 0;
     r.want_lines = opts->row_lines != NULL;
+    r.by_column = opts->by_column != 0;
     r.threads = opts->threads;
     r.tail_min = opts->tail_min_bytes ? opts->tail_min_bytes : TAIL_MIN_BYTES;
     if (opts->limits) {
@@ -1197,6 +1225,23 @@ void pdrift__table_free(pdrift__table *t)
     free(t->skipped);
     free(t->skipped_reasons);
     memset(t, 0, sizeof *t);
+}
+
+int pdrift__table_by_rows(pdrift__table *t)
+{
+    if (t->stride == 0 || t->values == NULL)
+        return PDRIFT_OK;
+    const size_t n = t->n_rows * t->n_columns; /* <= the stride's, so no overflow */
+    double *rows = malloc((n ? n : 1) * sizeof *rows);
+    if (rows == NULL)
+        return PDRIFT_ENOMEM;
+    for (size_t k = 0; k < t->n_rows; k++)
+        for (size_t j = 0; j < t->n_columns; j++)
+            rows[k * t->n_columns + j] = t->values[j * t->stride + k];
+    free(t->values);
+    t->values = rows;
+    t->stride = 0;
+    return PDRIFT_OK;
 }
 
 long pdrift__table_column(const pdrift__table *t, const char *name)

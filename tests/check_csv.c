@@ -192,6 +192,19 @@ static void assert_buffer_independent(const char *path)
         assert_same_result(rc_ref, err_ref, &ref, rc, err, &t, what);
         pdrift__table_free(&t);
     }
+    /* read column by column (a baseline's reading), then made row-major: the same */
+    pdrift__table_options opts;
+    memset(&opts, 0, sizeof opts);
+    opts.by_column = 1;
+    opts.buffer_size = 16;
+    pdrift__table t;
+    char err[ERRCAP], what[PATHCAP + 32];
+    int rc = pdrift__table_read_with(path, &opts, &t, err, sizeof err);
+    ck_assert(rc != PDRIFT_OK || t.n_rows * t.n_columns == 0 || t.stride >= t.n_rows);
+    ck_assert_int_eq(pdrift__table_by_rows(&t), PDRIFT_OK);
+    snprintf(what, sizeof what, "%s, by column", path);
+    assert_same_result(rc_ref, err_ref, &ref, rc, err, &t, what);
+    pdrift__table_free(&t);
     pdrift__table_free(&ref);
 }
 
@@ -1573,12 +1586,13 @@ static size_t tail_file(char *buf, size_t cap, size_t n, size_t at, int variant,
     return len;
 }
 
-static int read_threads(const char *path, size_t threads, const pdrift__limits *limits, pdrift__table *t,
-                        size_t **lines, char *err, int *taken)
+static int read_threads(const char *path, size_t threads, int by_column, const pdrift__limits *limits,
+                        pdrift__table *t, size_t **lines, char *err, int *taken)
 {
     pdrift__table_options opts;
     memset(&opts, 0, sizeof opts);
     opts.threads = threads;
+    opts.by_column = by_column;
     opts.tail_min_bytes = 1024;
     opts.limits = limits;
     opts.row_lines = lines;
@@ -1612,26 +1626,36 @@ START_TEST(test_tail_reader_same_as_one_thread)
                     limits.max_line_bytes = 200;
                 if (variant == 0 && at % 2)
                     limits.max_rows = ROWS - 1;
-                pdrift__table one, two;
-                size_t *lines_one = NULL, *lines_two = NULL;
-                char err_one[ERRCAP], err_two[ERRCAP], what[96];
-                int taken_one, taken_two;
-                int rc_one = read_threads(path, 1, &limits, &one, &lines_one, err_one, &taken_one);
-                int rc_two = read_threads(path, 2, &limits, &two, &lines_two, err_two, &taken_two);
+                pdrift__table one, two, col;
+                size_t *lines_one = NULL, *lines_two = NULL, *lines_col = NULL;
+                char err_one[ERRCAP], err_two[ERRCAP], err_col[ERRCAP], what[96];
+                int taken_one, taken_two, taken_col;
+                int rc_one = read_threads(path, 1, 0, &limits, &one, &lines_one, err_one, &taken_one);
+                int rc_two = read_threads(path, 2, 0, &limits, &two, &lines_two, err_two, &taken_two);
+                /* and column by column, as a baseline is read */
+                int rc_col = read_threads(path, 2, 1, &limits, &col, &lines_col, err_col, &taken_col);
                 ck_assert(!taken_one);
+                ck_assert_int_eq(taken_col, taken_two);
+                ck_assert_int_eq(pdrift__table_by_rows(&col), PDRIFT_OK);
                 snprintf(what, sizeof what, "variant %d at row %zu, eol %zu", variant, at, e);
                 assert_same_result(rc_one, err_one, &one, rc_two, err_two, &two, what);
-                if (rc_one == PDRIFT_OK && one.n_rows > 0)
+                assert_same_result(rc_one, err_one, &one, rc_col, err_col, &col, what);
+                if (rc_one == PDRIFT_OK && one.n_rows > 0) {
                     ck_assert_msg(memcmp(lines_one, lines_two, one.n_rows * sizeof *lines_one) == 0,
                                   "%s: row lines differ", what);
+                    ck_assert_msg(memcmp(lines_one, lines_col, one.n_rows * sizeof *lines_one) == 0,
+                                  "%s: row lines differ by column", what);
+                }
                 two_threads_helped += taken_two;
                 /* a plain file, within its limits, with LF or CRLF ends: the second thread's rows */
                 if (variant == 0 && e < 2 && limits.max_rows == PDRIFT__DEFAULT_MAX_ROWS)
                     ck_assert_msg(taken_two, "%s: read by one thread", what);
                 free(lines_one);
                 free(lines_two);
+                free(lines_col);
                 pdrift__table_free(&one);
                 pdrift__table_free(&two);
+                pdrift__table_free(&col);
                 compared++;
             }
     ck_assert_uint_eq(compared, 3 * 12 * per_variant);
