@@ -352,8 +352,11 @@ typedef struct pdrift__table {
     size_t n_columns;       /* numeric columns kept, in file order */
     char **names;           /* n_columns UTF-8 names */
     double *values;         /* n_rows x n_columns, row-major; NaN = missing */
-    size_t stride;          /* 0: row-major; else column by column, column i at values + i * stride
-                               (pdrift__table_options.by_column) */
+    /* 0: row-major; else column by column (pdrift__table_options.by_column):
+     * row k of column i at values[i * stride + pdrift__table_row(t, k)], the
+     * rows from gap_at on lying gap rows further (where a second thread
+     * wrote them) */
+    size_t stride, gap_at, gap;
     size_t n_skipped;
     char **skipped;         /* names of the columns not kept ("" if unnamed) */
     char **skipped_reasons; /* why, e.g. "not numeric (first value \"2020-01-02\" at line 2)" */
@@ -371,6 +374,11 @@ int pdrift__table_read(const char *path, pdrift__table *out, char *err, size_t e
 
 /* Free what a table owns and zero it. NULL and empty tables are fine. */
 void pdrift__table_free(pdrift__table *t);
+/* Where row k lies in a column of a table read by column. */
+static inline size_t pdrift__table_row(const pdrift__table *t, size_t k)
+{
+    return k < t->gap_at ? k : k + t->gap;
+}
 /* A table read by column (stride > 0) made row-major; PDRIFT_OK (nothing
  * to do for a row-major one) or PDRIFT_ENOMEM (the table unchanged). */
 int pdrift__table_by_rows(pdrift__table *t);

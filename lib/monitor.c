@@ -228,7 +228,8 @@ typedef struct preparing {
     double **ranks; /* one per worker, each followed by the sort's scratch (or NULL: work) */
     size_t rows;    /* ranks' length */
     int work;       /* the scratch follows the ranks */
-    int compact;    /* the values are all n_rows of the feature, NaN for missing ones */
+    int compact;    /* the values are all n_rows of the feature, NaN for missing ones, */
+    size_t gap_at, gap; /* rows gap_at and on lying gap further (pdrift__table_row) */
 } preparing;
 
 static int prepare_one(void *ctx, size_t f, size_t worker)
@@ -238,7 +239,7 @@ static int prepare_one(void *ctx, size_t f, size_t worker)
     if (p->compact) { /* missing values counted out, the others kept in time order */
         size_t n = 0;
         for (size_t t = 0; t < p->b->n_rows; t++) {
-            double v = bf->sorted[t];
+            double v = bf->sorted[t < p->gap_at ? t : t + p->gap];
             bf->sorted[n] = v;
             n += v == v;
         }
@@ -250,13 +251,15 @@ static int prepare_one(void *ctx, size_t f, size_t worker)
 }
 
 /* The first NaN of a matrix in reading order, as row and column, or 0 if
- * none: row-major (stride 0) or column i at values + i * stride. */
-static int find_nan(const double *values, size_t n_rows, size_t n_cols, size_t stride, size_t *row, size_t *col)
+ * none: row-major (by_column NULL) or a table's columns. */
+static int find_nan(const double *values, size_t n_rows, size_t n_cols, const pdrift__table *by_column,
+                    size_t *row, size_t *col)
 {
     int found = 0;
+    const size_t stride = by_column ? by_column->stride : 0;
     for (size_t c = 0; stride > 0 && c < n_cols; c++)
         for (size_t r = 0; r < n_rows && (!found || r < *row); r++)
-            if (isnan(values[c * stride + r])) {
+            if (isnan(values[c * stride + pdrift__table_row(by_column, r)])) {
                 *row = r;
                 *col = c;
                 found = 1;
@@ -298,7 +301,7 @@ static int baseline_features(pdrift_monitor *m, pdrift__baseline *b, const char 
  * sort's) in one block, on huge pages, for all its features. `compact`: a
  * feature's sorted array holds its n_rows values in time order, missing ones
  * too, to be squeezed out first. */
-static int prepare_features(pdrift_monitor *m, pdrift__baseline *b, int compact)
+static int prepare_features(pdrift_monitor *m, pdrift__baseline *b, int compact, size_t gap_at, size_t gap)
 {
     const size_t n_features = b->n_features, rows_room = b->n_rows ? b->n_rows : 1;
     const size_t workers = pdrift__parallel_workers(n_features, m->settings.threads);
@@ -309,7 +312,7 @@ static int prepare_features(pdrift_monitor *m, pdrift__baseline *b, int compact)
     while (made < workers && (ranks[made] = pdrift__alloc_large(rows_room * sizeof **ranks + work, 1)) != NULL)
         made++;
     size_t failed = 0;
-    preparing p = {&m->settings, b, ranks, rows_room, work != 0, compact};
+    preparing p = {&m->settings, b, ranks, rows_room, work != 0, compact, gap_at, gap};
     int rc = made == 0 ? PDRIFT_ENOMEM : pdrift__parallel_for(n_features, made, prepare_one, &p, &failed);
     for (size_t i = 0; i < made; i++)
         free(ranks[i]);
@@ -391,7 +394,7 @@ static int build_baseline(pdrift_monitor *m, pdrift__baseline *b, const char *co
     free(next);
     if (discard_rows)
         pdrift__collapse_large(sorted_area, sorted_bytes);
-    return prepare_features(m, b, 0);
+    return prepare_features(m, b, 0, SIZE_MAX, 0);
 }
 
 /* Build a baseline from a table read column by column (stride > 0), taking
@@ -416,7 +419,7 @@ static int build_baseline_by_column(pdrift_monitor *m, pdrift__baseline *b, pdri
         b->features[f].sorted = (double *)(void *)b->blob + f * t->stride;
         b->features[f].positions = (uint32_t *)(void *)b->aux + f * rows_room;
     }
-    return prepare_features(m, b, 1);
+    return prepare_features(m, b, 1, t->gap_at, t->gap);
 }
 
 /* Swap a freshly built baseline in: the old one, the window and the result
@@ -495,7 +498,7 @@ int pdrift_baseline_set(pdrift_monitor *m, const char *const *names, size_t n_fe
     if (rc != PDRIFT_OK)
         return rc;
     size_t r, c;
-    if (m->settings.nan_policy == PDRIFT_NAN_REJECT && find_nan(rows, n_rows, n_features, 0, &r, &c))
+    if (m->settings.nan_policy == PDRIFT_NAN_REJECT && find_nan(rows, n_rows, n_features, NULL, &r, &c))
         return pdrift__fail(m, PDRIFT_EDATA, "baseline row %zu, feature \"%s\": NaN (nan_policy is reject)",
                             r, names[c]);
 
@@ -674,7 +677,7 @@ int pdrift_baseline_load(pdrift_monitor *m, const char *path)
     else {
         size_t r, c;
         if (m->settings.nan_policy == PDRIFT_NAN_REJECT &&
-            find_nan(t.values, t.n_rows, t.n_columns, t.stride, &r, &c))
+            find_nan(t.values, t.n_rows, t.n_columns, t.stride ? &t : NULL, &r, &c))
             rc = pdrift__fail(m, PDRIFT_EDATA, "%s: data row %zu, column \"%s\": missing value "
                               "(nan_policy is reject)", path, r + 1, t.names[c]);
         else if (t.stride > 0)
@@ -798,7 +801,7 @@ int pdrift_observe_batch(pdrift_monitor *m, const double *rows, size_t n_rows)
     if (n_rows > SIZE_MAX / nf)
         return pdrift__fail(m, PDRIFT_EINVAL, "pdrift_observe_batch: too many rows");
     size_t r, c;
-    if (m->settings.nan_policy == PDRIFT_NAN_REJECT && find_nan(rows, n_rows, nf, 0, &r, &c))
+    if (m->settings.nan_policy == PDRIFT_NAN_REJECT && find_nan(rows, n_rows, nf, NULL, &r, &c))
         return pdrift__fail(m, PDRIFT_EDATA, "pdrift_observe_batch: row %zu, feature \"%s\": NaN "
                             "(nan_policy is reject)", r, m->baseline.features[c].name);
     if (window_append(&m->window, nf, m->settings.window_size, rows, n_rows) != PDRIFT_OK)
@@ -900,7 +903,7 @@ int pdrift_observe_load(pdrift_monitor *m, const char *path)
     rc = match_columns(m, &t, path, &rows);
     size_t r, c;
     if (rc == PDRIFT_OK && m->settings.nan_policy == PDRIFT_NAN_REJECT &&
-        find_nan(rows, t.n_rows, m->baseline.n_features, 0, &r, &c))
+        find_nan(rows, t.n_rows, m->baseline.n_features, NULL, &r, &c))
         rc = pdrift__fail(m, PDRIFT_EDATA, "%s: data row %zu, column \"%s\": missing value "
                           "(nan_policy is reject)", path, r + 1, m->baseline.features[c].name);
     /* window_append fails only before it changes anything; a note list that

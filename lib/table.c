@@ -67,6 +67,9 @@ typedef struct reader {
     double *values; /* n_rows x n_columns while reading; by_column: column i at values + i * cap_rows */
     size_t n_rows, cap_rows;
     int by_column;                /* pdrift__table_options */
+    /* by_column, after a tail reader wrote its rows in place: rows gap_at
+     * and on lie gap rows further on in every column */
+    size_t gap_at, gap;
     int single_column_headerless; /* pdrift__table_options */
     int headerless;               /* the first line was data */
     int want_lines;
@@ -617,13 +620,13 @@ static int grow_rows(reader *r)
     /* After the first rows, a regular file's size tells about how many
      * follow: one allocation of that many (a little more) instead of
      * doublings, each of which would copy every row read so far. */
-    size_t read_so_far = r->csv.dropped + (size_t)(r->csv.mark - r->csv.buf);
+    size_t read_so_far = r->csv.dropped + (size_t)(r->csv.mark - r->csv.buf), tail_rows = 0;
     if (r->cap_rows == FIRST_ROWS && r->n_rows > 0 && r->csv.file_size > read_so_far && read_so_far > 0) {
         double expected = (double)r->csv.file_size / (double)read_so_far * (double)r->n_rows * 1.05 + 64.0;
         if (expected > (double)cap && expected < (double)SIZE_MAX / 2)
             cap = (size_t)expected;
         if (expected < (double)SIZE_MAX / 2)
-            start_tail(r, (size_t)expected);
+            tail_rows = (size_t)expected;
     }
     if (cap > most)
         cap = most;
@@ -632,6 +635,8 @@ static int grow_rows(reader *r)
     if (set_capacity(r, cap) != 0)
         return fail_file(r, PDRIFT_ENOMEM, "out of memory after %zu rows of %zu columns",
                          r->n_rows, r->n_columns);
+    if (tail_rows > 0) /* by column, it may write into the rows just made */
+        start_tail(r, tail_rows);
     return PDRIFT_OK;
 }
 
@@ -706,10 +711,15 @@ static int too_many_fields(reader *r, const pdrift__csv_field *extra)
                    n, r->n_columns);
 }
 
+static void stop_tail(reader *r);
+static size_t tail_base(const reader *r);
+
 /* One data record, whose start pdrift__csv_next_record has marked. */
 static int parse_row(reader *r)
 {
     const size_t width = r->n_columns;
+    if (r->n_rows == tail_base(r)) /* the tail reader's rows would be overwritten */
+        stop_tail(r);
     if (r->n_rows == r->cap_rows) {
         int rc = grow_rows(r);
         if (rc != PDRIFT_OK)
@@ -787,6 +797,11 @@ typedef struct tail {
     size_t *lines;            /* the line of each row, counted from start's as 1 */
     unsigned char *numeric;   /* per column: a number was read */
     int by_column;            /* rows column by column, column i at rows + i * cap_rows */
+    /* Not NULL: by column, the rows go straight into the main reader's
+     * columns (stride apart) from row base on, room of them at most; rows
+     * is then NULL and cap_rows counts only lines. */
+    double *direct;
+    size_t stride, base, room;
     atomic_int cancel;        /* set by this thread when its rows are no longer wanted */
     pthread_t thread;
 } tail;
@@ -794,11 +809,13 @@ typedef struct tail {
 static int tail_grow(tail *t)
 {
     size_t cap = t->cap_rows ? t->cap_rows * 2 : t->expected + 64;
-    if (cap > SIZE_MAX / sizeof(double) / t->width)
+    if (t->direct != NULL && cap > t->room)
+        cap = t->room;
+    if (cap > SIZE_MAX / sizeof(double) / t->width || cap <= t->cap_rows)
         return -1;
-    double *rows = pdrift__alloc_large(cap * t->width * sizeof *rows, 1);
+    double *rows = t->direct != NULL ? NULL : pdrift__alloc_large(cap * t->width * sizeof *rows, 1);
     size_t *lines = malloc(cap * sizeof *lines);
-    if (rows == NULL || lines == NULL) {
+    if ((t->direct == NULL && rows == NULL) || lines == NULL) {
         free(rows);
         free(lines);
         return -1;
@@ -824,8 +841,9 @@ static int tail_row(tail *t, pdrift__csv *c)
 {
     if (t->n_rows == t->cap_rows && tail_grow(t) != 0)
         return -1;
-    double *row = t->rows + (t->by_column ? t->n_rows : t->n_rows * t->width);
-    const size_t step = t->by_column ? t->cap_rows : 1; /* cell i at row + i * step */
+    double *row = t->direct != NULL ? t->direct + t->base + t->n_rows
+                  : t->rows + (t->by_column ? t->n_rows : t->n_rows * t->width);
+    const size_t step = t->direct != NULL ? t->stride : t->by_column ? t->cap_rows : 1; /* cell i at row + i * step */
     pdrift__csv_field f;
     size_t i = 0;
     int last = 0;
@@ -926,6 +944,20 @@ static void start_tail(reader *r, size_t expected)
     t->max_line_bytes = r->limits.max_line_bytes;
     t->buffer_size = r->csv.cap;
     t->by_column = r->by_column;
+    if (r->by_column) {
+        /* Its rows go straight into the columns, from a row a little past
+         * where this thread's should end (their bytes at the rate so far);
+         * should this thread reach it first, the tail reader is stopped. */
+        const double per_row = (double)read_so_far / (double)r->n_rows;
+        const double head = (double)r->n_rows + (double)(start - read_so_far) / per_row;
+        const double base = head * 1.03 + 256.0;
+        if (base < (double)r->cap_rows && r->cap_rows - (size_t)base > 64) {
+            t->direct = r->values;
+            t->stride = r->cap_rows;
+            t->base = (size_t)base;
+            t->room = r->cap_rows - t->base;
+        }
+    }
     t->kinds = malloc(r->n_columns * sizeof *t->kinds);
     t->numeric = calloc(r->n_columns, 1);
     if (t->kinds == NULL || t->numeric == NULL) {
@@ -942,8 +974,15 @@ static void start_tail(reader *r, size_t expected)
     r->tail = t;
 }
 
-/* Stop the tail reader (this thread ended first: an error, or the end of
- * the file before its start) and drop it. */
+/* The row where a tail reader writing into this reader's columns starts,
+ * or SIZE_MAX. */
+static size_t tail_base(const reader *r)
+{
+    return r->tail != NULL && r->tail->direct != NULL ? r->tail->base : SIZE_MAX;
+}
+
+/* Stop the tail reader (this thread ended first: an error, the end of the
+ * file before its start, or its first row reached) and drop it. */
 static void stop_tail(reader *r)
 {
     if (r->tail == NULL)
@@ -971,10 +1010,14 @@ static int take_tail(reader *r, size_t before, size_t mark)
         t->n_rows <= r->limits.max_rows - r->n_rows && t->n_rows <= by_memory - r->n_rows &&
         t->n_rows <= SIZE_MAX / row_size - r->n_rows) {
         size_t total = r->n_rows + t->n_rows;
-        if (total <= r->cap_rows || set_capacity(r, total) == 0) {
+        if (t->direct != NULL) { /* already in place, gap rows on */
+            r->gap_at = r->n_rows;
+            r->gap = t->base - r->n_rows;
+        }
+        if (t->direct != NULL || total <= r->cap_rows || set_capacity(r, total) == 0) {
             /* copied a few MB at a time, the tail's pages given back behind */
             const size_t step = ((size_t)2 << 20) / row_size + 1;
-            for (size_t i = 0; r->by_column && i < r->n_columns; i++) {
+            for (size_t i = 0; t->direct == NULL && r->by_column && i < r->n_columns; i++) {
                 const size_t from = i * t->cap_rows * sizeof *t->rows;
                 memcpy(r->values + i * r->cap_rows + r->n_rows, t->rows + i * t->cap_rows, t->n_rows * sizeof *t->rows);
                 pdrift__release_pages(t->rows, from, from + t->n_rows * sizeof *t->rows);
@@ -1034,7 +1077,8 @@ static void compact_values(reader *r, const size_t *index, size_t n_kept)
     const size_t width = r->n_columns;
     for (size_t j = 0; r->by_column && j < n_kept; j++)
         if (index[j] != j)
-            memmove(r->values + j * r->cap_rows, r->values + index[j] * r->cap_rows, r->n_rows * sizeof *r->values);
+            memmove(r->values + j * r->cap_rows, r->values + index[j] * r->cap_rows,
+                    (r->n_rows + r->gap) * sizeof *r->values);
     for (size_t k = 0; !r->by_column && k < r->n_rows; k++) {
         const double *src = r->values + k * width;
         double *dst = r->values + k * n_kept;
@@ -1081,8 +1125,10 @@ static int build_table(reader *r, pdrift__table *out)
     double *values = NULL;
     size_t n_values = r->n_rows * n_kept; /* <= the capacity, so no overflow */
     if (n_values > 0 && r->by_column) {
-        values = r->values; /* the columns keep their stride */
+        values = r->values; /* the columns keep their stride, and the gap */
         out->stride = r->cap_rows;
+        out->gap_at = r->gap ? r->gap_at : r->n_rows;
+        out->gap = r->gap;
     } else if (n_values > 0) {
         values = realloc(r->values, n_values * sizeof *values);
         if (!values) /* shrinking failed: keep the larger block */
@@ -1237,10 +1283,10 @@ int pdrift__table_by_rows(pdrift__table *t)
         return PDRIFT_ENOMEM;
     for (size_t k = 0; k < t->n_rows; k++)
         for (size_t j = 0; j < t->n_columns; j++)
-            rows[k * t->n_columns + j] = t->values[j * t->stride + k];
+            rows[k * t->n_columns + j] = t->values[j * t->stride + pdrift__table_row(t, k)];
     free(t->values);
     t->values = rows;
-    t->stride = 0;
+    t->stride = t->gap_at = t->gap = 0;
     return PDRIFT_OK;
 }
 

@@ -1664,6 +1664,48 @@ START_TEST(test_tail_reader_same_as_one_thread)
 }
 END_TEST
 
+/* Read by column, a second thread writes its rows straight into the
+ * columns from a row estimated from the first rows' length. A file whose
+ * first rows are long and the others short has more rows before the second
+ * thread's start than estimated: this thread reaches that row first, stops
+ * the second, and reads on alone (and the columns grow past the estimate):
+ * the same table as one thread's. With rows of even length the second
+ * thread's rows are taken, in place. */
+START_TEST(test_tail_rows_in_place_by_column)
+{
+    enum { ROWS = 6000, CAP = 600000 };
+    char *buf = malloc(CAP), path[PATHCAP];
+    for (int uneven = 0; uneven <= 1; uneven++) {
+        size_t len = (size_t)snprintf(buf, CAP, "a,b,c\n");
+        for (size_t i = 0; i < ROWS; i++)
+            len += (size_t)snprintf(buf + len, CAP - len, uneven && i < 64 ? "%zu.000000000000000000000000000001,%zu,%s\n"
+                                                                         : "%zu,%zu,%s\n",
+                                    i, i % 7, i % 11 == 3 ? "" : "2.5");
+        ck_assert_uint_lt(len, CAP);
+        write_temp(path, "uneven.csv", buf, len);
+        pdrift__limits limits = default_limits();
+        pdrift__table one, col;
+        size_t *lines_one = NULL, *lines_col = NULL;
+        char err_one[ERRCAP], err_col[ERRCAP];
+        int taken_one, taken_col;
+        int rc_one = read_threads(path, 1, 0, &limits, &one, &lines_one, err_one, &taken_one);
+        int rc_col = read_threads(path, 2, 1, &limits, &col, &lines_col, err_col, &taken_col);
+        ck_assert_int_eq(rc_one, PDRIFT_OK);
+        ck_assert_uint_eq(one.n_rows, ROWS);
+        ck_assert_msg(taken_col == !uneven, "uneven %d: taken %d", uneven, taken_col);
+        ck_assert(uneven || col.gap > 0); /* in place, past this thread's rows */
+        ck_assert_int_eq(pdrift__table_by_rows(&col), PDRIFT_OK);
+        assert_same_result(rc_one, err_one, &one, rc_col, err_col, &col, uneven ? "uneven rows" : "even rows");
+        ck_assert(memcmp(lines_one, lines_col, ROWS * sizeof *lines_one) == 0);
+        free(lines_one);
+        free(lines_col);
+        pdrift__table_free(&one);
+        pdrift__table_free(&col);
+    }
+    free(buf);
+}
+END_TEST
+
 static Suite *csv_suite(void)
 {
     Suite *s = suite_create("csv");
@@ -1734,6 +1776,7 @@ static Suite *csv_suite(void)
     tcase_add_test(limits, test_limit_memory);
     tcase_add_test(limits, test_limit_defaults_apply);
     tcase_add_test(limits, test_tail_reader_same_as_one_thread);
+    tcase_add_test(limits, test_tail_rows_in_place_by_column);
     suite_add_tcase(s, limits);
     return s;
 }
