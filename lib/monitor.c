@@ -615,10 +615,9 @@ static double halves_distance(const pdrift__baseline_feature *bf)
     size_t i = 0, j = 0; /* values <= the current one, of each half */
     double dmax = 0.0;
     for (size_t p = 0; p < n; p++) {
-        if (first[p / 64] >> (p % 64) & 1u)
-            i++;
-        else
-            j++;
+        size_t in_first = (size_t)(first[p / 64] >> (p % 64) & 1u);
+        i += in_first;
+        j += 1 - in_first;
         if (p + 1 < n && bf->sorted[p + 1] == bf->sorted[p])
             continue; /* within a run of equal values */
         double diff = fabs((double)i / (double)h - (double)j / (double)(n - h));
@@ -633,21 +632,44 @@ static double halves_distance(const pdrift__baseline_feature *bf)
  * does not come back to where it was: a price or volume level, an index, a
  * counter. Its distribution changes with time whatever the model sees, so
  * the report says so (a note; the tests are not changed). */
-static int note_levels(pdrift__baseline *b, const char *path)
+typedef struct halving {
+    const pdrift__baseline *b;
+    double *distance; /* per feature */
+} halving;
+
+static int halve_one(void *ctx, size_t f, size_t worker)
+{
+    (void)worker;
+    halving *h = ctx;
+    const pdrift__baseline_feature *bf = &h->b->features[f];
+    h->distance[f] = bf->n_values < 100 ? 0.0 : halves_distance(bf);
+    return PDRIFT_OK;
+}
+
+static int note_levels(pdrift__baseline *b, const char *path, size_t threads)
 {
     char line[512];
+    halving h = {b, malloc((b->n_features ? b->n_features : 1) * sizeof *h.distance)};
+    if (h.distance == NULL)
+        return PDRIFT_ENOMEM;
+    size_t failed;
+    (void)pdrift__parallel_for(b->n_features, pdrift__parallel_workers(b->n_features, threads), halve_one, &h,
+                               &failed); /* halve_one cannot fail */
     for (size_t f = 0; f < b->n_features; f++) {
         const pdrift__baseline_feature *bf = &b->features[f];
-        if (bf->n_values < 100 || halves_distance(bf) < 0.8)
+        if (h.distance[f] < 0.8)
             continue;
         snprintf(line, sizeof line,
                  "%s: column \"%s\" trends through the baseline (its two halves barely overlap): "
                  "a price or volume level? Levels drift whatever the model sees; compare returns, "
                  "or name the column Close to have returns and volatility derived",
                  path, bf->name);
-        if (push_string(&b->notes, &b->n_notes, line) != PDRIFT_OK)
+        if (push_string(&b->notes, &b->n_notes, line) != PDRIFT_OK) {
+            free(h.distance);
             return PDRIFT_ENOMEM;
+        }
     }
+    free(h.distance);
     return PDRIFT_OK;
 }
 
@@ -690,7 +712,7 @@ int pdrift_baseline_load(pdrift_monitor *m, const char *path)
         if ((b.source = pdrift__strdup(path)) == NULL ||
             (derived && push_string(&b.notes, &b.n_notes, derive_note) != PDRIFT_OK) ||
             note_skipped(&t, path, &b.notes, &b.n_notes) != PDRIFT_OK ||
-            note_levels(&b, path) != PDRIFT_OK)
+            note_levels(&b, path, m->settings.threads) != PDRIFT_OK)
             rc = pdrift__fail(m, PDRIFT_ENOMEM, "out of memory loading %s", path);
     }
     pdrift__table_free(&t);

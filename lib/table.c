@@ -567,13 +567,15 @@ static int read_header(reader *r)
 
 /* ---- rows ---------------------------------------------------------------------- */
 
-static void start_tail(reader *r, size_t expected);
+static void start_tail(reader *r, size_t expected, double *values, size_t cap);
 
 /* Room for cap rows (cap * row size within size_t): a new block, on huge
  * pages when large and advised before it is touched, and the rows read so
- * far copied (realloc would not keep the alignment). 0, or -1 without
- * memory (nothing changed). */
-static int set_capacity(reader *r, size_t cap)
+ * far copied (realloc would not keep the alignment). tail_rows > 0: a tail
+ * reader is started (before the copy: by column its first touch of the new
+ * block's pages is then not all this thread's). 0, or -1 without memory
+ * (nothing changed). */
+static int set_capacity(reader *r, size_t cap, size_t tail_rows)
 {
     const size_t row_size = r->n_columns * sizeof(double);
     double *grown = pdrift__alloc_large(cap * row_size, 1);
@@ -583,6 +585,8 @@ static int set_capacity(reader *r, size_t cap)
         free(lines);
         return -1;
     }
+    if (tail_rows > 0)
+        start_tail(r, tail_rows, grown, cap);
     if (r->n_rows > 0 && r->by_column) {
         for (size_t i = 0; i < r->n_columns; i++)
             memcpy(grown + i * cap, r->values + i * r->cap_rows, r->n_rows * sizeof *grown);
@@ -632,11 +636,9 @@ static int grow_rows(reader *r)
         cap = most;
     if (cap <= r->cap_rows)
         return rows_beyond_limits(r, by_memory);
-    if (set_capacity(r, cap) != 0)
+    if (set_capacity(r, cap, tail_rows) != 0)
         return fail_file(r, PDRIFT_ENOMEM, "out of memory after %zu rows of %zu columns",
                          r->n_rows, r->n_columns);
-    if (tail_rows > 0) /* by column, it may write into the rows just made */
-        start_tail(r, tail_rows);
     return PDRIFT_OK;
 }
 
@@ -923,8 +925,10 @@ static void tail_free(tail *t)
 }
 
 /* Start a tail reader if the file is worth it; expected: rows the file
- * holds, about. Without it (or a thread) this thread reads alone. */
-static void start_tail(reader *r, size_t expected)
+ * holds, about; values and cap: the rows this thread reads into (by column,
+ * the tail reader's go there too). Without it (or a thread) this thread
+ * reads alone. */
+static void start_tail(reader *r, size_t expected, double *values, size_t cap)
 {
     const size_t read_so_far = r->csv.dropped + (size_t)(r->csv.p - r->csv.buf);
     if (r->threads < 2 || r->tail != NULL || r->csv.file_size < r->tail_min ||
@@ -951,11 +955,11 @@ static void start_tail(reader *r, size_t expected)
         const double per_row = (double)read_so_far / (double)r->n_rows;
         const double head = (double)r->n_rows + (double)(start - read_so_far) / per_row;
         const double base = head * 1.03 + 256.0;
-        if (base < (double)r->cap_rows && r->cap_rows - (size_t)base > 64) {
-            t->direct = r->values;
-            t->stride = r->cap_rows;
+        if (base < (double)cap && cap - (size_t)base > 64) {
+            t->direct = values;
+            t->stride = cap;
             t->base = (size_t)base;
-            t->room = r->cap_rows - t->base;
+            t->room = cap - t->base;
         }
     }
     t->kinds = malloc(r->n_columns * sizeof *t->kinds);
@@ -1014,7 +1018,7 @@ static int take_tail(reader *r, size_t before, size_t mark)
             r->gap_at = r->n_rows;
             r->gap = t->base - r->n_rows;
         }
-        if (t->direct != NULL || total <= r->cap_rows || set_capacity(r, total) == 0) {
+        if (t->direct != NULL || total <= r->cap_rows || set_capacity(r, total, 0) == 0) {
             /* copied a few MB at a time, the tail's pages given back behind */
             const size_t step = ((size_t)2 << 20) / row_size + 1;
             for (size_t i = 0; t->direct == NULL && r->by_column && i < r->n_columns; i++) {
