@@ -83,19 +83,53 @@ static size_t bits_between(const uint64_t *bits, size_t from, size_t to)
 
 /* max |j n - c m| over the window's values, for a baseline without ties:
  * the k-th window value (k = 0, 1, ...) at place p has k window values and p
- * baseline values below it, k + 1 and p + 1 up to it. */
+ * baseline values below it, k + 1 and p + 1 up to it. With x = k n - p m the
+ * two are |x| and |x + n - m|, so the result is max(max x + n - m, -min x).
+ *
+ * A word of the bitmap holds c values from its first place f to its last l,
+ * k0 window values before it: its x lie between k0 n - l m + (c - 1) m and
+ * k0 n - f m + (c - 1) (n - m) (each next value has k one more and p at
+ * least one more). A first pass takes x at every word's first and last value
+ * (exact values: the extremes are at least that far out); the second goes
+ * through the values only of the words whose bounds reach past them: a few
+ * words of the n / 64 instead of the m values. */
 static uint64_t ks_numerator_distinct(const rank_window *w, uint64_t n, uint64_t m)
 {
-    uint64_t best = 0, k = 0;
-    for (size_t i = 0; i < w->n_words; i++)
-        for (uint64_t word = w->bits[i]; word != 0; word &= word - 1) {
-            uint64_t p = (uint64_t)i * 64 + (uint64_t)__builtin_ctzll(word);
-            uint64_t before = abs_diff(k * n, p * m), at = abs_diff((k + 1) * n, (p + 1) * m);
-            best = before > best ? before : best;
-            best = at > best ? at : best;
-            k++;
-        }
-    return best;
+    const int64_t ni = (int64_t)n, mi = (int64_t)m; /* n < 2^31: every x within +-2^62 */
+    int64_t max_x = INT64_MIN, min_x = INT64_MAX, k0 = 0;
+    for (size_t i = 0; i < w->n_words; i++) {
+        uint64_t word = w->bits[i];
+        if (word == 0)
+            continue;
+        int64_t c = __builtin_popcountll(word), f = (int64_t)i * 64 + __builtin_ctzll(word),
+                l = (int64_t)i * 64 + 63 - __builtin_clzll(word);
+        int64_t first = k0 * ni - f * mi, last = (k0 + c - 1) * ni - l * mi;
+        max_x = first > max_x ? first : max_x;
+        max_x = last > max_x ? last : max_x;
+        min_x = first < min_x ? first : min_x;
+        min_x = last < min_x ? last : min_x;
+        k0 += c;
+    }
+    if (k0 == 0)
+        return 0;
+    k0 = 0;
+    for (size_t i = 0; i < w->n_words; i++) {
+        uint64_t word = w->bits[i];
+        if (word == 0)
+            continue;
+        int64_t c = __builtin_popcountll(word), f = (int64_t)i * 64 + __builtin_ctzll(word),
+                l = (int64_t)i * 64 + 63 - __builtin_clzll(word);
+        int64_t upper = k0 * ni - f * mi + (c - 1) * (ni - mi), lower = k0 * ni - l * mi + (c - 1) * mi;
+        if (upper > max_x || lower < min_x)
+            for (int64_t k = k0; word != 0; word &= word - 1, k++) {
+                int64_t x = k * ni - ((int64_t)i * 64 + __builtin_ctzll(word)) * mi;
+                max_x = x > max_x ? x : max_x;
+                min_x = x < min_x ? x : min_x;
+            }
+        k0 += c;
+    }
+    uint64_t above = (uint64_t)(max_x + (ni - mi)), below = (uint64_t)(-min_x);
+    return above > below ? above : below;
 }
 
 /* The same with ties: a value's group of equal baseline values spans the
