@@ -438,13 +438,13 @@ START_TEST(test_future_version)
     write_snapshot(path, 1);
     size_t len;
     unsigned char *buf = slurp(path, &len);
-    buf[8] = 4; /* format 4 */
+    buf[8] = 5; /* format 5 */
     reseal_meta(buf, meta_end_of(buf));
     spit(path, buf, len);
     ck_assert_int_eq(load_status(path, msg, sizeof msg), PDRIFT_EVERSION);
-    ck_assert_msg(strstr(msg, "format 4") && strstr(msg, "newer") && strstr(msg, "pdrift baseline"), "%s", msg);
-    /* formats 1 and 2, the pre-release ones: also refused, with the way out */
-    for (unsigned char old = 1; old <= 2; old++) {
+    ck_assert_msg(strstr(msg, "format 5") && strstr(msg, "newer") && strstr(msg, "pdrift baseline"), "%s", msg);
+    /* formats 1 to 3, the pre-release ones: also refused, with the way out */
+    for (unsigned char old = 1; old <= 3; old++) {
         buf[8] = old;
         reseal_meta(buf, meta_end_of(buf));
         spit(path, buf, len);
