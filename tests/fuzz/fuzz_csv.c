@@ -81,6 +81,21 @@ static void read_both_ways(const char *path, size_t small, int headerless_option
     FUZZ_ASSERT(rc_big == rc_small);
     FUZZ_ASSERT(strcmp(err_big, err_small) == 0);
     FUZZ_ASSERT(headerless_big == headerless_small);
+    /* and column by column (a baseline's reading), the tail reader writing
+     * straight into the columns: the same table once made row-major */
+    pdrift__table cols;
+    char err_cols[512];
+    o.by_column = 1;
+    o.row_lines = NULL;
+    o.headerless = NULL;
+    int rc_cols = pdrift__table_read_with(path, &o, &cols, err_cols, sizeof err_cols);
+    o.by_column = 0;
+    FUZZ_ASSERT(rc_cols == rc_small && strcmp(err_cols, err_small) == 0);
+    if (rc_cols == PDRIFT_OK) {
+        FUZZ_ASSERT(pdrift__table_by_rows(&cols) == PDRIFT_OK);
+        check_same_table(&big, &cols);
+    }
+    pdrift__table_free(&cols);
     FUZZ_ASSERT(headerless_option || headerless_big == 0);
     if (rc_big == PDRIFT_OK) {
         FUZZ_ASSERT(err_big[0] == '\0');
