@@ -360,6 +360,9 @@ def measure(workdir, t_start, started, load_before):
         for k in parts:
             parts[k].append(line[k][0])
 
+    # -- a process's start: `pdrift --version` (the dynamic loading every run pays)
+    starts = [run_timed([PDRIFT, "--version"])[0] for _ in range(20)]
+
     # -- the machine: what a fresh page costs (every figure pays it)
     page_lines = detect_bench(["pages", "--repeats", str(REPEATS)], workdir=workdir)
     pages = next(l for l in page_lines if l["figure"] == "fresh_memory")
@@ -500,8 +503,11 @@ def measure(workdir, t_start, started, load_before):
     if ref_wall / csv_wall < T_E2E_CSV:
         gaps.append(
             f"* **(a)** {T_E2E_CSV:.0f}× the reference leaves {secs(ref_wall / T_E2E_CSV)} for the "
-            f"whole run. Reading the {mb(base_bytes)} CSV alone takes {secs(read_a)} on both cores; "
-            f"preparing the baseline ({secs(base_bytes / (load_all_mbs * 1e6) - read_a)} more in "
+            f"whole run; its {REPEATS} rounds took {secs(min(runs['csv_wall']))} to "
+            f"{secs(max(runs['csv_wall']))}, the reference's {secs(min(runs['ref_wall']))} to "
+            f"{secs(max(runs['ref_wall']))}. Reading the {mb(base_bytes)} CSV alone takes about "
+            f"{secs(read_a)} on both cores; preparing the baseline (about "
+            f"{secs(max(0.0, base_bytes / (load_all_mbs * 1e6) - read_a))} more in "
             f"`pdrift_baseline_load`: sorting 10 million values with their places, autocorrelation "
             f"times, and the new memory for them) and the first detect, which computes the serial "
             f"calibration ({secs(detect[1]['seconds'][0])} in memory), come on top.")
@@ -512,9 +518,11 @@ def measure(workdir, t_start, started, load_before):
             f"(`detect_bench parts`, medians of {REPEATS}), mapping the {mb(snap_bytes)} snapshot "
             f"and checking its metadata takes {secs(p_load)}, reading the {mb(cur_bytes)} window "
             f"{secs(p_obs)}, and the first detect {secs(p_det)}: {secs(p_load + p_obs + p_det)}, "
-            f"before the process's start (about 8 ms for `pdrift`, which links cairo for its "
-            f"plots) and the writing of its report and history (a detect repeated on one monitor "
-            f"takes {secs(det1)}: the first one also touches new memory).")
+            f"before the process's start ({secs(med(starts))} for `pdrift --version`, median of 20) "
+            f"and the writing of its report and history with their `fsync`s (a detect repeated on "
+            f"one monitor takes {secs(det1)}: the first one also reads its blocks of the snapshot "
+            f"and touches new memory). Its {REPEATS} rounds took {secs(min(runs['snap_wall']))} to "
+            f"{secs(max(runs['snap_wall']))}.")
     if gaps:
         gaps.append("* Both runs already use this machine's two cores (`PDRIFT_PARAM_THREADS`, which "
                     "`pdrift monitor` sets to the online CPUs): the features of a detect and of a "
@@ -570,12 +578,16 @@ baseline continued: its first 200,000 rows are the ×1 rows):
   sorted values, the ranks for the autocorrelation time and the place of every value in time
   order), or comes sorted from a snapshot. A detect sorts only the window (the same sort gives
   its ranks) and locates it in the sorted baseline for KS through fences: every ⌈n/4096⌉-th sorted
-  value, 32 KB a feature, kept in cache. A merge of the window with the fences bounds F_baseline at
-  every point to within one block, so F_window − F_baseline to within 1/4096; only the points
-  whose bounds reach the extreme are counted exactly, by a binary search in one block. D has the
-  same bits as the full merge (tests/check_ks.c), and the cost is O(m + 4096) a feature whatever
-  the baseline's size: this is why detect hardly grows from ×1 to ×8. (Galloping through the
-  sorted values instead cost 3.75× more at ×8, where they no longer fit in cache.)
+  value, 32 KB a feature, kept in cache. Between two fences every point of F_window − F_baseline
+  has the same bounds on its baseline count, so one merge of the fences into the window gives,
+  interval by interval, the largest lower bound and the smallest upper bound of the differences
+  (four products an interval); only the intervals whose bounds reach them are walked, and their
+  points counted exactly by a binary search in one block. D has the same bits as the full merge
+  (tests/check_ks.c), and the cost is O(m + 4096) a feature whatever the baseline's size: this is
+  why detect does not grow from ×1 to ×8. (Galloping through the sorted values instead cost 3.75×
+  more at ×8, where they no longer fit in cache; walking the window's points instead of the
+  intervals cost 9× more for continuous values.) PSI counts of the sorted window are a binary
+  search per cut.
 * **The KS p-value.** scipy's `kstwo.sf` for a drifted feature goes through Smirnov's sum, whose
   terms were each a `log2l`, `log2l` and `exp2l`: 18,000 terms, 2.5 ms for n = 18,000, and most of
   a detect's time with a few drifted features. For n ≥ 1000 the terms form one smooth wide bump,
@@ -587,36 +599,47 @@ baseline continued: its first 200,000 rows are the ×1 rows):
   among up to 200 baseline windows of its length. Those windows are bitmaps over the sorted
   baseline's places: sliding to the next one clears and sets the places of the values leaving and
   entering, the PSI counts follow, and KS is the exact integer max |j n − c m| over the window's
-  values, divided once (tests/check_ks.c: the same bits as a full merge). It depends only on the
-  baseline, the settings and the window length: kept by the monitor for the next detects, and kept
-  in a snapshot built with `pdrift baseline --window ROWS` (`pdrift_baseline_calibrate`), so a cron
-  run on a snapshot pays only for its window.
-* **Snapshots.** Format 3 holds each feature's sorted values and the u32 place of each value in
+  values, divided once (tests/check_ks.c: the same bits as a full merge). Without ties that maximum
+  is found from the bitmap's words: a word's popcount and first and last places bound its values'
+  differences, so only the few words that can hold an extreme are walked bit by bit. It depends
+  only on the baseline, the settings and the window length: kept by the monitor for the next
+  detects, and kept in a snapshot built with `pdrift baseline --window ROWS`
+  (`pdrift_baseline_calibrate`), so a cron run on a snapshot pays only for its window.
+* **Snapshots.** Format 4 holds each feature's sorted values and the u32 place of each value in
   time order (12 bytes a value) after a metadata part (PSI cuts and counts, the KS fences, the
-  calibration, a checksum per block of sorted values). `pdrift monitor` maps the file
-  (`PDRIFT_PARAM_SNAPSHOT_MAP`) and checks the metadata, about 2 ms for 120 MB; a detect reads a
-  few blocks a feature, each checked (checksum, order, fences) when first read. Read whole (the
-  library's default), every byte is checked at load, as before (docs/snapshot.md).
+  calibration, a checksum per block of eight fence steps of sorted values, 3 KB). `pdrift monitor`
+  maps the file (`PDRIFT_PARAM_SNAPSHOT_MAP`), reads the metadata into memory of its own and checks
+  it, about 1 ms for 120 MB; a detect reads (`pread`) the few blocks a feature it uses into huge
+  pages and checks them there (checksum, order, fences). Touching the same bytes through the
+  mapping cost a page fault per 4 KB, several times the read. Read whole (the library's default),
+  every byte is checked at load, as before (docs/snapshot.md).
 * **Threads.** With `PDRIFT_PARAM_THREADS` (`pdrift monitor`: the online CPUs) a detect tests
-  blocks of eight features on each thread, a baseline prepares its features the same way, and a
-  CSV file of 4 MiB or more is read by two threads: a second one reads from a line start past the
-  middle, taking only the plain case, and its rows are kept only when the first reaches that
+  blocks of five features on each thread, a baseline prepares its features one at a time on each,
+  and a CSV file of 4 MiB or more is read by two threads: a second one reads from a line start past
+  the middle, taking only the plain case, and its rows are kept only when the first reaches that
   point between two records (docs/threading.md). Results and error messages are the same whatever
   the number of threads (tests/check_monitor.c, tests/check_csv.c).
 * **CSV numbers.** A plain decimal number and its separator are read in one pass, eight digits at a
   time (SWAR) once past leading zeros, converted by Clinger's fast path or the Eisel–Lemire method
-  (the same bits as `strtod`, tests/check_numbers.c on 2.6 million strings); anything else goes
+  (the same bits as `strtod`, tests/check_numbers.c on 2.6 million strings); the digits after
+  the first eight are read at once too (a SWAR prefix of 1 to 8 digits). Anything else goes
   through the general field cutter. The table is sized from the file size after its first rows (no
   doubling copies), and an observed file whose columns are the baseline's is taken over by the
-  window without a copy.
+  window without a copy. A baseline CSV is read column by column straight into the buffer where
+  each column is then sorted: the second thread writes its rows into the columns from a row a
+  little past where the first thread's should end (the gap is skipped when the columns are
+  sorted), so there is no row-major table, no gathering pass and no copy of the second half.
 * **Memory.** On this virtual machine new memory is dear: the first write to a fresh page costs
   10 µs or more (the machine table's "fresh memory" row), so a process that touches 200 MB pays
   about half a second before any work. Buffers from 1 MiB up are allocated aligned on 2 MB and
   advised whole for transparent huge pages: 8 MB written for the first time then take under
-  1 ms instead of 25 once the kernel has huge pages back from an earlier process.
-  A CSV baseline is gathered column by column straight into the buffer where it is sorted in place,
-  and the pages of the rows already gathered are given back as the gathering goes
-  (`MADV_DONTNEED`): the parsed table and the prepared baseline are never both whole in memory.
+  1 ms instead of 25 once the kernel has huge pages back from an earlier process. Smaller scratch
+  that is used at once is grouped to fill them: a detect worker's window columns, ranks and sort
+  scratch in one huge page, a baseline worker's ranks and sort scratch in one block, the blocks a
+  mapped snapshot reads in an arena of huge pages. A CSV baseline's columns are the buffer it is
+  sorted in, so the baseline never exists twice.
+* **Process start.** `pdrift` loads cairo (`dlopen`) only when it draws a chart: linked, cairo and
+  the thirty libraries it brings took about 4 ms of every start (`pdrift --version` 8.6 → 4.8 ms).
 {gaps_text}
 ## Machine
 
