@@ -719,7 +719,7 @@ static inline const char *read_digits(const char *p, const char *end, digit_run 
     return p;
 }
 
-int pdrift__csv_fast_number(pdrift__csv *c, int last, double *value)
+static inline int fast_number(pdrift__csv *c, int last, double *value)
 {
     const char *p = c->p;
     int negative = *p == '-';
@@ -762,6 +762,20 @@ int pdrift__csv_fast_number(pdrift__csv *c, int last, double *value)
     *value = negative ? -v : v;
     c->p = last ? next_line(c, p) : p + 1;
     return 1;
+}
+
+int pdrift__csv_fast_number(pdrift__csv *c, int last, double *value)
+{
+    return fast_number(c, last, value);
+}
+
+size_t pdrift__csv_fast_numbers(pdrift__csv *c, size_t i, size_t width, double *row, size_t step,
+                                const unsigned char *numeric)
+{
+    for (; i < width && numeric[i]; i++)
+        if (!fast_number(c, i + 1 == width, row + i * step))
+            break;
+    return i;
 }
 
 int pdrift__csv_cell(const char *text, size_t len, int escaped, double *value)

@@ -176,6 +176,12 @@ int pdrift__csv_cell(const char *text, size_t len, int escaped, double *value);
  * returns 0 and nothing moved, and the caller cuts the field with
  * pdrift__csv_next_field. */
 int pdrift__csv_fast_number(pdrift__csv *c, int last, double *value);
+/* The same for the cells from i on of a record of width cells, while
+ * numeric[i] is set, cell i into row[i * step]: the index of the first cell
+ * not read (width when the record is done). One call a record keeps the
+ * cursor in a register. */
+size_t pdrift__csv_fast_numbers(pdrift__csv *c, size_t i, size_t width, double *row, size_t step,
+                                const unsigned char *numeric);
 
 /* Switch the calling thread to the C locale for LC_NUMERIC until
  * pdrift__csv_c_locale_leave, which restores the thread's previous locale

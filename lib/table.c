@@ -70,6 +70,10 @@ typedef struct reader {
     /* by_column, after a tail reader wrote its rows in place: rows gap_at
      * and on lie gap rows further on in every column */
     size_t gap_at, gap;
+    /* per column, made at the first row: 1 while numbers are read there
+     * (numeric or undecided), for pdrift__csv_fast_numbers */
+    unsigned char *fast;
+    size_t n_undecided;           /* columns still undecided, once fast is made */
     int single_column_headerless; /* pdrift__table_options */
     int headerless;               /* the first line was data */
     int want_lines;
@@ -654,7 +658,9 @@ static int text_column(reader *r, column *c, const pdrift__csv_field *f)
         return out_of_memory(r);
     snprintf(c->reason, (size_t)n + 1, "not numeric (first value \"%s\" at line %zu)", shown,
              f->line);
-    c->kind = KIND_TEXT;
+    c->kind = KIND_TEXT; /* from undecided */
+    r->fast[c - r->columns] = 0;
+    r->n_undecided--;
     return PDRIFT_OK;
 }
 
@@ -682,6 +688,7 @@ static int store_cell(reader *r, size_t i, const pdrift__csv_field *f, double *s
     switch (pdrift__csv_cell(f->text, f->len, f->escaped, slot)) {
     case PDRIFT__CELL_NUMBER:
         c->kind = KIND_NUMERIC;
+        r->n_undecided--;
         return PDRIFT_OK;
     case PDRIFT__CELL_TEXT:
         return text_column(r, c, f);
@@ -716,10 +723,35 @@ static int too_many_fields(reader *r, const pdrift__csv_field *extra)
 static void stop_tail(reader *r);
 static size_t tail_base(const reader *r);
 
+/* The fast mask of the columns, made at the first row (the header is final). */
+static int make_fast(reader *r)
+{
+    if ((r->fast = malloc(r->n_columns ? r->n_columns : 1)) == NULL)
+        return out_of_memory(r);
+    r->n_undecided = 0;
+    for (size_t i = 0; i < r->n_columns; i++) {
+        r->fast[i] = r->columns[i].kind == KIND_NUMERIC || r->columns[i].kind == KIND_UNDECIDED;
+        r->n_undecided += r->columns[i].kind == KIND_UNDECIDED;
+    }
+    return PDRIFT_OK;
+}
+
+/* Cells from .. to - 1 were read as numbers: their columns are numeric. */
+static void read_numbers(reader *r, size_t from, size_t to)
+{
+    for (size_t i = from; r->n_undecided > 0 && i < to; i++)
+        if (r->columns[i].kind == KIND_UNDECIDED) {
+            r->columns[i].kind = KIND_NUMERIC;
+            r->n_undecided--;
+        }
+}
+
 /* One data record, whose start pdrift__csv_next_record has marked. */
 static int parse_row(reader *r)
 {
     const size_t width = r->n_columns;
+    if (r->fast == NULL && make_fast(r) != PDRIFT_OK)
+        return PDRIFT_ENOMEM;
     if (r->n_rows == tail_base(r)) /* the tail reader's rows would be overwritten */
         stop_tail(r);
     if (r->n_rows == r->cap_rows) {
@@ -733,12 +765,13 @@ static int parse_row(reader *r)
     pdrift__csv_field f;
     size_t i = 0;
     do {
-        /* a number column's plain number, in one pass (anything else, and
+        /* number columns' plain numbers, in one pass (anything else, and
          * every error, goes through the field cutter below) */
-        if (i < width && (r->columns[i].kind == KIND_NUMERIC || r->columns[i].kind == KIND_UNDECIDED) &&
-            pdrift__csv_fast_number(&r->csv, i + 1 == width, row + i * step)) {
-            r->columns[i].kind = KIND_NUMERIC;
-            f.last = ++i == width;
+        size_t upto = i < width ? pdrift__csv_fast_numbers(&r->csv, i, width, row, step, r->fast) : i;
+        if (upto > i) {
+            read_numbers(r, i, upto);
+            i = upto;
+            f.last = i == width;
             continue;
         }
         int rc = pdrift__csv_next_field(&r->csv, &f);
@@ -798,6 +831,8 @@ typedef struct tail {
     size_t n_rows, cap_rows;
     size_t *lines;            /* the line of each row, counted from start's as 1 */
     unsigned char *numeric;   /* per column: a number was read */
+    unsigned char *fast;      /* per column: numeric or undecided (pdrift__csv_fast_numbers) */
+    int undecided;            /* some column is undecided: numeric is kept */
     int by_column;            /* rows column by column, column i at rows + i * cap_rows */
     /* Not NULL: by column, the rows go straight into the main reader's
      * columns (stride apart) from row base on, room of them at most; rows
@@ -850,12 +885,15 @@ static int tail_row(tail *t, pdrift__csv *c)
     size_t i = 0;
     int last = 0;
     do {
-        int numeric = i < t->width && (t->kinds[i] == KIND_NUMERIC || t->kinds[i] == KIND_UNDECIDED);
-        if (numeric && pdrift__csv_fast_number(c, i + 1 == t->width, row + i * step)) {
-            t->numeric[i] = 1;
-            last = ++i == t->width;
+        size_t upto = i < t->width ? pdrift__csv_fast_numbers(c, i, t->width, row, step, t->fast) : i;
+        if (upto > i) {
+            for (; t->undecided && i < upto; i++)
+                t->numeric[i] = 1;
+            i = upto;
+            last = i == t->width;
             continue;
         }
+        int numeric = i < t->width && t->fast[i];
         int rc = pdrift__csv_next_field(c, &f);
         if (rc == PDRIFT__CSV_MORE)
             return 1;
@@ -918,6 +956,7 @@ static void tail_free(tail *t)
     if (t == NULL)
         return;
     free(t->kinds);
+    free(t->fast);
     free(t->rows);
     free(t->lines);
     free(t->numeric);
@@ -964,12 +1003,16 @@ static void start_tail(reader *r, size_t expected, double *values, size_t cap)
     }
     t->kinds = malloc(r->n_columns * sizeof *t->kinds);
     t->numeric = calloc(r->n_columns, 1);
-    if (t->kinds == NULL || t->numeric == NULL) {
+    t->fast = malloc(r->n_columns);
+    if (t->kinds == NULL || t->numeric == NULL || t->fast == NULL) {
         tail_free(t);
         return;
     }
-    for (size_t i = 0; i < r->n_columns; i++)
+    for (size_t i = 0; i < r->n_columns; i++) {
         t->kinds[i] = r->columns[i].kind;
+        t->fast[i] = t->kinds[i] == KIND_NUMERIC || t->kinds[i] == KIND_UNDECIDED;
+        t->undecided |= t->kinds[i] == KIND_UNDECIDED;
+    }
     atomic_init(&t->cancel, 0);
     if (pthread_create(&t->thread, NULL, tail_read, t) != 0) {
         tail_free(t);
@@ -1036,7 +1079,7 @@ static int take_tail(reader *r, size_t before, size_t mark)
                     r->lines[r->n_rows + k] = t->lines[k] - t->lines[0] + r->csv.mark_line;
             for (size_t i = 0; i < r->n_columns; i++)
                 if (r->columns[i].kind == KIND_UNDECIDED && t->numeric[i])
-                    r->columns[i].kind = KIND_NUMERIC;
+                    read_numbers(r, i, i + 1);
             r->n_rows = total;
             taken = r->tail_taken = 1;
         }
@@ -1166,6 +1209,7 @@ static void reader_free(reader *r)
     stop_tail(r);
     drop_columns(r);
     free(r->columns);
+    free(r->fast);
     free(r->values);
     free(r->lines);
     pdrift__csv_close(&r->csv);
