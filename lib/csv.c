@@ -719,6 +719,9 @@ static inline const char *read_digits(const char *p, const char *end, digit_run 
     return p;
 }
 
+#if defined(__GNUC__)
+__attribute__((always_inline))
+#endif
 static inline int fast_number(pdrift__csv *c, int last, double *value)
 {
     const char *p = c->p;
