@@ -66,8 +66,10 @@ int pdrift__sort_positions(const double *x, size_t n, double *sorted, double *ra
  * allocation, and memory already touched. */
 size_t pdrift__sort_work_bytes(size_t n);
 int pdrift__sort_ranked_in(const double *x, size_t n, double *sorted, double *ranks, void *work);
-/* pdrift__sort_positions with the caller's scratch, as above. */
-int pdrift__sort_positions_in(const double *x, size_t n, double *sorted, double *ranks, uint32_t *positions,
+/* pdrift__sort_positions with the caller's scratch, as above; the ranks
+ * (when ranks is not NULL) are written into that scratch, *ranks pointing
+ * at them (NULL where there is none: a small or a too large n). */
+int pdrift__sort_positions_in(const double *x, size_t n, double *sorted, double **ranks, uint32_t *positions,
                               void *work);
 
 /* ---- parallel.c: one call's items on several threads ------------------------ */

@@ -208,26 +208,24 @@ int pdrift__feature_finish(const pdrift__settings *s, pdrift__baseline_feature *
 
 /* Sort the values of one feature (in bf->sorted, its non-missing values in
  * time order) in place, with their places into bf->positions, and place its
- * PSI bins. ranks is scratch for n_values doubles, work the sort's scratch
- * (pdrift__sort_work_bytes) or NULL. */
-static int prepare_feature(const pdrift__settings *s, pdrift__baseline_feature *bf, double *ranks, void *work)
+ * PSI bins. work: the sort's scratch (pdrift__sort_work_bytes), or NULL. */
+static int prepare_feature(const pdrift__settings *s, pdrift__baseline_feature *bf, void *work)
 {
     /* One sort gives the sorted values, the places and, for the
-     * autocorrelation time, the ranks in time order. */
-    if (!s->serial_correction)
-        ranks = NULL;
-    if (pdrift__sort_positions_in(bf->sorted, bf->n_values, bf->sorted, ranks, bf->positions, work) != PDRIFT_OK)
+     * autocorrelation time, the ranks in time order (in its scratch). */
+    double *ranks = NULL;
+    if (pdrift__sort_positions_in(bf->sorted, bf->n_values, bf->sorted, s->serial_correction ? &ranks : NULL,
+                                  bf->positions, work) != PDRIFT_OK)
         return PDRIFT_ENOMEM;
     bf->tau = ranks != NULL ? pdrift__autocorrelation_time_of_ranks(ranks, bf->n_values) : 1.0;
-    return pdrift__feature_finish(s, bf, 0, 1);
+    /* without scratch, from the sorted values and places */
+    return pdrift__feature_finish(s, bf, ranks == NULL && s->serial_correction, 1);
 }
 
 typedef struct preparing {
     const pdrift__settings *s;
     pdrift__baseline *b;
-    double **ranks; /* one per worker, each followed by the sort's scratch (or NULL: work) */
-    size_t rows;    /* ranks' length */
-    int work;       /* the scratch follows the ranks */
+    void **work;    /* one per worker: the sort's scratch (NULL: none) */
     int compact;    /* the values are all n_rows of the feature, NaN for missing ones, */
     size_t gap_at, gap; /* rows gap_at and on lying gap further (pdrift__table_row) */
 } preparing;
@@ -246,8 +244,7 @@ static int prepare_one(void *ctx, size_t f, size_t worker)
         bf->n_values = n;
         bf->n_missing = p->b->n_rows - n;
     }
-    double *ranks = p->ranks[worker];
-    return prepare_feature(p->s, bf, ranks, p->work ? (void *)(ranks + p->rows) : NULL);
+    return prepare_feature(p->s, bf, p->work[worker]);
 }
 
 /* The first NaN of a matrix in reading order, as row and column, or 0 if
@@ -297,25 +294,26 @@ static int baseline_features(pdrift_monitor *m, pdrift__baseline *b, const char 
 }
 
 /* Every feature sorted with its ranks and places, on up to
- * PDRIFT_PARAM_THREADS threads; each worker has its scratch (ranks, then the
- * sort's) in one block, on huge pages, for all its features. `compact`: a
+ * PDRIFT_PARAM_THREADS threads; each worker has the sort's scratch (where the
+ * ranks go too) in one block, on huge pages, for all its features. `compact`: a
  * feature's sorted array holds its n_rows values in time order, missing ones
  * too, to be squeezed out first. */
 static int prepare_features(pdrift_monitor *m, pdrift__baseline *b, int compact, size_t gap_at, size_t gap)
 {
     const size_t n_features = b->n_features, rows_room = b->n_rows ? b->n_rows : 1;
     const size_t workers = pdrift__parallel_workers(n_features, m->settings.threads);
-    double *ranks[PDRIFT__MAX_WORKERS];
-    size_t made = 0, work = pdrift__sort_work_bytes(rows_room);
-    if (work == SIZE_MAX || work > SIZE_MAX - rows_room * sizeof **ranks)
-        work = 0; /* the sort does without */
-    while (made < workers && (ranks[made] = pdrift__alloc_large(rows_room * sizeof **ranks + work, 1)) != NULL)
+    void *work[PDRIFT__MAX_WORKERS];
+    size_t made = 0, bytes = pdrift__sort_work_bytes(rows_room);
+    if (bytes == SIZE_MAX) /* the sort does without */
+        for (; made < workers; made++)
+            work[made] = NULL;
+    while (made < workers && (work[made] = pdrift__alloc_large(bytes, 1)) != NULL)
         made++;
     size_t failed = 0;
-    preparing p = {&m->settings, b, ranks, rows_room, work != 0, compact, gap_at, gap};
+    preparing p = {&m->settings, b, work, compact, gap_at, gap};
     int rc = made == 0 ? PDRIFT_ENOMEM : pdrift__parallel_for(n_features, made, prepare_one, &p, &failed);
     for (size_t i = 0; i < made; i++)
-        free(ranks[i]);
+        free(work[i]);
     if (made == 0)
         return pdrift__fail(m, PDRIFT_ENOMEM, "out of memory for baseline features");
     if (rc != PDRIFT_OK)
