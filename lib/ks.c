@@ -202,9 +202,15 @@ double pdrift__ks_statistic_fenced(const double *x, size_t nx, const double *fen
      * differences, in units of 1 / (nx ny) (where every difference is an
      * integer); 0 is the difference before the first value. */
     int64_t max_lo = 0, min_hi = 0;
+    /* the intervals' ends, kept for pass 2 (without memory it merges again) */
+    size_t *ends = n_fences < SIZE_MAX / (2 * sizeof *ends) - 1 ? malloc(2 * (n_fences + 1) * sizeof *ends) : NULL;
     interval_walk w = {0, 0, 0, 0, 0};
     for (; next_interval(&w, fence, n_fences, y, ny); w.k++) {
         count_range r = fenced_count(w.k, step, n_fences, nx);
+        if (ends != NULL) {
+            ends[2 * w.k] = w.b;
+            ends[2 * w.k + 1] = w.d;
+        }
         if (w.a < w.b) {
             int64_t lo = (int64_t)r.lo * n2 - (int64_t)w.a * n1;
             max_lo = lo > max_lo ? lo : max_lo;
@@ -219,7 +225,13 @@ double pdrift__ks_statistic_fenced(const double *x, size_t nx, const double *fen
      * an interval skipped whole when none of its points can. */
     double dmax = 0.0, dmin = 0.0;
     w = (interval_walk){0, 0, 0, 0, 0};
-    for (; next_interval(&w, fence, n_fences, y, ny); w.k++) {
+    for (; ends != NULL ? w.k <= n_fences : next_interval(&w, fence, n_fences, y, ny); w.k++) {
+        if (ends != NULL) {
+            w.a = w.b;
+            w.c = w.d;
+            w.b = ends[2 * w.k];
+            w.d = ends[2 * w.k + 1];
+        }
         const count_range r = fenced_count(w.k, step, n_fences, nx);
         const int64_t top = (int64_t)r.hi * n2, bottom = (int64_t)r.lo * n2;
         /* A points: indices a .. b - 1; B points: run ends c + 1 .. d */
@@ -228,18 +240,23 @@ double pdrift__ks_statistic_fenced(const double *x, size_t nx, const double *fen
                 for (j1 = j0 + 1; j1 < w.b && y[j1] == y[j0];)
                     j1++;
                 if ((top - (int64_t)j0 * n1 >= max_lo || bottom - (int64_t)j0 * n1 <= min_hi) &&
-                    count_point(x, nx, y, ny, j0, j0, 0, r, ready, ctx, &dmax, &dmin) != 0)
+                    count_point(x, nx, y, ny, j0, j0, 0, r, ready, ctx, &dmax, &dmin) != 0) {
+                    free(ends);
                     return NAN;
+                }
             }
         if (w.c < w.d && (top - (int64_t)(w.c + 1) * n1 >= max_lo || bottom - (int64_t)w.d * n1 <= min_hi))
             for (size_t j0 = w.c, j1; j0 < w.d; j0 = j1) {
                 for (j1 = j0 + 1; j1 < w.d && y[j1] == y[j0];)
                     j1++;
                 if ((top - (int64_t)j1 * n1 >= max_lo || bottom - (int64_t)j1 * n1 <= min_hi) &&
-                    count_point(x, nx, y, ny, j0, j1, 1, r, ready, ctx, &dmax, &dmin) != 0)
+                    count_point(x, nx, y, ny, j0, j1, 1, r, ready, ctx, &dmax, &dmin) != 0) {
+                    free(ends);
                     return NAN;
+                }
             }
     }
+    free(ends);
     return two_sided(dmax, dmin);
 }
 
