@@ -60,49 +60,23 @@ static double ks_pvalue_dependent(double d, double scale)
     return p < 0.0 ? 0.0 : (p > 1.0 ? 1.0 : p);
 }
 
-/* Scratch space of a detection, allocated once for all features. Five
- * columns at a time: a worker's scratch for a window of 20,000 rows then
- * fits in one huge page (new memory is dear on a virtual machine:
- * memory.c), and 50 features make ten blocks, five for each of two threads
- * (with eight: 2.2 MB, and seven blocks, four against three). */
-enum { COLUMN_BLOCK = 5 };
+/* Scratch space of a detection, one per worker for all its features: for a
+ * window of 20,000 rows it fits in one huge page (new memory is dear on a
+ * virtual machine: memory.c). */
 typedef struct scratch {
     double *current;   /* the window's values of one feature */
     double *ranks;     /* their ranks in time order */
     size_t *counts;    /* its PSI bin counts */
-    double *columns;   /* the window's columns [first, first + COLUMN_BLOCK), time order */
-    size_t first;      /* SIZE_MAX: none yet */
     void *sort_work;   /* the sort's scratch for the window's values (pdrift__sort_work_bytes), in current's block */
 } scratch;
-
-/* The window's column f, in time order: the window is row-major, so its
- * columns are copied out COLUMN_BLOCK at a time (a row's five values lie in
- * one or two cache lines), one pass over the rows per block of features
- * rather than one per feature. */
-static const double *window_column(const pdrift_monitor *m, scratch *sc, size_t f)
-{
-    const pdrift__window *w = &m->window;
-    const size_t nf = m->baseline.n_features, rows = w->n_rows;
-    if (sc->first == SIZE_MAX || f < sc->first || f >= sc->first + COLUMN_BLOCK) {
-        sc->first = f - f % COLUMN_BLOCK;
-        size_t k = nf - sc->first < COLUMN_BLOCK ? nf - sc->first : COLUMN_BLOCK;
-        for (size_t i = 0; i < rows; i++) {
-            const double *row = w->rows + ((w->start + i) % w->capacity) * nf + sc->first;
-            for (size_t j = 0; j < k; j++)
-                sc->columns[j * rows + i] = row[j];
-        }
-    }
-    return sc->columns + (f - sc->first) * rows;
-}
 
 /* The current values of feature f: non-missing ones into `values` (sorted),
  * the count of missing ones returned through *missing, and, when asked for
  * (ranks: scratch for the window's values), the window's autocorrelation
  * time, from the ranks in time order that the same sort gives. */
-static size_t gather_current(const pdrift_monitor *m, size_t f, scratch *sc, double *values, size_t *missing,
-                             double *ranks, double *tau)
+static size_t gather_current(const pdrift_monitor *m, const double *column, scratch *sc, double *values,
+                             size_t *missing, double *ranks, double *tau)
 {
-    const double *column = window_column(m, sc, f);
     size_t n = 0, miss = 0;
     for (size_t i = 0; i < m->window.n_rows; i++) {
         double v = column[i];
@@ -332,15 +306,16 @@ static int ks_statistic(pdrift__baseline_feature *bf, const double *current, siz
  * feature f's baseline (fences, calibration, checks of a mapped snapshot)
  * and result: features are tested on several threads. On damage of a mapped
  * snapshot, *what says what it is. */
-static int test_feature(const pdrift_monitor *m, size_t f, scratch *sc, pdrift__feature_result *fr,
-                        const char **what)
+static int test_feature(const pdrift_monitor *m, size_t f, const double *column, scratch *sc,
+                        pdrift__feature_result *fr, const char **what)
 {
     const pdrift__settings *s = &m->settings;
     pdrift__baseline_feature *bf = &m->baseline.features[f];
     double *current = sc->current;
     size_t missing_c;
     double tau_window = 1.0;
-    size_t n_c = gather_current(m, f, sc, current, &missing_c, sc->ranks, s->serial_correction ? &tau_window : NULL);
+    size_t n_c = gather_current(m, column, sc, current, &missing_c, sc->ranks,
+                                s->serial_correction ? &tau_window : NULL);
     size_t rows_b = m->baseline.n_rows, rows_c = m->window.n_rows;
 
     fr->n_baseline = bf->n_values;
@@ -502,33 +477,31 @@ void pdrift__result_clear(pdrift__result *r)
 }
 
 /* The features are tested on up to PDRIFT_PARAM_THREADS threads
- * (pdrift__parallel_for), a block of COLUMN_BLOCK features at a time (the
- * block a worker's scratch transposes at once). Every feature's numbers
- * depend on that feature alone, so they have the same bits whatever the
- * number of threads. */
+ * (pdrift__parallel_for), one feature at a time, from the window column by
+ * column. Every feature's numbers depend on that feature alone, so they have
+ * the same bits whatever the number of threads. */
 typedef struct testing {
     const pdrift_monitor *m;
     pdrift__result *r;
     double *pvalues;
-    scratch *sc;          /* one per worker */
-    const char **what;    /* per block: a mapped snapshot's damage */
-    size_t *failed;       /* per block: the feature that failed */
+    const double *columns; /* the window, column f at columns + f * rows, time order */
+    scratch *sc;           /* one per worker */
+    const char **what;     /* per feature: a mapped snapshot's damage */
 } testing;
 
 static int scratch_new(scratch *sc, size_t rows, unsigned bins)
 {
     /* One block, in huge pages when large (pdrift__alloc_large): the values
-     * and the ranks of one feature, a block of columns, then the sort's
-     * scratch. Each is new memory, where a small page costs about as much to
-     * touch for the first time as a huge one on the bench machine. */
+     * and the ranks of one feature, then the sort's scratch. Each is new
+     * memory, where a small page costs about as much to touch for the first
+     * time as a huge one on the bench machine. */
     const size_t room = rows ? rows : 1;
     size_t work = pdrift__sort_work_bytes(room);
-    const size_t bytes = (2 + COLUMN_BLOCK) * room * sizeof *sc->current;
+    const size_t bytes = 2 * room * sizeof *sc->current;
     if (work == SIZE_MAX) /* too many rows for the radix sort: it sorts without scratch */
         work = 0;
-    int fits = room <= SIZE_MAX / ((2 + COLUMN_BLOCK) * sizeof *sc->current) && work <= SIZE_MAX - bytes;
+    int fits = room <= SIZE_MAX / (2 * sizeof *sc->current) && work <= SIZE_MAX - bytes;
     sc->current = fits ? pdrift__alloc_large(bytes + work, 1) : NULL;
-    sc->first = SIZE_MAX;
     sc->counts = malloc((size_t)bins * sizeof *sc->counts);
     if (sc->current == NULL || sc->counts == NULL) {
         free(sc->current);
@@ -536,22 +509,39 @@ static int scratch_new(scratch *sc, size_t rows, unsigned bins)
         return PDRIFT_ENOMEM;
     }
     sc->ranks = sc->current + room;
-    sc->columns = sc->ranks + room;
-    sc->sort_work = work ? (void *)(sc->columns + COLUMN_BLOCK * room) : NULL; /* aligned as doubles are */
+    sc->sort_work = work ? (void *)(sc->ranks + room) : NULL; /* aligned as doubles are */
     return PDRIFT_OK;
 }
 
-static int test_block(void *ctx, size_t block, size_t worker)
+static int test_one(void *ctx, size_t f, size_t worker)
 {
     testing *t = ctx;
-    const size_t nf = t->m->baseline.n_features;
-    for (size_t f = block * COLUMN_BLOCK; f < nf && f < (block + 1) * COLUMN_BLOCK; f++) {
-        int rc = test_feature(t->m, f, &t->sc[worker], &t->r->features[f], &t->what[block]);
-        if (rc != PDRIFT_OK) {
-            t->failed[block] = f;
-            return rc;
-        }
-        t->pvalues[f] = t->r->features[f].ks_pvalue;
+    int rc = test_feature(t->m, f, t->columns + f * t->m->window.n_rows, &t->sc[worker], &t->r->features[f],
+                          &t->what[f]);
+    t->pvalues[f] = t->r->features[f].ks_pvalue;
+    return rc;
+}
+
+/* The window's rows (a ring) column by column, a chunk of rows an item. */
+enum { TRANSPOSE_ROWS = 4096 };
+typedef struct transposing {
+    const pdrift__window *w;
+    size_t nf;
+    double *columns;
+} transposing;
+
+static int transpose_chunk(void *ctx, size_t chunk, size_t worker)
+{
+    (void)worker;
+    const transposing *t = ctx;
+    const pdrift__window *w = t->w;
+    const size_t rows = w->n_rows, i0 = chunk * TRANSPOSE_ROWS;
+    const size_t i1 = rows - i0 < TRANSPOSE_ROWS ? rows : i0 + TRANSPOSE_ROWS;
+    for (size_t i = i0; i < i1; i++) {
+        size_t at = w->start + i; /* below 2 capacity */
+        const double *row = w->rows + (at < w->capacity ? at : at - w->capacity) * t->nf;
+        for (size_t f = 0; f < t->nf; f++)
+            t->columns[f * rows + i] = row[f];
     }
     return PDRIFT_OK;
 }
@@ -559,31 +549,38 @@ static int test_block(void *ctx, size_t block, size_t worker)
 /* Test every feature, adjust the KS p-values across them, decide. */
 static int detect_data(pdrift_monitor *m, pdrift__result *r)
 {
-    const size_t nf = m->baseline.n_features, blocks = (nf + COLUMN_BLOCK - 1) / COLUMN_BLOCK;
-    const size_t workers = pdrift__parallel_workers(blocks, m->settings.threads);
+    const size_t nf = m->baseline.n_features, rows = m->window.n_rows;
+    const size_t workers = pdrift__parallel_workers(nf, m->settings.threads);
     scratch sc[PDRIFT__MAX_WORKERS];
     double *pvalues = malloc((nf ? nf : 1) * sizeof *pvalues);
-    const char **what = calloc(blocks ? blocks : 1, sizeof *what);
-    size_t *failed = calloc(blocks ? blocks : 1, sizeof *failed);
-    size_t made = 0;
-    int rc = pvalues != NULL && what != NULL && failed != NULL ? PDRIFT_OK : PDRIFT_ENOMEM;
-    while (rc == PDRIFT_OK && made < workers && scratch_new(&sc[made], m->window.n_rows, m->settings.psi.bins) == PDRIFT_OK)
+    const char **what = calloc(nf ? nf : 1, sizeof *what);
+    /* the window column by column: one pass over its rows for all features */
+    double *columns = nf && rows > SIZE_MAX / sizeof(double) / nf ? NULL
+                                                                   : pdrift__alloc_large(nf * rows * sizeof *columns, 1);
+    size_t made = 0, failed = SIZE_MAX;
+    int rc = pvalues != NULL && what != NULL && columns != NULL ? PDRIFT_OK : PDRIFT_ENOMEM;
+    if (rc == PDRIFT_OK) {
+        transposing tr = {&m->window, nf, columns};
+        const size_t chunks = (rows + TRANSPOSE_ROWS - 1) / TRANSPOSE_ROWS;
+        rc = pdrift__parallel_for(chunks, pdrift__parallel_workers(chunks, m->settings.threads), transpose_chunk,
+                                  &tr, &failed);
+    }
+    while (rc == PDRIFT_OK && made < workers && scratch_new(&sc[made], rows, m->settings.psi.bins) == PDRIFT_OK)
         made++;
-    if (made == 0)
+    if (rc == PDRIFT_OK && made == 0)
         rc = PDRIFT_ENOMEM;
     if (rc == PDRIFT_OK) {
-        testing t = {m, r, pvalues, sc, what, failed};
-        size_t block = SIZE_MAX;
-        rc = pdrift__parallel_for(blocks, made, test_block, &t, &block);
-        if (rc != PDRIFT_OK && what[block] != NULL)
-            pdrift__snapshot_fail(m, m->baseline.source, &m->baseline.features[failed[block]], rc, what[block]);
+        testing t = {m, r, pvalues, columns, sc, what};
+        rc = pdrift__parallel_for(nf, made, test_one, &t, &failed);
+        if (rc != PDRIFT_OK && what[failed] != NULL)
+            pdrift__snapshot_fail(m, m->baseline.source, &m->baseline.features[failed], rc, what[failed]);
     }
     for (size_t i = 0; i < made; i++) {
         free(sc[i].current); /* and the sort's scratch after it */
         free(sc[i].counts);
     }
     free(what);
-    free(failed);
+    free(columns);
     if (rc == PDRIFT_OK)
         rc = pdrift__adjust_pvalues(pvalues, nf, m->settings.correction, pvalues);
     if (rc != PDRIFT_OK)

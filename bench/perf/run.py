@@ -613,8 +613,10 @@ baseline continued: its first 200,000 rows are the ×1 rows):
   pages and checks them there (checksum, order, fences). Touching the same bytes through the
   mapping cost a page fault per 4 KB, several times the read. Read whole (the library's default),
   every byte is checked at load, as before (docs/snapshot.md).
-* **Threads.** With `PDRIFT_PARAM_THREADS` (`pdrift monitor`: the online CPUs) a detect tests
-  blocks of five features on each thread, a baseline prepares its features one at a time on each,
+* **Threads.** With `PDRIFT_PARAM_THREADS` (`pdrift monitor`: the online CPUs) a detect copies the
+  window column by column (one pass over its rows, a chunk of rows a thread; the columns read a
+  few at a time cost ten passes), then tests one feature at a time on each thread, a baseline
+  prepares its features one at a time on each,
   and a CSV file of 4 MiB or more is read by two threads: a second one reads from a line start past
   the middle, taking only the plain case, and its rows are kept only when the first reaches that
   point between two records (docs/threading.md). Results and error messages are the same whatever
@@ -634,8 +636,8 @@ baseline continued: its first 200,000 rows are the ×1 rows):
   about half a second before any work. Buffers from 1 MiB up are allocated aligned on 2 MB and
   advised whole for transparent huge pages: 8 MB written for the first time then take under
   1 ms instead of 25 once the kernel has huge pages back from an earlier process. Smaller scratch
-  that is used at once is grouped to fill them: a detect worker's window columns, ranks and sort
-  scratch in one huge page, a baseline worker's ranks and sort scratch in one block, the blocks a
+  that is used at once is grouped to fill them: a detect worker's values, ranks and sort scratch
+  in one huge page, a baseline worker's ranks and sort scratch in one block, the blocks a
   mapped snapshot reads in an arena of huge pages. A CSV baseline's columns are the buffer it is
   sorted in, so the baseline never exists twice.
 * **Process start.** `pdrift` loads cairo (`dlopen`) only when it draws a chart: linked, cairo and
