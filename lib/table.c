@@ -834,9 +834,9 @@ typedef struct tail {
     unsigned char *fast;      /* per column: numeric or undecided (pdrift__csv_fast_numbers) */
     int undecided;            /* some column is undecided: numeric is kept */
     int by_column;            /* rows column by column, column i at rows + i * cap_rows */
-    /* Not NULL: by column, the rows go straight into the main reader's
-     * columns (stride apart) from row base on, room of them at most; rows
-     * is then NULL and cap_rows counts only lines. */
+    /* Not NULL: the rows go straight into the main reader's (by column,
+     * into columns stride apart) from row base on, room of them at most;
+     * rows is then NULL and cap_rows counts only lines. */
     double *direct;
     size_t stride, base, room;
     atomic_int cancel;        /* set by this thread when its rows are no longer wanted */
@@ -857,7 +857,9 @@ static int tail_grow(tail *t)
         free(lines);
         return -1;
     }
-    if (t->n_rows > 0 && t->by_column) {
+    if (t->direct != NULL) {
+        /* the rows are the main reader's: only the lines grow */
+    } else if (t->n_rows > 0 && t->by_column) {
         for (size_t i = 0; i < t->width; i++)
             memcpy(rows + i * cap, t->rows + i * t->cap_rows, t->n_rows * sizeof *rows);
     } else if (t->n_rows > 0) {
@@ -878,9 +880,10 @@ static int tail_row(tail *t, pdrift__csv *c)
 {
     if (t->n_rows == t->cap_rows && tail_grow(t) != 0)
         return -1;
-    double *row = t->direct != NULL ? t->direct + t->base + t->n_rows
+    /* cell i at row + i * step */
+    double *row = t->direct != NULL ? t->direct + (t->by_column ? t->base + t->n_rows : (t->base + t->n_rows) * t->width)
                   : t->rows + (t->by_column ? t->n_rows : t->n_rows * t->width);
-    const size_t step = t->direct != NULL ? t->stride : t->by_column ? t->cap_rows : 1; /* cell i at row + i * step */
+    const size_t step = !t->by_column ? 1 : t->direct != NULL ? t->stride : t->cap_rows;
     pdrift__csv_field f;
     size_t i = 0;
     int last = 0;
@@ -987,8 +990,8 @@ static void start_tail(reader *r, size_t expected, double *values, size_t cap)
     t->max_line_bytes = r->limits.max_line_bytes;
     t->buffer_size = r->csv.cap;
     t->by_column = r->by_column;
-    if (r->by_column) {
-        /* Its rows go straight into the columns, from a row a little past
+    {
+        /* Its rows go straight into this thread's, from a row a little past
          * where this thread's should end (their bytes at the rate so far);
          * should this thread reach it first, the tail reader is stopped. */
         const double per_row = (double)read_so_far / (double)r->n_rows;
@@ -1057,9 +1060,11 @@ static int take_tail(reader *r, size_t before, size_t mark)
         t->n_rows <= r->limits.max_rows - r->n_rows && t->n_rows <= by_memory - r->n_rows &&
         t->n_rows <= SIZE_MAX / row_size - r->n_rows) {
         size_t total = r->n_rows + t->n_rows;
-        if (t->direct != NULL) { /* already in place, gap rows on */
+        if (t->direct != NULL && r->by_column) { /* already in place, gap rows on */
             r->gap_at = r->n_rows;
             r->gap = t->base - r->n_rows;
+        } else if (t->direct != NULL) { /* in place past a gap: moved up to this thread's */
+            memmove(r->values + r->n_rows * r->n_columns, r->values + t->base * r->n_columns, t->n_rows * row_size);
         }
         if (t->direct != NULL || total <= r->cap_rows || set_capacity(r, total, 0) == 0) {
             /* copied a few MB at a time, the tail's pages given back behind */
@@ -1069,7 +1074,7 @@ static int take_tail(reader *r, size_t before, size_t mark)
                 memcpy(r->values + i * r->cap_rows + r->n_rows, t->rows + i * t->cap_rows, t->n_rows * sizeof *t->rows);
                 pdrift__release_pages(t->rows, from, from + t->n_rows * sizeof *t->rows);
             }
-            for (size_t k = 0; !r->by_column && k < t->n_rows; k += step) {
+            for (size_t k = 0; t->direct == NULL && !r->by_column && k < t->n_rows; k += step) {
                 size_t n = t->n_rows - k < step ? t->n_rows - k : step;
                 memcpy(r->values + (r->n_rows + k) * r->n_columns, t->rows + k * r->n_columns, n * row_size);
                 pdrift__release_pages(t->rows, k * row_size, (k + n) * row_size);

@@ -1664,35 +1664,49 @@ START_TEST(test_tail_reader_same_as_one_thread)
 }
 END_TEST
 
-/* Read by column, a second thread writes its rows straight into the
- * columns from a row estimated from the first rows' length. A file whose
- * first rows are long and the others short has more rows before the second
- * thread's start than estimated: this thread reaches that row first, stops
- * the second, and reads on alone (and the columns grow past the estimate):
- * the same table as one thread's. With rows of even length the second
- * thread's rows are taken, in place. */
+/* A second thread writes its rows straight into the first's (by column,
+ * into the columns) from a row estimated from the first rows' length. A
+ * file whose first rows are long and the others short has more rows before
+ * the second thread's start than estimated: this thread reaches that row
+ * first, stops the second, and reads on alone (and the rows grow past the
+ * estimate): the same table as one thread's. A file whose first half has
+ * long rows and its second short ones has more rows after the start than
+ * the second thread has room for: it gives up (its lines' array grown on
+ * the way) and this thread reads on alone. With rows of even length the
+ * second thread's rows are taken, in place (by row, moved up past the gap). */
 START_TEST(test_tail_rows_in_place_by_column)
 {
-    enum { ROWS = 6000, CAP = 600000 };
+    enum { CAP = 1500000 };
     char *buf = malloc(CAP), path[PATHCAP];
-    for (int uneven = 0; uneven <= 1; uneven++) {
+    for (int uneven = 0; uneven <= 2; uneven++) {
+        /* 2: 60,000 rows, the first half's 20% longer (a file this large
+         * gives the second thread room for more lines than it expects) */
+        const size_t ROWS = uneven == 2 ? 60000 : 6000, long_rows = uneven == 1 ? 64 : uneven == 2 ? ROWS / 2 : 0;
         size_t len = (size_t)snprintf(buf, CAP, "a,b,c\n");
         for (size_t i = 0; i < ROWS; i++)
-            len += (size_t)snprintf(buf + len, CAP - len, uneven && i < 64 ? "%zu.000000000000000000000000000001,%zu,%s\n"
-                                                                         : "%zu,%zu,%s\n",
+            len += (size_t)snprintf(buf + len, CAP - len,
+                                    uneven == 2 ? (i >= long_rows ? "%06zu,%zu,%s\n" : "%06zu.25,%zu,%s\n")
+                                    : i >= long_rows ? "%zu,%zu,%s\n"
+                                                     : "%zu.000000000000000000000000000001,%zu,%s\n",
                                     i, i % 7, i % 11 == 3 ? "" : "2.5");
         ck_assert_uint_lt(len, CAP);
         write_temp(path, "uneven.csv", buf, len);
         pdrift__limits limits = default_limits();
-        pdrift__table one, col;
-        size_t *lines_one = NULL, *lines_col = NULL;
-        char err_one[ERRCAP], err_col[ERRCAP];
-        int taken_one, taken_col;
+        pdrift__table one, col, two;
+        size_t *lines_one = NULL, *lines_col = NULL, *lines_two = NULL;
+        char err_one[ERRCAP], err_col[ERRCAP], err_two[ERRCAP];
+        int taken_one, taken_col, taken_two;
         int rc_one = read_threads(path, 1, 0, &limits, &one, &lines_one, err_one, &taken_one);
         int rc_col = read_threads(path, 2, 1, &limits, &col, &lines_col, err_col, &taken_col);
+        int rc_two = read_threads(path, 2, 0, &limits, &two, &lines_two, err_two, &taken_two);
+        ck_assert_msg(uneven == 2 || taken_two == !uneven, "uneven %d: taken by row %d", uneven, taken_two);
+        assert_same_result(rc_one, err_one, &one, rc_two, err_two, &two, uneven ? "uneven rows, by row" : "even rows, by row");
+        ck_assert(memcmp(lines_one, lines_two, ROWS * sizeof *lines_one) == 0);
+        free(lines_two);
+        pdrift__table_free(&two);
         ck_assert_int_eq(rc_one, PDRIFT_OK);
         ck_assert_uint_eq(one.n_rows, ROWS);
-        ck_assert_msg(taken_col == !uneven, "uneven %d: taken %d", uneven, taken_col);
+        ck_assert_msg(uneven == 2 || taken_col == !uneven, "uneven %d: taken %d", uneven, taken_col);
         ck_assert(uneven || col.gap > 0); /* in place, past this thread's rows */
         ck_assert_int_eq(pdrift__table_by_rows(&col), PDRIFT_OK);
         assert_same_result(rc_one, err_one, &one, rc_col, err_col, &col, uneven ? "uneven rows" : "even rows");
