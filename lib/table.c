@@ -1127,7 +1127,7 @@ static int kept(const column *c)
 static void compact_values(reader *r, const size_t *index, size_t n_kept)
 {
     const size_t width = r->n_columns;
-    for (size_t j = 0; r->by_column && j < n_kept; j++)
+    for (size_t j = 0; r->by_column && r->values != NULL && j < n_kept; j++) /* none without rows */
         if (index[j] != j)
             memmove(r->values + j * r->cap_rows, r->values + index[j] * r->cap_rows,
                     (r->n_rows + r->gap) * sizeof *r->values);

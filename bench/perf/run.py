@@ -627,10 +627,11 @@ baseline continued: its first 200,000 rows are the ×1 rows):
   the first eight are read at once too (a SWAR prefix of 1 to 8 digits). Anything else goes
   through the general field cutter. The table is sized from the file size after its first rows (no
   doubling copies), and an observed file whose columns are the baseline's is taken over by the
-  window without a copy. A baseline CSV is read column by column straight into the buffer where
-  each column is then sorted: the second thread writes its rows into the columns from a row a
-  little past where the first thread's should end (the gap is skipped when the columns are
-  sorted), so there is no row-major table, no gathering pass and no copy of the second half.
+  window without a copy. The second reading thread writes its rows into the first thread's
+  buffer from a row a little past where the first thread's should end, so its half is never
+  copied into new memory. A baseline CSV is read column by column straight into the buffer where
+  each column is then sorted (the gap is skipped when the columns are sorted): no row-major
+  table and no gathering pass.
 * **Memory.** On this virtual machine new memory is dear: the first write to a fresh page costs
   10 µs or more (the machine table's "fresh memory" row), so a process that touches 200 MB pays
   about half a second before any work. Buffers from 1 MiB up are allocated aligned on 2 MB and
