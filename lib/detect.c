@@ -74,17 +74,24 @@ typedef struct scratch {
  * the count of missing ones returned through *missing, and, when asked for
  * (ranks: scratch for the window's values), the window's autocorrelation
  * time, from the ranks in time order that the same sort gives. */
-static size_t gather_current(const pdrift_monitor *m, const double *column, scratch *sc, double *values,
-                             size_t *missing, double *ranks, double *tau)
+static size_t gather_current(const pdrift_monitor *m, size_t f, scratch *sc, double *values, size_t *missing,
+                             double *ranks, double *tau)
 {
+    /* the window is column by column, each column a ring: two runs */
+    const pdrift__window *w = &m->window;
+    const double *column = w->rows + f * w->capacity;
+    const size_t first_run = w->capacity - w->start < w->n_rows ? w->capacity - w->start : w->n_rows;
     size_t n = 0, miss = 0;
-    for (size_t i = 0; i < m->window.n_rows; i++) {
-        double v = column[i];
-        if (isnan(v))
-            miss++;
-        else
-            values[n++] = v;
+    for (size_t run = 0; run < 2; run++) {
+        const double *from = run == 0 ? column + w->start : column;
+        const size_t len = run == 0 ? first_run : w->n_rows - first_run;
+        for (size_t i = 0; i < len; i++) {
+            double v = from[i];
+            values[n] = v;
+            n += v == v;
+        }
     }
+    miss = w->n_rows - n;
     if (tau != NULL && n >= 2 && pdrift__sort_ranked_in(values, n, values, ranks, sc->sort_work) == PDRIFT_OK) {
         *tau = pdrift__autocorrelation_time_of_ranks(ranks, n);
     } else {
@@ -306,16 +313,15 @@ static int ks_statistic(pdrift__baseline_feature *bf, const double *current, siz
  * feature f's baseline (fences, calibration, checks of a mapped snapshot)
  * and result: features are tested on several threads. On damage of a mapped
  * snapshot, *what says what it is. */
-static int test_feature(const pdrift_monitor *m, size_t f, const double *column, scratch *sc,
-                        pdrift__feature_result *fr, const char **what)
+static int test_feature(const pdrift_monitor *m, size_t f, scratch *sc, pdrift__feature_result *fr,
+                        const char **what)
 {
     const pdrift__settings *s = &m->settings;
     pdrift__baseline_feature *bf = &m->baseline.features[f];
     double *current = sc->current;
     size_t missing_c;
     double tau_window = 1.0;
-    size_t n_c = gather_current(m, column, sc, current, &missing_c, sc->ranks,
-                                s->serial_correction ? &tau_window : NULL);
+    size_t n_c = gather_current(m, f, sc, current, &missing_c, sc->ranks, s->serial_correction ? &tau_window : NULL);
     size_t rows_b = m->baseline.n_rows, rows_c = m->window.n_rows;
 
     fr->n_baseline = bf->n_values;
@@ -477,14 +483,13 @@ void pdrift__result_clear(pdrift__result *r)
 }
 
 /* The features are tested on up to PDRIFT_PARAM_THREADS threads
- * (pdrift__parallel_for), one feature at a time, from the window column by
- * column. Every feature's numbers depend on that feature alone, so they have
- * the same bits whatever the number of threads. */
+ * (pdrift__parallel_for), one feature at a time, each reading its column of
+ * the window. Every feature's numbers depend on that feature alone, so they
+ * have the same bits whatever the number of threads. */
 typedef struct testing {
     const pdrift_monitor *m;
     pdrift__result *r;
     double *pvalues;
-    const double *columns; /* the window, column f at columns + f * rows, time order */
     scratch *sc;           /* one per worker */
     const char **what;     /* per feature: a mapped snapshot's damage */
 } testing;
@@ -516,34 +521,9 @@ static int scratch_new(scratch *sc, size_t rows, unsigned bins)
 static int test_one(void *ctx, size_t f, size_t worker)
 {
     testing *t = ctx;
-    int rc = test_feature(t->m, f, t->columns + f * t->m->window.n_rows, &t->sc[worker], &t->r->features[f],
-                          &t->what[f]);
+    int rc = test_feature(t->m, f, &t->sc[worker], &t->r->features[f], &t->what[f]);
     t->pvalues[f] = t->r->features[f].ks_pvalue;
     return rc;
-}
-
-/* The window's rows (a ring) column by column, a chunk of rows an item. */
-enum { TRANSPOSE_ROWS = 4096 };
-typedef struct transposing {
-    const pdrift__window *w;
-    size_t nf;
-    double *columns;
-} transposing;
-
-static int transpose_chunk(void *ctx, size_t chunk, size_t worker)
-{
-    (void)worker;
-    const transposing *t = ctx;
-    const pdrift__window *w = t->w;
-    const size_t rows = w->n_rows, i0 = chunk * TRANSPOSE_ROWS;
-    const size_t i1 = rows - i0 < TRANSPOSE_ROWS ? rows : i0 + TRANSPOSE_ROWS;
-    for (size_t i = i0; i < i1; i++) {
-        size_t at = w->start + i; /* below 2 capacity */
-        const double *row = w->rows + (at < w->capacity ? at : at - w->capacity) * t->nf;
-        for (size_t f = 0; f < t->nf; f++)
-            t->columns[f * rows + i] = row[f];
-    }
-    return PDRIFT_OK;
 }
 
 /* Test every feature, adjust the KS p-values across them, decide. */
@@ -554,23 +534,14 @@ static int detect_data(pdrift_monitor *m, pdrift__result *r)
     scratch sc[PDRIFT__MAX_WORKERS];
     double *pvalues = malloc((nf ? nf : 1) * sizeof *pvalues);
     const char **what = calloc(nf ? nf : 1, sizeof *what);
-    /* the window column by column: one pass over its rows for all features */
-    double *columns = nf && rows > SIZE_MAX / sizeof(double) / nf ? NULL
-                                                                   : pdrift__alloc_large(nf * rows * sizeof *columns, 1);
     size_t made = 0, failed = SIZE_MAX;
-    int rc = pvalues != NULL && what != NULL && columns != NULL ? PDRIFT_OK : PDRIFT_ENOMEM;
-    if (rc == PDRIFT_OK) {
-        transposing tr = {&m->window, nf, columns};
-        const size_t chunks = (rows + TRANSPOSE_ROWS - 1) / TRANSPOSE_ROWS;
-        rc = pdrift__parallel_for(chunks, pdrift__parallel_workers(chunks, m->settings.threads), transpose_chunk,
-                                  &tr, &failed);
-    }
+    int rc = pvalues != NULL && what != NULL ? PDRIFT_OK : PDRIFT_ENOMEM;
     while (rc == PDRIFT_OK && made < workers && scratch_new(&sc[made], rows, m->settings.psi.bins) == PDRIFT_OK)
         made++;
     if (rc == PDRIFT_OK && made == 0)
         rc = PDRIFT_ENOMEM;
     if (rc == PDRIFT_OK) {
-        testing t = {m, r, pvalues, columns, sc, what};
+        testing t = {m, r, pvalues, sc, what};
         rc = pdrift__parallel_for(nf, made, test_one, &t, &failed);
         if (rc != PDRIFT_OK && what[failed] != NULL)
             pdrift__snapshot_fail(m, m->baseline.source, &m->baseline.features[failed], rc, what[failed]);
@@ -580,7 +551,6 @@ static int detect_data(pdrift_monitor *m, pdrift__result *r)
         free(sc[i].counts);
     }
     free(what);
-    free(columns);
     if (rc == PDRIFT_OK)
         rc = pdrift__adjust_pvalues(pvalues, nf, m->settings.correction, pvalues);
     if (rc != PDRIFT_OK)

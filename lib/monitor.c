@@ -724,20 +724,22 @@ int pdrift_baseline_load(pdrift_monitor *m, const char *path)
 
 /* ---- the window -------------------------------------------------------------- */
 
-/* Make room for `more` rows (geometric growth, up to the window size). */
-/* An empty window takes a malloc'd block of n_rows rows as its own, when
- * they all fit (limit = window size, 0 = unbounded): 1 if it did. */
-static int window_adopt(pdrift__window *w, size_t limit, double *rows, size_t n_rows)
+/* An empty window takes a malloc'd block of n_rows rows, column by column
+ * (column f at values + f * stride), as its own when they all fit (limit =
+ * window size, 0 = unbounded): 1 if it did. */
+static int window_adopt(pdrift__window *w, size_t limit, double *values, size_t stride, size_t n_rows)
 {
-    if (w->n_rows != 0 || n_rows == 0 || rows == NULL || (limit > 0 && n_rows > limit))
+    if (w->n_rows != 0 || n_rows == 0 || values == NULL || (limit > 0 && stride > limit))
         return 0;
     free(w->rows);
-    w->rows = rows;
-    w->capacity = n_rows;
+    w->rows = values;
+    w->capacity = stride;
     w->start = 0;
     w->n_rows = n_rows;
     return 1;
 }
+
+/* Make room for `more` rows (geometric growth, up to the window size). */
 
 static int window_reserve(pdrift__window *w, size_t n_features, size_t limit, size_t more)
 {
@@ -756,34 +758,35 @@ static int window_reserve(pdrift__window *w, size_t n_features, size_t limit, si
     if (cap > SIZE_MAX / n_features / sizeof(double))
         return PDRIFT_ENOMEM;
     /* Until the ring is full, rows are stored from position 0 in order, so
-     * growing is a copy of the rows held (into a block advised for huge
+     * growing is a copy of each column's rows (into a block advised for huge
      * pages before it is touched). */
     double *rows = pdrift__alloc_large(cap * n_features * sizeof *rows, 1);
     if (rows == NULL)
         return PDRIFT_ENOMEM;
-    if (w->n_rows > 0)
-        memcpy(rows, w->rows, w->n_rows * n_features * sizeof *rows);
+    for (size_t f = 0; w->n_rows > 0 && f < n_features; f++)
+        memcpy(rows + f * cap, w->rows + f * w->capacity, w->n_rows * sizeof *rows);
     free(w->rows);
     w->rows = rows;
     w->capacity = cap;
     return PDRIFT_OK;
 }
 
-/* Append rows (already validated). limit = window size, 0 = unbounded. */
-static int window_append(pdrift__window *w, size_t n_features, size_t limit, const double *rows,
-                         size_t n_rows)
+/* Append rows (already validated): value f of row r at src[r * row_step +
+ * f * col_step] (by row: n_features and 1; by column: 1 and the stride).
+ * limit = window size, 0 = unbounded. */
+static int window_append_from(pdrift__window *w, size_t n_features, size_t limit, const double *src,
+                              size_t row_step, size_t col_step, size_t n_rows)
 {
     /* Reserve first: once the room is there, nothing below can fail. */
     int rc = window_reserve(w, n_features, limit, n_rows);
     if (rc != PDRIFT_OK)
         return rc;
     if (limit > 0 && n_rows >= limit) { /* only the batch's last `limit` rows survive */
-        rows += (n_rows - limit) * n_features;
+        src += (n_rows - limit) * row_step;
         n_rows = limit;
         w->n_rows = 0;
         w->start = 0;
     }
-    const size_t row_bytes = n_features * sizeof(double);
     for (size_t r = 0; r < n_rows; r++) {
         size_t slot;
         if (limit == 0 || w->n_rows < limit) {
@@ -793,9 +796,18 @@ static int window_append(pdrift__window *w, size_t n_features, size_t limit, con
             slot = w->start;
             w->start = (w->start + 1) % w->capacity;
         }
-        memcpy(w->rows + slot * n_features, rows + r * n_features, row_bytes);
+        const double *row = src + r * row_step;
+        for (size_t f = 0; f < n_features; f++)
+            w->rows[f * w->capacity + slot] = row[f * col_step];
     }
     return PDRIFT_OK;
+}
+
+/* Append rows given row by row (already validated). */
+static int window_append(pdrift__window *w, size_t n_features, size_t limit, const double *rows,
+                         size_t n_rows)
+{
+    return window_append_from(w, n_features, limit, rows, n_features, 1, n_rows);
 }
 
 static int require_baseline(pdrift_monitor *m, const char *fn)
@@ -829,8 +841,11 @@ int pdrift_observe_batch(pdrift_monitor *m, const double *rows, size_t n_rows)
     return succeed(m);
 }
 
-/* Reorder a table's columns into the baseline's feature order. */
-static int match_columns(pdrift_monitor *m, pdrift__table *t, const char *path, double **out)
+/* The file's columns in the baseline's order, column by column: column f
+ * at *out + f * *stride, its rows in order. The table's own block when its
+ * columns are the baseline's (read by column, its gap closed), else a copy.
+ * PDRIFT_OK, or the error set. */
+static int match_columns(pdrift_monitor *m, pdrift__table *t, const char *path, double **out, size_t *stride)
 {
     const pdrift__baseline *b = &m->baseline;
     long *index = malloc(b->n_features * sizeof *index);
@@ -852,27 +867,37 @@ static int match_columns(pdrift_monitor *m, pdrift__table *t, const char *path, 
         free(index);
         return pdrift__fail(m, PDRIFT_ENOMEM, "%s: too many rows", path);
     }
-    /* The file's columns are the baseline's, in its order: the table's
-     * matrix is the rows already, and is taken over rather than copied. */
-    int same_order = t->n_columns == b->n_features && t->values != NULL;
+    /* The file's columns are the baseline's, in its order, read by column:
+     * the table's block is the columns already, and is taken over rather
+     * than copied (the rows a second reading thread wrote moved up). */
+    int same_order = t->n_columns == b->n_features && t->values != NULL && t->stride > 0;
     for (size_t f = 0; f < b->n_features && same_order; f++)
         same_order = index[f] == (long)f;
     if (same_order) {
         free(index);
+        for (size_t f = 0; t->gap > 0 && f < t->n_columns; f++)
+            memmove(t->values + f * t->stride + t->gap_at, t->values + f * t->stride + t->gap_at + t->gap,
+                    (t->n_rows - t->gap_at) * sizeof *t->values);
         *out = t->values;
+        *stride = t->stride;
         t->values = NULL;
         return PDRIFT_OK;
     }
-    double *rows = pdrift__alloc_large((t->n_rows ? t->n_rows : 1) * b->n_features * sizeof *rows, 1);
-    if (rows == NULL) {
+    const size_t rows = t->n_rows ? t->n_rows : 1;
+    double *columns = pdrift__alloc_large(rows * b->n_features * sizeof *columns, 1);
+    if (columns == NULL) {
         free(index);
         return pdrift__fail(m, PDRIFT_ENOMEM, "out of memory for the rows of %s", path);
     }
-    for (size_t r = 0; r < t->n_rows; r++)
-        for (size_t f = 0; f < b->n_features; f++)
-            rows[r * b->n_features + f] = t->values[r * t->n_columns + (size_t)index[f]];
+    for (size_t f = 0; f < b->n_features; f++) {
+        const size_t c = (size_t)index[f];
+        for (size_t r = 0; r < t->n_rows; r++)
+            columns[f * rows + r] = t->stride > 0 ? t->values[c * t->stride + pdrift__table_row(t, r)]
+                                                  : t->values[r * t->n_columns + c];
+    }
     free(index);
-    *out = rows;
+    *out = columns;
+    *stride = rows;
     return PDRIFT_OK;
 }
 
@@ -916,26 +941,30 @@ int pdrift_observe_load(pdrift_monitor *m, const char *path)
     pdrift__table t;
     int derived;
     char derive_note[768];
-    rc = read_table(m, path, m->baseline.ohlcv_derived, 0, &t, &derived, derive_note, sizeof derive_note);
+    rc = read_table(m, path, m->baseline.ohlcv_derived, 1, &t, &derived, derive_note, sizeof derive_note);
     if (rc != PDRIFT_OK)
         return rc;
-    double *rows = NULL;
-    rc = match_columns(m, &t, path, &rows);
-    size_t r, c;
+    double *columns = NULL;
+    size_t stride = 0, r, c;
+    rc = match_columns(m, &t, path, &columns, &stride);
+    pdrift__table view; /* the matched columns, for find_nan */
+    memset(&view, 0, sizeof view);
+    view.stride = stride;
+    view.gap_at = t.n_rows;
     if (rc == PDRIFT_OK && m->settings.nan_policy == PDRIFT_NAN_REJECT &&
-        find_nan(rows, t.n_rows, m->baseline.n_features, NULL, &r, &c))
+        find_nan(columns, t.n_rows, m->baseline.n_features, &view, &r, &c))
         rc = pdrift__fail(m, PDRIFT_EDATA, "%s: data row %zu, column \"%s\": missing value "
                           "(nan_policy is reject)", path, r + 1, m->baseline.features[c].name);
     /* window_append fails only before it changes anything; a note list that
      * grew before a failure names real columns of the file and may stay. */
     if (rc == PDRIFT_OK && note_observed_file(m, &t, path, derive_note) != PDRIFT_OK)
         rc = pdrift__fail(m, PDRIFT_ENOMEM, "out of memory for the rows of %s", path);
-    if (rc == PDRIFT_OK && window_adopt(&m->window, m->settings.window_size, rows, t.n_rows))
-        rows = NULL; /* the window's now */
-    else if (rc == PDRIFT_OK &&
-             window_append(&m->window, m->baseline.n_features, m->settings.window_size, rows, t.n_rows) != PDRIFT_OK)
+    if (rc == PDRIFT_OK && window_adopt(&m->window, m->settings.window_size, columns, stride, t.n_rows))
+        columns = NULL; /* the window's now */
+    else if (rc == PDRIFT_OK && window_append_from(&m->window, m->baseline.n_features, m->settings.window_size,
+                                                   columns, 1, stride, t.n_rows) != PDRIFT_OK)
         rc = pdrift__fail(m, PDRIFT_ENOMEM, "out of memory for the rows of %s", path);
-    free(rows);
+    free(columns);
     pdrift__table_free(&t);
     return rc == PDRIFT_OK ? succeed(m) : rc;
 }

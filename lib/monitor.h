@@ -65,10 +65,13 @@ typedef struct pdrift__baseline {
     struct pdrift__held_file *held;
 } pdrift__baseline;
 
-/* The observed rows, row-major in baseline feature order. With a window
- * size N > 0 it is a ring of N rows holding the latest ones. */
+/* The observed rows, column by column in baseline feature order (a detect
+ * reads a feature's column where it lies; an observed file read by column is
+ * taken over as it is). With a window size N > 0 it is a ring of N rows
+ * holding the latest ones. */
 typedef struct pdrift__window {
-    double *rows;
+    double *rows;     /* column by column: column f's ring at rows + f * capacity
+                         (a window of one column, returns or errors, is a plain ring) */
     size_t capacity;  /* rows allocated */
     size_t start;     /* ring position of the oldest row */
     size_t n_rows;    /* rows held */

@@ -613,10 +613,11 @@ baseline continued: its first 200,000 rows are the ×1 rows):
   pages and checks them there (checksum, order, fences). Touching the same bytes through the
   mapping cost a page fault per 4 KB, several times the read. Read whole (the library's default),
   every byte is checked at load, as before (docs/snapshot.md).
-* **Threads.** With `PDRIFT_PARAM_THREADS` (`pdrift monitor`: the online CPUs) a detect copies the
-  window column by column (one pass over its rows, a chunk of rows a thread; the columns read a
-  few at a time cost ten passes), then tests one feature at a time on each thread, a baseline
-  prepares its features one at a time on each,
+* **Threads.** With `PDRIFT_PARAM_THREADS` (`pdrift monitor`: the online CPUs) a detect tests one
+  feature at a time on each thread, each reading its column of the window where it lies (the
+  window is kept column by column, and an observed file is read by column and taken over as it
+  is; gathering columns out of rows cost ten passes over the window), a baseline prepares its
+  features one at a time on each,
   and a CSV file of 4 MiB or more is read by two threads: a second one reads from a line start past
   the middle, taking only the plain case, and its rows are kept only when the first reaches that
   point between two records (docs/threading.md). Results and error messages are the same whatever
