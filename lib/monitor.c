@@ -610,20 +610,20 @@ static double halves_distance(const pdrift__baseline_feature *bf)
         return 0.0;
     for (size_t t = 0; t < h; t++)
         first[bf->positions[t] / 64] |= UINT64_C(1) << (bf->positions[t] % 64);
-    size_t i = 0, j = 0; /* values <= the current one, of each half */
-    double dmax = 0.0;
+    /* |i/h - j/(n-h)| is |i (n-h) - j h| / (h (n-h)): the largest exact
+     * numerator, divided once (n < 2^32: the products fit) */
+    uint64_t i = 0, j = 0, best = 0; /* values <= the current one, of each half */
     for (size_t p = 0; p < n; p++) {
-        size_t in_first = (size_t)(first[p / 64] >> (p % 64) & 1u);
+        uint64_t in_first = first[p / 64] >> (p % 64) & 1u;
         i += in_first;
         j += 1 - in_first;
         if (p + 1 < n && bf->sorted[p + 1] == bf->sorted[p])
             continue; /* within a run of equal values */
-        double diff = fabs((double)i / (double)h - (double)j / (double)(n - h));
-        if (diff > dmax)
-            dmax = diff;
+        uint64_t a = i * (uint64_t)(n - h), b = j * (uint64_t)h, diff = a > b ? a - b : b - a;
+        best = diff > best ? diff : best;
     }
     free(first);
-    return dmax;
+    return (double)best / ((double)h * (double)(n - h));
 }
 
 /* A feature whose first and second halves of the baseline barely overlap
