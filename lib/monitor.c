@@ -222,12 +222,46 @@ static int prepare_feature(const pdrift__settings *s, pdrift__baseline_feature *
     return pdrift__feature_finish(s, bf, ranks == NULL && s->serial_correction, 1);
 }
 
+/* KS distance between the first and the second half of a feature's values
+ * in time order, without sorting: the places of the first half's values are
+ * marked in a bitmap over the sorted values, which are then walked in order
+ * counting each half (the merge of pdrift__ks_statistic, the same counts at
+ * each distinct value). */
+static double halves_distance(const pdrift__baseline_feature *bf)
+{
+    size_t n = bf->n_values, h = n / 2;
+    uint64_t *first = calloc(n / 64 + 1, sizeof *first);
+    if (first == NULL)
+        return 0.0;
+    for (size_t t = 0; t < h; t++)
+        first[bf->positions[t] / 64] |= UINT64_C(1) << (bf->positions[t] % 64);
+    /* |i/h - j/(n-h)| is |i (n-h) - j h| / (h (n-h)): the largest exact
+     * numerator, divided once (n < 2^32: the products fit) */
+    uint64_t i = 0, j = 0, best = 0; /* values <= the current one, of each half */
+    for (size_t p = 0; p < n; p++) {
+        uint64_t in_first = first[p / 64] >> (p % 64) & 1u;
+        i += in_first;
+        j += 1 - in_first;
+        if (p + 1 < n && bf->sorted[p + 1] == bf->sorted[p])
+            continue; /* within a run of equal values */
+        uint64_t a = i * (uint64_t)(n - h), b = j * (uint64_t)h, diff = a > b ? a - b : b - a;
+        best = diff > best ? diff : best;
+    }
+    free(first);
+    return (double)best / ((double)h * (double)(n - h));
+}
+
+/* A feature whose first and second halves of the baseline barely overlap
+ * does not come back to where it was: a price or volume level, an index, a
+ * counter. Its distribution changes with time whatever the model sees, so
+ * the report says so (a note; the tests are not changed). */
 typedef struct preparing {
     const pdrift__settings *s;
     pdrift__baseline *b;
     void **work;    /* one per worker: the sort's scratch (NULL: none) */
     int compact;    /* the values are all n_rows of the feature, NaN for missing ones, */
     size_t gap_at, gap; /* rows gap_at and on lying gap further (pdrift__table_row) */
+    double *halves; /* not NULL: per feature, halves_distance (0 below 100 values), for the levels note */
 } preparing;
 
 static int prepare_one(void *ctx, size_t f, size_t worker)
@@ -244,7 +278,10 @@ static int prepare_one(void *ctx, size_t f, size_t worker)
         bf->n_values = n;
         bf->n_missing = p->b->n_rows - n;
     }
-    return prepare_feature(p->s, bf, p->work[worker]);
+    int rc = prepare_feature(p->s, bf, p->work[worker]);
+    if (rc == PDRIFT_OK && p->halves != NULL) /* while the values and places are in cache */
+        p->halves[f] = bf->n_values < 100 ? 0.0 : halves_distance(bf);
+    return rc;
 }
 
 /* The first NaN of a matrix in reading order, as row and column, or 0 if
@@ -298,7 +335,8 @@ static int baseline_features(pdrift_monitor *m, pdrift__baseline *b, const char 
  * ranks go too) in one block, on huge pages, for all its features. `compact`: a
  * feature's sorted array holds its n_rows values in time order, missing ones
  * too, to be squeezed out first. */
-static int prepare_features(pdrift_monitor *m, pdrift__baseline *b, int compact, size_t gap_at, size_t gap)
+static int prepare_features(pdrift_monitor *m, pdrift__baseline *b, int compact, size_t gap_at, size_t gap,
+                            double *halves)
 {
     const size_t n_features = b->n_features, rows_room = b->n_rows ? b->n_rows : 1;
     const size_t workers = pdrift__parallel_workers(n_features, m->settings.threads);
@@ -310,7 +348,7 @@ static int prepare_features(pdrift_monitor *m, pdrift__baseline *b, int compact,
     while (made < workers && (work[made] = pdrift__alloc_large(bytes, 1)) != NULL)
         made++;
     size_t failed = 0;
-    preparing p = {&m->settings, b, work, compact, gap_at, gap};
+    preparing p = {&m->settings, b, work, compact, gap_at, gap, halves};
     int rc = made == 0 ? PDRIFT_ENOMEM : pdrift__parallel_for(n_features, made, prepare_one, &p, &failed);
     for (size_t i = 0; i < made; i++)
         free(work[i]);
@@ -325,7 +363,7 @@ static int prepare_features(pdrift_monitor *m, pdrift__baseline *b, int compact,
 /* Build a baseline from a row-major matrix into *b (which the caller frees
  * on failure). The names have been validated. */
 static int build_baseline(pdrift_monitor *m, pdrift__baseline *b, const char *const *names,
-                          size_t n_features, const double *rows, size_t n_rows, int discard_rows)
+                          size_t n_features, const double *rows, size_t n_rows, int discard_rows, double *halves)
 {
     int rc = baseline_features(m, b, names, n_features, n_rows);
     if (rc != PDRIFT_OK)
@@ -392,13 +430,13 @@ static int build_baseline(pdrift_monitor *m, pdrift__baseline *b, const char *co
     free(next);
     if (discard_rows)
         pdrift__collapse_large(sorted_area, sorted_bytes);
-    return prepare_features(m, b, 0, SIZE_MAX, 0);
+    return prepare_features(m, b, 0, SIZE_MAX, 0, halves);
 }
 
 /* Build a baseline from a table read column by column (stride > 0), taking
  * its values: each column is sorted where it was read, with no copy, and
  * only the places are new memory. */
-static int build_baseline_by_column(pdrift_monitor *m, pdrift__baseline *b, pdrift__table *t)
+static int build_baseline_by_column(pdrift_monitor *m, pdrift__baseline *b, pdrift__table *t, double *halves)
 {
     int rc = baseline_features(m, b, (const char *const *)t->names, t->n_columns, t->n_rows);
     if (rc != PDRIFT_OK)
@@ -417,7 +455,7 @@ static int build_baseline_by_column(pdrift_monitor *m, pdrift__baseline *b, pdri
         b->features[f].sorted = (double *)(void *)b->blob + f * t->stride;
         b->features[f].positions = (uint32_t *)(void *)b->aux + f * rows_room;
     }
-    return prepare_features(m, b, 1, t->gap_at, t->gap);
+    return prepare_features(m, b, 1, t->gap_at, t->gap, halves);
 }
 
 /* Swap a freshly built baseline in: the old one, the window and the result
@@ -501,7 +539,7 @@ int pdrift_baseline_set(pdrift_monitor *m, const char *const *names, size_t n_fe
                             r, names[c]);
 
     pdrift__baseline b = {0};
-    rc = build_baseline(m, &b, names, n_features, rows, n_rows, 0);
+    rc = build_baseline(m, &b, names, n_features, rows, n_rows, 0, NULL);
     if (rc != PDRIFT_OK) {
         pdrift__baseline_free(&b);
         return rc;
@@ -597,77 +635,21 @@ double *pdrift__feature_series(const pdrift__baseline_feature *bf)
     return series;
 }
 
-/* KS distance between the first and the second half of a feature's values
- * in time order, without sorting: the places of the first half's values are
- * marked in a bitmap over the sorted values, which are then walked in order
- * counting each half (the merge of pdrift__ks_statistic, the same counts at
- * each distinct value). */
-static double halves_distance(const pdrift__baseline_feature *bf)
-{
-    size_t n = bf->n_values, h = n / 2;
-    uint64_t *first = calloc(n / 64 + 1, sizeof *first);
-    if (first == NULL)
-        return 0.0;
-    for (size_t t = 0; t < h; t++)
-        first[bf->positions[t] / 64] |= UINT64_C(1) << (bf->positions[t] % 64);
-    /* |i/h - j/(n-h)| is |i (n-h) - j h| / (h (n-h)): the largest exact
-     * numerator, divided once (n < 2^32: the products fit) */
-    uint64_t i = 0, j = 0, best = 0; /* values <= the current one, of each half */
-    for (size_t p = 0; p < n; p++) {
-        uint64_t in_first = first[p / 64] >> (p % 64) & 1u;
-        i += in_first;
-        j += 1 - in_first;
-        if (p + 1 < n && bf->sorted[p + 1] == bf->sorted[p])
-            continue; /* within a run of equal values */
-        uint64_t a = i * (uint64_t)(n - h), b = j * (uint64_t)h, diff = a > b ? a - b : b - a;
-        best = diff > best ? diff : best;
-    }
-    free(first);
-    return (double)best / ((double)h * (double)(n - h));
-}
-
-/* A feature whose first and second halves of the baseline barely overlap
- * does not come back to where it was: a price or volume level, an index, a
- * counter. Its distribution changes with time whatever the model sees, so
- * the report says so (a note; the tests are not changed). */
-typedef struct halving {
-    const pdrift__baseline *b;
-    double *distance; /* per feature */
-} halving;
-
-static int halve_one(void *ctx, size_t f, size_t worker)
-{
-    (void)worker;
-    halving *h = ctx;
-    const pdrift__baseline_feature *bf = &h->b->features[f];
-    h->distance[f] = bf->n_values < 100 ? 0.0 : halves_distance(bf);
-    return PDRIFT_OK;
-}
-
-static int note_levels(pdrift__baseline *b, const char *path, size_t threads)
+static int note_levels(pdrift__baseline *b, const char *path, const double *halves)
 {
     char line[512];
-    halving h = {b, malloc((b->n_features ? b->n_features : 1) * sizeof *h.distance)};
-    if (h.distance == NULL)
-        return PDRIFT_ENOMEM;
-    size_t failed;
-    (void)pdrift__parallel_for(b->n_features, pdrift__parallel_workers(b->n_features, threads), halve_one, &h,
-                               &failed); /* halve_one cannot fail */
     for (size_t f = 0; f < b->n_features; f++) {
         const pdrift__baseline_feature *bf = &b->features[f];
-        if (h.distance[f] < 0.8)
+        if (halves[f] < 0.8)
             continue;
         snprintf(line, sizeof line,
                  "%s: column \"%s\" trends through the baseline (its two halves barely overlap): "
                  "a price or volume level? Levels drift whatever the model sees; compare returns, "
                  "or name the column Close to have returns and volatility derived",
                  path, bf->name);
-        if (push_string(&b->notes, &b->n_notes, line) != PDRIFT_OK) {
-            free(h.distance);
+        if (push_string(&b->notes, &b->n_notes, line) != PDRIFT_OK)
             return PDRIFT_ENOMEM;
-        }
     }
-    free(h.distance);
     return PDRIFT_OK;
 }
 
@@ -689,7 +671,10 @@ int pdrift_baseline_load(pdrift_monitor *m, const char *path)
         return rc;
 
     pdrift__baseline b = {0};
-    if (t.n_columns == 0)
+    double *halves = malloc((t.n_columns ? t.n_columns : 1) * sizeof *halves); /* the levels note's */
+    if (halves == NULL)
+        rc = pdrift__fail(m, PDRIFT_ENOMEM, "out of memory loading %s", path);
+    else if (t.n_columns == 0)
         rc = pdrift__fail(m, PDRIFT_EDATA, "%s: no numeric column to use as a feature", path);
     else if (t.n_rows == 0)
         rc = pdrift__fail(m, PDRIFT_EDATA, "%s: no data row after the header%s", path,
@@ -701,18 +686,19 @@ int pdrift_baseline_load(pdrift_monitor *m, const char *path)
             rc = pdrift__fail(m, PDRIFT_EDATA, "%s: data row %zu, column \"%s\": missing value "
                               "(nan_policy is reject)", path, r + 1, t.names[c]);
         else if (t.stride > 0)
-            rc = build_baseline_by_column(m, &b, &t);
+            rc = build_baseline_by_column(m, &b, &t, halves);
         else
-            rc = build_baseline(m, &b, (const char *const *)t.names, t.n_columns, t.values, t.n_rows, 1);
+            rc = build_baseline(m, &b, (const char *const *)t.names, t.n_columns, t.values, t.n_rows, 1, halves);
     }
     if (rc == PDRIFT_OK) {
         b.ohlcv_derived = derived;
         if ((b.source = pdrift__strdup(path)) == NULL ||
             (derived && push_string(&b.notes, &b.n_notes, derive_note) != PDRIFT_OK) ||
             note_skipped(&t, path, &b.notes, &b.n_notes) != PDRIFT_OK ||
-            note_levels(&b, path, m->settings.threads) != PDRIFT_OK)
+            note_levels(&b, path, halves) != PDRIFT_OK)
             rc = pdrift__fail(m, PDRIFT_ENOMEM, "out of memory loading %s", path);
     }
+    free(halves);
     pdrift__table_free(&t);
     if (rc != PDRIFT_OK) {
         pdrift__baseline_free(&b);
