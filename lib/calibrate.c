@@ -40,6 +40,7 @@ typedef struct rank_window {
     size_t n_words;
     size_t *bin_edge; /* places below cut i's upper edge: n_cuts values */
     size_t n_cuts;
+    uint8_t *bin_of;  /* per place, its bin (fewer than 256 bins), or NULL: search bin_edge */
 } rank_window;
 
 static void place_add(rank_window *w, uint32_t p, size_t *window_counts, int add)
@@ -51,13 +52,16 @@ static void place_add(rank_window *w, uint32_t p, size_t *window_counts, int add
         w->bits[p / 64] &= ~bit;
     /* bin of place p: the number of cuts whose edge is <= p */
     size_t lo = 0, hi = w->n_cuts;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (w->bin_edge[mid] <= p)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
+    if (w->bin_of != NULL)
+        lo = w->bin_of[p];
+    else
+        while (lo < hi) {
+            size_t mid = lo + (hi - lo) / 2;
+            if (w->bin_edge[mid] <= p)
+                lo = mid + 1;
+            else
+                hi = mid;
+        }
     if (add)
         window_counts[lo]++;
     else
@@ -67,7 +71,7 @@ static void place_add(rank_window *w, uint32_t p, size_t *window_counts, int add
 static uint64_t abs_diff(uint64_t a, uint64_t b) { return a > b ? a - b : b - a; }
 
 /* Window bits set in the places [from, to). */
-static size_t bits_between(const uint64_t *bits, size_t from, size_t to)
+static inline size_t bits_between(const uint64_t *bits, size_t from, size_t to)
 {
     size_t k = 0;
     for (size_t p = from; p < to;) {
@@ -93,7 +97,7 @@ static size_t bits_between(const uint64_t *bits, size_t from, size_t to)
  * (exact values: the extremes are at least that far out); the second goes
  * through the values only of the words whose bounds reach past them: a few
  * words of the n / 64 instead of the m values. */
-static uint64_t ks_numerator_distinct(const rank_window *w, uint64_t n, uint64_t m)
+static inline uint64_t ks_numerator_distinct(const rank_window *w, uint64_t n, uint64_t m)
 {
     const int64_t ni = (int64_t)n, mi = (int64_t)m; /* n < 2^31: every x within +-2^62 */
     int64_t max_x = INT64_MIN, min_x = INT64_MAX, k0 = 0;
@@ -135,7 +139,7 @@ static uint64_t ks_numerator_distinct(const rank_window *w, uint64_t n, uint64_t
 /* The same with ties: a value's group of equal baseline values spans the
  * places [lo, hi); below it lie lo baseline values, up to it hi, and the
  * window values among them count together. */
-static uint64_t ks_numerator_ties(const rank_window *w, const double *sorted, size_t n, uint64_t m)
+static inline uint64_t ks_numerator_ties(const rank_window *w, const double *sorted, size_t n, uint64_t m)
 {
     uint64_t best = 0, j = 0;
     size_t hi = 0; /* end of the last group handled */
@@ -159,6 +163,12 @@ static uint64_t ks_numerator_ties(const rank_window *w, const double *sorted, si
     return best;
 }
 
+/* The bitmaps are counted with popcount: also built for processors that have
+ * the instruction, chosen at load time (as lag_block in serial.c). */
+#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) && defined(__linux__) && \
+    !defined(__SANITIZE_THREAD__)
+__attribute__((target_clones("popcnt", "default")))
+#endif
 int pdrift__window_null(const double *sorted, const uint32_t *positions, size_t n, size_t m,
                         const double *cuts, size_t n_cuts, const size_t *counts,
                         const pdrift__psi_options *opts, size_t max_windows, double *ks_null,
@@ -170,7 +180,7 @@ int pdrift__window_null(const double *sorted, const uint32_t *positions, size_t 
         return PDRIFT_EINVAL;
     size_t k_windows = n - m + 1 < max_windows ? n - m + 1 : max_windows;
     size_t n_bins = n_cuts + 1;
-    rank_window w = {NULL, (n + 63) / 64, NULL, n_cuts};
+    rank_window w = {NULL, (n + 63) / 64, NULL, n_cuts, NULL};
     w.bits = calloc(w.n_words, sizeof *w.bits);
     w.bin_edge = malloc((n_cuts ? n_cuts : 1) * sizeof *w.bin_edge);
     size_t *window_counts = calloc(2 * n_bins, sizeof *window_counts);
@@ -182,6 +192,13 @@ int pdrift__window_null(const double *sorted, const uint32_t *positions, size_t 
     }
     for (size_t i = 0; i < n_cuts; i++) /* values <= cuts[i]: bins 0..i */
         w.bin_edge[i] = (size_t)pdrift__gallop(sorted, n, i ? w.bin_edge[i - 1] : 0, cuts[i], 1);
+    /* a byte a place instead of a search a move (without memory: the search) */
+    w.bin_of = n_cuts < 255 ? malloc(n) : NULL;
+    for (size_t i = 0, p = 0; w.bin_of != NULL && i <= n_cuts; i++) {
+        size_t end = i < n_cuts ? w.bin_edge[i] : n;
+        for (; p < end; p++)
+            w.bin_of[p] = (uint8_t)i;
+    }
     int ties = 0;
     for (size_t i = 1; i < n && !ties; i++)
         ties = sorted[i - 1] == sorted[i];
@@ -221,6 +238,7 @@ int pdrift__window_null(const double *sorted, const uint32_t *positions, size_t 
     }
     free(w.bits);
     free(w.bin_edge);
+    free(w.bin_of);
     free(window_counts);
     if (rc == PDRIFT_OK)
         *n_windows = k_windows;
