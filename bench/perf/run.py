@@ -388,6 +388,8 @@ def measure(workdir, t_start, started, load_before):
     med = statistics.median
     ref_wall, ref_compute, ref_read = med(runs["ref_wall"]), med(runs["ref_compute"]), med(runs["ref_read"])
     csv_wall, snap_wall = med(runs["csv_wall"]), med(runs["snap_wall"])
+    round_a = [r / c for r, c in zip(runs["ref_wall"], runs["csv_wall"])]
+    round_b = [r / s for r, s in zip(runs["ref_wall"], runs["snap_wall"])]
     det1 = med(detect[1]["seconds"])
     det8 = med(detect[max(SCALES)]["seconds"])
     base_bytes, cur_bytes = os.path.getsize(base_csv), os.path.getsize(cur_csv)
@@ -410,6 +412,13 @@ def measure(workdir, t_start, started, load_before):
         ("(b) end to end, snapshot baseline", secs(snap_wall), secs(ref_wall),
          times(ref_wall, snap_wall), f"≥ {T_E2E_SNAP:.0f}× faster",
          yes(ref_wall / snap_wall >= T_E2E_SNAP)),
+        ("(a) and (b) round by round, each against the reference of its round (the spread of this "
+         "machine: the medians above pair the median times)",
+         f"(a) {secs(min(runs['csv_wall']))} to {secs(max(runs['csv_wall']))}, "
+         f"(b) {secs(min(runs['snap_wall']))} to {secs(max(runs['snap_wall']))}",
+         f"{secs(min(runs['ref_wall']))} to {secs(max(runs['ref_wall']))}",
+         f"(a) {min(round_a):.1f}× to {max(round_a):.1f}×, (b) {min(round_b):.1f}× to {max(round_b):.1f}×",
+         "—", "—"),
         ("(c) detect alone (50 features, 200k baseline, 20k window) vs the reference's compute; "
          "median of repeated detects on one monitor (the first detect of a window length also "
          "computes the calibration null, see the growth table)",

@@ -55,6 +55,11 @@ int iso_seconds(const char *s, double *out)
 
 void format_exact(double v, char *buf, size_t cap)
 {
+    /* An integer below 10^15 (counts, rows) is what %.15g prints, at once. */
+    if (v == floor(v) && fabs(v) < 1e15 && !(v == 0.0 && signbit(v))) {
+        snprintf(buf, cap, "%lld", (long long)v);
+        return;
+    }
     for (int digits = 15; digits <= 17; digits++) {
         snprintf(buf, cap, "%.*g", digits, v);
         if (strtod(buf, NULL) == v)
