@@ -822,7 +822,6 @@ typedef struct tail {
     int fd;                   /* the main reader's, to check the file and find the start */
     size_t start;             /* the tail's first byte: a line start */
     size_t width, expected;   /* columns; rows it may expect */
-    int *kinds;               /* the columns' kinds when it started */
     size_t max_line_bytes, buffer_size;
     /* out */
     int ok;                   /* 1: every record from start on is in rows */
@@ -958,7 +957,6 @@ static void tail_free(tail *t)
 {
     if (t == NULL)
         return;
-    free(t->kinds);
     free(t->fast);
     free(t->rows);
     free(t->lines);
@@ -1004,17 +1002,16 @@ static void start_tail(reader *r, size_t expected, double *values, size_t cap)
             t->room = cap - t->base;
         }
     }
-    t->kinds = malloc(r->n_columns * sizeof *t->kinds);
     t->numeric = calloc(r->n_columns, 1);
     t->fast = malloc(r->n_columns);
-    if (t->kinds == NULL || t->numeric == NULL || t->fast == NULL) {
+    if (t->numeric == NULL || t->fast == NULL) {
         tail_free(t);
         return;
     }
     for (size_t i = 0; i < r->n_columns; i++) {
-        t->kinds[i] = r->columns[i].kind;
-        t->fast[i] = t->kinds[i] == KIND_NUMERIC || t->kinds[i] == KIND_UNDECIDED;
-        t->undecided |= t->kinds[i] == KIND_UNDECIDED;
+        const int kind = r->columns[i].kind; /* when it started */
+        t->fast[i] = kind == KIND_NUMERIC || kind == KIND_UNDECIDED;
+        t->undecided |= kind == KIND_UNDECIDED;
     }
     atomic_init(&t->cancel, 0);
     if (pthread_create(&t->thread, NULL, tail_read, t) != 0) {
