@@ -448,7 +448,7 @@ def measure(workdir, t_start, started, load_before):
          times(oload_all_mbs, pandas_mbs)),
         ("`pdrift_observe_batch`, 1-row batches (one bar at a time)", f"{obs1 / 1e6:,.0f} M values/s",
          "—", "—"),
-        ("peak RSS, `pdrift monitor` with the snapshot (mapped: its pages are the page cache's, counted in RSS as they are mapped)", mb(rss_snap),
+        ("peak RSS, `pdrift monitor` with the snapshot (mapped: the blocks a detect uses are read into its memory, the rest is never touched)", mb(rss_snap),
          mb(rss_ref), times(rss_ref, rss_snap, "less", "more")),
         ("reading both CSVs (reference: its two `read_csv` calls)", "—", secs(ref_read), "—"),
         ("building the snapshot, `pdrift baseline --from --window 20000` (one run)", secs(snap_build), "—", "—"),
@@ -573,6 +573,8 @@ make bench                     # BENCH_REPEATS=N (default 5), BENCH_GROWTH_E2E=1
 ## Results
 
 The 200,000 × 50 baseline and 20,000 × 50 current window. Times are medians of {REPEATS} runs.
+The machine is shared: the reference's own time moves by a third from one hour to the next (the
+round-by-round row gives this run's spread), so a ratio pairs times of the same run.
 Ratio: reference time / library time ("faster"), library MB/s / pandas MB/s, reference RSS /
 library RSS ("less"). Rows without a target are given for context.
 
