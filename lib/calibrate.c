@@ -97,22 +97,31 @@ static inline size_t bits_between(const uint64_t *bits, size_t from, size_t to)
  * (exact values: the extremes are at least that far out); the second goes
  * through the values only of the words whose bounds reach past them: a few
  * words of the n / 64 instead of the m values. */
+typedef struct word_span {
+    int64_t count, first, last; /* values in a word of the bitmap, its first and last place */
+} word_span;
+
+static inline word_span span_of(uint64_t word, size_t i) /* word != 0 */
+{
+    word_span s = {__builtin_popcountll(word), (int64_t)i * 64 + __builtin_ctzll(word),
+                   (int64_t)i * 64 + 63 - __builtin_clzll(word)};
+    return s;
+}
+
 static inline uint64_t ks_numerator_distinct(const rank_window *w, uint64_t n, uint64_t m)
 {
     const int64_t ni = (int64_t)n, mi = (int64_t)m; /* n < 2^31: every x within +-2^62 */
     int64_t max_x = INT64_MIN, min_x = INT64_MAX, k0 = 0;
     for (size_t i = 0; i < w->n_words; i++) {
-        uint64_t word = w->bits[i];
-        if (word == 0)
+        if (w->bits[i] == 0)
             continue;
-        int64_t c = __builtin_popcountll(word), f = (int64_t)i * 64 + __builtin_ctzll(word),
-                l = (int64_t)i * 64 + 63 - __builtin_clzll(word);
-        int64_t first = k0 * ni - f * mi, last = (k0 + c - 1) * ni - l * mi;
+        const word_span s = span_of(w->bits[i], i);
+        const int64_t first = k0 * ni - s.first * mi, last = (k0 + s.count - 1) * ni - s.last * mi;
         max_x = first > max_x ? first : max_x;
         max_x = last > max_x ? last : max_x;
         min_x = first < min_x ? first : min_x;
         min_x = last < min_x ? last : min_x;
-        k0 += c;
+        k0 += s.count;
     }
     if (k0 == 0)
         return 0;
@@ -121,16 +130,16 @@ static inline uint64_t ks_numerator_distinct(const rank_window *w, uint64_t n, u
         uint64_t word = w->bits[i];
         if (word == 0)
             continue;
-        int64_t c = __builtin_popcountll(word), f = (int64_t)i * 64 + __builtin_ctzll(word),
-                l = (int64_t)i * 64 + 63 - __builtin_clzll(word);
-        int64_t upper = k0 * ni - f * mi + (c - 1) * (ni - mi), lower = k0 * ni - l * mi + (c - 1) * mi;
+        const word_span s = span_of(word, i);
+        const int64_t upper = k0 * ni - s.first * mi + (s.count - 1) * (ni - mi),
+                      lower = k0 * ni - s.last * mi + (s.count - 1) * mi;
         if (upper > max_x || lower < min_x)
             for (int64_t k = k0; word != 0; word &= word - 1, k++) {
                 int64_t x = k * ni - ((int64_t)i * 64 + __builtin_ctzll(word)) * mi;
                 max_x = x > max_x ? x : max_x;
                 min_x = x < min_x ? x : min_x;
             }
-        k0 += c;
+        k0 += s.count;
     }
     uint64_t above = (uint64_t)(max_x + (ni - mi)), below = (uint64_t)(-min_x);
     return above > below ? above : below;
